@@ -1,0 +1,226 @@
+"""Benchmark of bot.clustering on the corpus incident items.
+
+    .venv/bin/python -m benchmarks.clustering [--corpus PATH] [--quiet]
+
+Takes the items labelled `incident`, builds a `Report` for each with the real classifier's output
+(places, casualties, claims, weapons, severity, event date) when `bot.classifier` is importable,
+and feeds them to one `Clusterer` in publication order, like the live pipeline. The corpus
+`incident_key` is the truth. Prints B-cubed precision, recall and F1, clusters against real
+incidents, alerts per real incident, follow-up edits per incident, and the keys it split or merged.
+
+Items without a publication date: the pipeline would use the time it first saw them. Here the
+classifier's event date stands in for it when the text names one; an item with neither is put
+alone at a time far from every other item (it can only become an incident of its own), so the
+figures do not depend on a guess. The figures are printed for all items and for dated items only.
+Goals: F1 >= 0.90 with precision >= 0.95, at most 1.05 alerts per real incident, bounded edits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from bot.classifier.types import Classification, ItemText
+from bot.clustering import Clusterer, Report, cluster_batch
+
+DEFAULT_CORPUS = Path("/work/shared/corpus/items.jsonl")
+_UNDATED_BASE = datetime(2100, 1, 1, tzinfo=UTC)
+_UNDATED_STEP = timedelta(days=365)
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """One corpus incident item with its report and its true key."""
+
+    item: dict[str, Any]
+    report: Report
+    key: str
+    dated: bool
+
+
+def _classifier() -> tuple[Callable[[ItemText], Classification], str]:
+    try:
+        from bot.classifier import default_classifier
+    except ImportError as exc:
+        print(f"!! bot.classifier not importable ({exc}); using the gazetteer only")
+    else:
+        return default_classifier().classify, "bot.classifier.default_classifier"
+    from bot.classifier.gazetteer import default_gazetteer
+
+    gazetteer = default_gazetteer()
+
+    def places_only(item: ItemText) -> Classification:
+        return Classification(
+            id=item.id,
+            incident=True,
+            score=1.0,
+            lang=item.lang or "en",
+            locations=tuple(gazetteer.find(f"{item.title}\n{item.summary}")),
+        )
+
+    return places_only, "fallback: gazetteer places only, no facts"
+
+
+def load_cases(path: Path) -> tuple[list[Case], str]:
+    """Corpus incident items as reports, classified."""
+    classify, name = _classifier()
+    items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    cases: list[Case] = []
+    undated = 0
+    for item in items:
+        if item["label"] != "incident":
+            continue
+        published = (
+            datetime.fromisoformat(item["published"]).replace(tzinfo=UTC)
+            if item["published"]
+            else None
+        )
+        cls = classify(
+            ItemText(
+                id=item["id"],
+                title=item["title"],
+                summary=item["summary"],
+                lang=item["lang"],
+                published=published,
+                url=item["url"],
+            )
+        )
+        dated = published is not None
+        if published is None:
+            if cls.event_date is not None:
+                published = cls.event_date
+            else:
+                published = _UNDATED_BASE + undated * _UNDATED_STEP
+                undated += 1
+        report = Report(
+            item_id=item["id"],
+            published=published,
+            title=item["title"],
+            summary=item["summary"],
+            source=None,
+            perspective=None,
+            classification=cls,
+            url=item["url"],
+        )
+        cases.append(Case(item=item, report=report, key=item["incident_key"], dated=dated))
+    return cases, name
+
+
+def bcubed(pred: dict[str, str], truth: dict[str, str]) -> tuple[float, float, float]:
+    """B-cubed precision, recall and F1 over the items of `truth`."""
+    by_pred: defaultdict[str, set[str]] = defaultdict(set)
+    by_true: defaultdict[str, set[str]] = defaultdict(set)
+    for item, cluster in pred.items():
+        by_pred[cluster].add(item)
+    for item, key in truth.items():
+        by_true[key].add(item)
+    p = r = 0.0
+    for item in truth:
+        cluster, key = by_pred[pred[item]], by_true[truth[item]]
+        both = len(cluster & key)
+        p += both / len(cluster)
+        r += both / len(key)
+    p, r = p / len(truth), r / len(truth)
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def _short(case: Case) -> str:
+    date = case.item["published"] or "undated"
+    return f"{case.report.item_id} {date} {case.item['lang']}: {case.item['title'][:70]}"
+
+
+def report_errors(cases: Sequence[Case], pred: dict[str, str]) -> None:
+    """Print the keys split over several clusters and the clusters holding several keys."""
+    by_key: defaultdict[str, list[Case]] = defaultdict(list)
+    by_cluster: defaultdict[str, list[Case]] = defaultdict(list)
+    for case in cases:
+        by_key[case.key].append(case)
+        by_cluster[pred[case.report.item_id]].append(case)
+    split = {k: v for k, v in by_key.items() if len({pred[c.report.item_id] for c in v}) > 1}
+    merged = {c: v for c, v in by_cluster.items() if len({x.key for x in v}) > 1}
+    print(f"\nsplit keys ({len(split)}):")
+    for key, group in sorted(split.items()):
+        print(f"  {key}")
+        for case in group:
+            print(f"    [{pred[case.report.item_id]}] {_short(case)}")
+    print(f"\nmerged clusters ({len(merged)}):")
+    for cluster, group in sorted(merged.items()):
+        print(f"  {cluster}")
+        for case in group:
+            print(f"    <{case.key}> {_short(case)}")
+
+
+def _print_scores(label: str, cases: Sequence[Case], pred: dict[str, str]) -> None:
+    truth = {c.report.item_id: c.key for c in cases}
+    sub = {i: pred[i] for i in truth}
+    p, r, f = bcubed(sub, truth)
+    clusters, keys = len(set(sub.values())), len(set(truth.values()))
+    print(
+        f"{label:<13} items={len(cases):3d}  B3 P={p:.3f} R={r:.3f} F1={f:.3f}  "
+        f"clusters={clusters} real={keys}  alerts/real={clusters / keys:.3f}"
+    )
+
+
+def run(path: Path, *, quiet: bool = False) -> None:
+    """Cluster the corpus incidents and print the figures."""
+    started = time.perf_counter()
+    cases, classifier_name = load_cases(path)
+    classified = time.perf_counter()
+    clusterer = Clusterer()
+    ordered = sorted(cases, key=lambda c: (c.report.published, c.report.item_id))
+    pred: dict[str, str] = {}
+    actions: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    for case in ordered:
+        assignment = clusterer.add(case.report)
+        pred[case.report.item_id] = assignment.incident_id
+        actions[assignment.incident_id][assignment.action] += 1
+    clustered = time.perf_counter()
+    batch_ids = cluster_batch([c.report for c in cases])
+    assert batch_ids == [pred[c.report.item_id] for c in cases], "cluster_batch disagrees"
+
+    print(f"classifier: {classifier_name}")
+    print(
+        f"time: classify {1000 * (classified - started) / len(cases):.1f} ms/item, "
+        f"cluster {1000 * (clustered - classified) / len(cases):.2f} ms/item"
+    )
+    undated = [c for c in cases if not c.dated]
+    print(
+        f"undated items: {len(undated)}, placed by event date: "
+        f"{sum(1 for c in undated if c.report.published < _UNDATED_BASE)}"
+    )
+    _print_scores("all items", cases, pred)
+    _print_scores("dated items", [c for c in cases if c.dated], pred)
+    created = sum(a["alert"] for a in actions.values())
+    real = len({c.key for c in cases})
+    edits = [a["edit"] + a["edit_and_reply"] for a in actions.values()]
+    replies = [a["edit_and_reply"] for a in actions.values()]
+    print(f"alerts per real incident: {created}/{real} = {created / real:.3f}")
+    print(
+        f"follow-up edits per incident: max={max(edits)} mean={sum(edits) / len(edits):.2f}  "
+        f"(replies: max={max(replies)} mean={sum(replies) / len(replies):.2f}; "
+        f"bound {clusterer.max_followups} edits, {clusterer.max_replies} replies)"
+    )
+    attached = sum(a["attach"] for a in actions.values())
+    print(f"actions: {created} alert, {sum(edits)} edit, {attached} attach")
+    if not quiet:
+        report_errors(cases, pred)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--quiet", action="store_true", help="figures only, no error listing")
+    args = parser.parse_args(argv)
+    run(args.corpus, quiet=args.quiet)
+
+
+if __name__ == "__main__":
+    main()

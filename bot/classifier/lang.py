@@ -1,0 +1,136 @@
+"""Language detection: script checks first, py3langid (restricted) only when they are not decisive.
+
+Order of evidence, strongest first:
+
+1. the script: Armenian -> ``hy``, Georgian -> ``ka``, Arabic script -> ``ar`` (``fa`` with
+   Persian letters), Hebrew -> ``he``, Greek -> ``el``;
+2. letters only one language uses: Latin ``ə`` -> ``az``; Cyrillic ``ҹ ј ҝ`` (or ``ә`` without
+   Kazakh letters) -> ``az``; ``ї є ґ і`` -> ``uk``; ``ы э ъ`` with none of those -> ``ru``;
+3. the hint (`ItemText.lang`, e.g. the feed's language), when its script matches the text;
+4. a fast English check (ASCII letters and several English function words);
+5. py3langid restricted to the languages of that script.
+
+The py3langid model takes ~0.7 s to load, so it is loaded on first need only.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+__all__ = ["LanguageDetector", "is_az_cyrillic"]
+
+_ARMENIAN = re.compile(r"[\u0531-\u0587]")
+_GEORGIAN = re.compile(r"[\u10a0-\u10ff]")
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
+_HEBREW = re.compile(r"[\u0590-\u05ff]")
+_GREEK = re.compile(r"[\u0370-\u03ff]")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_NON_ASCII_LATIN = re.compile(r"[\u00c0-\u024f]")
+_PERSIAN = re.compile(r"[پچژگ]")
+_AZ_LATIN = re.compile(r"[əƏ]")
+_AZ_CYR_STRONG = re.compile(r"[ҹҸјЈҝҜ]")
+_AZ_CYR_WEAK = re.compile(r"[әӘ]")
+_KAZAKH = re.compile(r"[қҚңҢұҰіІ]")
+_UKRAINIAN = re.compile(r"[їЇєЄґҐ]")
+_UK_OR_BE = re.compile(r"[іІ]")
+_RUSSIAN = re.compile(r"[ыЫэЭъЪ]")
+_EN_FUNCTION = re.compile(
+    r"\b(?:the|and|of|to|on|at|said|says|were|was|with|after|from|by|is|in|near)\b",
+    re.IGNORECASE,
+)
+
+LATIN_LANGS = (
+    "en", "az", "tr", "de", "fr", "es", "it", "nl", "pt", "pl", "cs", "sk", "hr", "bs", "sr",
+    "sl", "ro", "sv", "da", "no", "fi", "hu", "lt", "lv", "et", "sq", "uz", "id",
+)  # fmt: skip
+CYRILLIC_LANGS = ("ru", "uk", "be", "bg", "sr", "mk", "kk", "ky", "mn", "tg")
+_SCRIPT_OF_HINT = {
+    **dict.fromkeys(LATIN_LANGS, "latin"),
+    **dict.fromkeys(CYRILLIC_LANGS, "cyrillic"),
+    "hy": "armenian",
+    "ka": "georgian",
+    "ar": "arabic",
+    "fa": "arabic",
+    "he": "hebrew",
+    "el": "greek",
+}
+
+
+def is_az_cyrillic(text: str) -> bool:
+    """True when Cyrillic text carries letters of the Azerbaijani Cyrillic alphabet."""
+    if _AZ_CYR_STRONG.search(text):
+        return True
+    return bool(_AZ_CYR_WEAK.search(text)) and not _KAZAKH.search(text)
+
+
+class LanguageDetector:
+    """Detects the language of a title + summary; holds the lazily loaded py3langid models."""
+
+    __slots__ = ("_identifiers",)
+
+    def __init__(self) -> None:
+        self._identifiers: dict[tuple[str, ...], Any] = {}
+
+    def _langid(self, text: str, langs: tuple[str, ...]) -> str:
+        ident = self._identifiers.get(langs)
+        if ident is None:
+            from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+            ident = LanguageIdentifier.from_model_file(MODEL_FILE)
+            ident.set_languages(list(langs))
+            self._identifiers[langs] = ident
+        lang, _score = ident.classify(text)
+        return str(lang)
+
+    def detect(self, text: str, hint: str | None = None) -> str:
+        """ISO 639-1 code of `text`; `hint` wins only when the script does not contradict it."""
+        hint = hint.lower().split("-")[0].split("_")[0] if hint else None
+        counts = {
+            "armenian": len(_ARMENIAN.findall(text)),
+            "cyrillic": len(_CYRILLIC.findall(text)),
+            "latin": len(_LATIN.findall(text)),
+            "georgian": len(_GEORGIAN.findall(text)),
+            "arabic": len(_ARABIC.findall(text)),
+            "hebrew": len(_HEBREW.findall(text)),
+            "greek": len(_GREEK.findall(text)),
+        }
+        script = max(counts, key=lambda k: counts[k])
+        if counts[script] == 0:
+            return hint or "und"
+        if script == "armenian":
+            return "hy"
+        if script == "georgian":
+            return "ka"
+        if script == "arabic":
+            return "fa" if _PERSIAN.search(text) and hint != "ar" else "ar"
+        if script == "hebrew":
+            return "he"
+        if script == "greek":
+            return "el"
+        if script == "cyrillic":
+            return self._cyrillic(text, hint)
+        return self._latin(text, hint)
+
+    def _cyrillic(self, text: str, hint: str | None) -> str:
+        if is_az_cyrillic(text):
+            return "az"
+        if _UKRAINIAN.search(text):
+            return "uk"
+        if _RUSSIAN.search(text) and not _UK_OR_BE.search(text):
+            return "ru"
+        if hint in CYRILLIC_LANGS:
+            return hint
+        return self._langid(text, CYRILLIC_LANGS)
+
+    def _latin(self, text: str, hint: str | None) -> str:
+        if _AZ_LATIN.search(text):
+            return "az"
+        if hint is not None and _SCRIPT_OF_HINT.get(hint) == "latin":
+            return hint
+        if not _NON_ASCII_LATIN.search(text):
+            words = {w.lower() for w in _EN_FUNCTION.findall(text)}
+            if "the" in words and len(words) >= 3:
+                return "en"
+        return self._langid(text, LATIN_LANGS)

@@ -1,0 +1,91 @@
+"""`borderwatch classify`: JSON Lines in, one verdict per line out, in the same order.
+
+Incident items of the batch are clustered in publication order by the same `Clusterer` the
+live pipeline uses, so `incident_id` groups reports of one event exactly as alerts would.
+A malformed line yields an object with `error` in its place (nothing is skipped silently).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.classifier import Classifier, ItemText, default_classifier
+from bot.clustering import Report, cluster_batch
+
+__all__ = ["classify_lines", "parse_item"]
+
+
+def parse_item(obj: Any) -> ItemText:
+    """Validate one input object; raise ValueError with a readable reason."""
+    if not isinstance(obj, dict):
+        raise ValueError("each line must be a JSON object")
+    item_id = obj.get("id")
+    if not isinstance(item_id, (str, int)) or isinstance(item_id, bool) or str(item_id) == "":
+        raise ValueError("'id' must be a non-empty string or integer")
+    title, summary = obj.get("title"), obj.get("summary", "")
+    if not isinstance(title, str):
+        raise ValueError("'title' must be a string")
+    if summary is None:
+        summary = ""
+    if not isinstance(summary, str):
+        raise ValueError("'summary' must be a string")
+    for key in ("lang", "url", "source", "published"):
+        if obj.get(key) is not None and not isinstance(obj[key], str):
+            raise ValueError(f"'{key}' must be a string")
+    published = None
+    if obj.get("published"):
+        try:
+            published = datetime.fromisoformat(obj["published"].replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError("'published' must be an ISO 8601 date or date-time") from None
+        if published.tzinfo is None:
+            published = published.replace(tzinfo=UTC)
+        published = published.astimezone(UTC)
+    return ItemText(
+        id=str(item_id), title=title, summary=summary, lang=obj.get("lang") or None,
+        published=published, url=obj.get("url"), source=obj.get("source"),
+    )
+
+
+def classify_lines(
+    lines: Iterable[tuple[int, str]],
+    *,
+    explain: bool = False,
+    now: datetime,
+    classifier: Classifier | None = None,
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Classify numbered JSON lines; return the output objects and the error messages."""
+    engine = classifier or default_classifier()
+    results: list[dict[str, Any]] = []
+    errors: list[str] = []
+    reports: list[tuple[int, Report]] = []
+    for number, line in lines:
+        raw: Any = None
+        try:
+            raw = json.loads(line)
+            item = parse_item(raw)
+        except ValueError as exc:  # json.JSONDecodeError is a ValueError too
+            message = f"line {number}: {exc}"
+            errors.append(message)
+            results.append({"id": raw.get("id") if isinstance(raw, dict) else None,
+                            "error": message})
+            continue
+        verdict = engine.classify(item)
+        out = verdict.to_json(explain=explain)
+        out["incident_id"] = None
+        results.append(out)
+        if verdict.incident:
+            reports.append(
+                (len(results) - 1,
+                 Report(item_id=f"{len(results) - 1}:{item.id}", published=item.published or now,
+                        title=item.title, summary=item.summary, source=item.source,
+                        perspective=None, classification=verdict))
+            )
+    if reports:
+        ids = cluster_batch(r for _, r in reports)
+        for (index, _), incident_id in zip(reports, ids, strict=True):
+            results[index]["incident_id"] = incident_id
+    return results, errors

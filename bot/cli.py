@@ -1,0 +1,146 @@
+"""The `borderwatch` command: run, classify, migrate, sources.
+
+Imports stay inside the subcommands so `borderwatch classify` starts without loading the
+Telegram stack, and nothing is configured at import time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TextIO
+
+from bot import __version__
+from bot.exceptions import BorderWatchError, ConfigError
+
+__all__ = ["main"]
+
+log = logging.getLogger("bot")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `borderwatch` console script and `python -m bot`."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except ConfigError as exc:
+        print(f"borderwatch: configuration error: {exc}", file=sys.stderr)
+        return 2
+    except BorderWatchError as exc:
+        print(f"borderwatch: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="borderwatch",
+        description="Alerts for armed incidents on the Armenia–Azerbaijan border.",
+    )
+    parser.add_argument("--version", action="version", version=f"borderwatch {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run the bot (console mode without TELEGRAM_BOT_TOKEN)")
+    run.set_defaults(func=_run)
+
+    classify = sub.add_parser(
+        "classify", help="classify JSON Lines items (a file, or standard input)"
+    )
+    classify.add_argument("file", nargs="?", type=Path, help="JSON Lines file; default stdin")
+    classify.add_argument("--explain", action="store_true", help="list the signals per item")
+    classify.set_defaults(func=_classify)
+
+    migrate = sub.add_parser("migrate", help="upgrade the database schema and exit")
+    migrate.set_defaults(func=_migrate)
+
+    sources = sub.add_parser("sources", help="validate and list the sources file")
+    sources.set_defaults(func=_sources)
+    return parser
+
+
+def _run(args: argparse.Namespace) -> int:
+    from bot.app import build_application
+    from bot.logs import configure_logging
+    from bot.settings import load_settings
+
+    settings = load_settings()
+    configure_logging(
+        settings.log_level,
+        fmt=settings.log_format,
+        secrets=(settings.token,) if settings.token else (),
+    )
+    if settings.console_mode:
+        log.info("app.console_mode reason=no TELEGRAM_BOT_TOKEN")
+    application = build_application(settings)
+    application.run_polling(allowed_updates=["message", "callback_query", "my_chat_member",
+                                             "channel_post"])
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from bot.db.engine import create_engine, migrate
+    from bot.logs import configure_logging
+    from bot.settings import load_settings
+
+    settings = load_settings()
+    configure_logging(settings.log_level, fmt=settings.log_format)
+
+    async def upgrade() -> None:
+        engine = create_engine(settings.database_url)
+        try:
+            await migrate(engine)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(upgrade())
+    return 0
+
+
+def _sources(args: argparse.Namespace) -> int:
+    from bot.settings import load_settings
+    from bot.sources import load_sources
+
+    settings = load_settings()
+    for source in load_sources(settings.sources_file):
+        print(f"{source.name}\t{source.lang or '-'}\t{source.perspective or '-'}\t{source.url}")
+    return 0
+
+
+def _read_lines(stream: TextIO) -> Iterator[tuple[int, str]]:
+    for number, line in enumerate(stream, start=1):
+        if line.strip():
+            yield number, line
+
+
+def _classify(args: argparse.Namespace) -> int:
+    from bot.classify_batch import classify_lines
+
+    if args.file is not None:
+        try:
+            stream: TextIO = args.file.open(encoding="utf-8")
+        except OSError as exc:
+            print(f"borderwatch classify: cannot read {args.file}: {exc.strerror}",
+                  file=sys.stderr)
+            return 2
+    else:
+        stream = sys.stdin
+    with stream:
+        results, errors = classify_lines(_read_lines(stream), explain=args.explain,
+                                         now=datetime.now(UTC))
+    out = sys.stdout
+    for result in results:
+        out.write(json.dumps(result, ensure_ascii=False) + "\n")
+    out.flush()
+    for error in errors:
+        print(f"borderwatch classify: {error}", file=sys.stderr)
+    return 1 if errors else 0
+
+

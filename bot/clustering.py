@@ -1,0 +1,930 @@
+"""One alert per incident: group reports of the same real event into incidents.
+
+Pure and deterministic: no I/O, no clock, no globals. The pipeline owns a `Clusterer`, feeds it
+the incident items it classified (`add`), restores it after a restart from the database (`seed`)
+and trims it (`expire`). `cluster_batch` runs the same clustering over a batch for
+`borderwatch classify`.
+
+Matching rules (see `Clusterer._score`):
+
+1. **Time.** A report's time is the event date the classifier read in its text when that is
+   plausible (at most `MAX_BACKDATE` before publication, not after it), else its publication
+   time. A report may join an incident whose span of report times lies within `window` of its
+   own time, before or after, so a report published earlier but arriving later still joins. An
+   incident spans at most `max_span`.
+2. **Places.** Compared on gazetteer ids and sectors, never on spellings, so Сотк and Sotk
+   agree. A report's *primary* places are those named in its title (all of its places when the
+   title names none); places listed in passing in a summary do not decide. A shared settlement
+   scores highest, the same sector or a place within `NEIGHBOUR_KM` next; primary places that
+   share neither veto the match, so two same-day events in different sectors stay apart. A
+   report without places relies on the other evidence.
+3. **Facts.** The same casualty figure for the same side, shared heavy weapons, and a denial by
+   one side of what the other side claimed (a denial joins the claim it denies).
+4. **Text.** Language-independent tokens: names transliterated to one Latin skeleton (Armenian,
+   Cyrillic, Georgian, Azerbaijani Latin) and compared on their first letters, so inflected
+   forms agree, and numbers. Names the gazetteer resolved are left out: places count once.
+5. A report joins the best-scoring incident when the score reaches `JOIN_SCORE`, else it opens
+   a new incident. Explicit event dates more than a day apart count against a match.
+
+**Wars.** While an incident is *critical* (the April 2016 war, the 2020 war, the 2022 and 2023
+offensives), further critical reports join it whatever places they name as long as they keep
+coming within `war_gap` of each other, and high-severity reports within `window` join it too:
+one incident per war, whose alert is edited (within the follow-up bound) rather than one alert
+per village or per day. Lower-severity reports in other sectors during a war stay separate.
+
+Incidents are never merged after the fact: an alert already sent keeps its id. Reports are
+idempotent per `item_id`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Final, Literal, Protocol
+
+from bot.classifier.types import Casualties, Classification, Location, Side, Stance, severity_rank
+
+__all__ = [
+    "CHANGES",
+    "DEFAULT_MAX_FOLLOWUPS",
+    "DEFAULT_MAX_REPLIES",
+    "DEFAULT_MAX_SPAN",
+    "DEFAULT_WAR_GAP",
+    "DEFAULT_WINDOW",
+    "ActorStatement",
+    "Assignment",
+    "CasualtyFigure",
+    "Change",
+    "Clusterer",
+    "FollowupAction",
+    "FollowupCounts",
+    "IncidentView",
+    "Report",
+    "SectorLookup",
+    "cluster_batch",
+    "default_id",
+    "followup_action",
+    "gazetteer_sector",
+]
+
+Change = Literal[
+    "other_side_statement",
+    "casualties",
+    "new_deaths",
+    "new_place",
+    "severity_up",
+    "new_weapon",
+    "denial",
+]
+CHANGES: Final[tuple[Change, ...]] = (
+    "other_side_statement",
+    "casualties",
+    "new_deaths",
+    "new_place",
+    "severity_up",
+    "new_weapon",
+    "denial",
+)
+FollowupAction = Literal["alert", "edit", "edit_and_reply", "attach"]
+
+# Changes worth a short reply under the edited alert, not only an edit.
+REPLY_CHANGES: Final[frozenset[str]] = frozenset({"severity_up", "new_deaths"})
+
+DEFAULT_WINDOW: Final = timedelta(days=3)
+DEFAULT_MAX_SPAN: Final = timedelta(days=7)
+DEFAULT_WAR_GAP: Final = timedelta(days=10)
+DEFAULT_MAX_FOLLOWUPS: Final = 5
+DEFAULT_MAX_REPLIES: Final = 2
+
+# An event date further back than this is a reference to an older event, not this one's date.
+MAX_BACKDATE: Final = timedelta(days=10)
+NEIGHBOUR_KM: Final = 25.0
+JOIN_SCORE: Final = 2.0
+
+_PLACE_SAME: Final = 2.5  # a primary place of one is a place of the other
+_PLACE_NEAR: Final = 1.5  # same sector, or primary places within NEIGHBOUR_KM
+_WAR_SCORE: Final = 3.0
+_BROAD_KINDS: Final = frozenset({"region", "country"})
+_SPECIFIC_KINDS_EXCLUDED: Final = frozenset({"region", "country", "province"})
+_CRITICAL: Final = severity_rank("critical")
+_HIGH: Final = severity_rank("high")
+_HEAVY_WEAPONS: Final = frozenset({"mortar", "artillery", "drone", "rocket", "tank", "aircraft"})
+
+_ACTOR_SIDE: Final[dict[str, Side]] = {
+    "am_mod": "armenian",
+    "am_border": "armenian",
+    "am_gov": "armenian",
+    "karabakh": "armenian",
+    "az_mod": "azerbaijani",
+    "az_border": "azerbaijani",
+    "az_gov": "azerbaijani",
+}
+
+
+# -------------------------------------------------------------------------------------------- types
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """One classified incident item, as the clustering sees it."""
+
+    item_id: str
+    published: datetime  # UTC aware; the pipeline passes first-seen time when the feed gives none
+    title: str
+    summary: str
+    source: str | None
+    perspective: str | None  # the outlet's side, e.g. "Armenian state agency"; free text
+    classification: Classification
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """Where `Clusterer.add` put a report and what the report adds to its incident."""
+
+    incident_id: str
+    created: bool
+    changes: frozenset[str] = frozenset()  # values of `Change`; empty: nothing new
+    action: FollowupAction = "attach"  # `followup_action` with the clusterer's bounds applied
+    duplicate: bool = False  # the item was already assigned; nothing changed
+
+
+@dataclass(frozen=True, slots=True)
+class CasualtyFigure:
+    """The highest figures one claimant gave for one side and kind."""
+
+    side: Side | None
+    kind: str | None
+    claimed_by: str | None
+    killed: int | None
+    wounded: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ActorStatement:
+    """What one actor said about the incident: its stances and whom it accused."""
+
+    actor: str
+    stances: tuple[Stance, ...]
+    accused: tuple[Side, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentView:
+    """The merged view of one incident, for the formatter and the follow-up decision."""
+
+    id: str
+    first_published: datetime
+    last_published: datetime
+    event_start: datetime
+    event_end: datetime
+    report_ids: tuple[str, ...]
+    location_ids: tuple[str, ...]
+    sectors: tuple[str, ...]
+    severity: str | None
+    casualties: tuple[CasualtyFigure, ...]
+    claims: tuple[ActorStatement, ...]
+    weapons: tuple[str, ...]
+    sources: tuple[str, ...]
+    sides_heard: tuple[Side, ...]
+    followups: int  # reports that added something after the first one, the latest included
+    reply_worthy: int  # of which raised the severity or the deaths
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict of the view (datetimes as ISO 8601 strings)."""
+        return {
+            "id": self.id,
+            "first_published": self.first_published.isoformat(),
+            "last_published": self.last_published.isoformat(),
+            "event_start": self.event_start.isoformat(),
+            "event_end": self.event_end.isoformat(),
+            "report_ids": list(self.report_ids),
+            "location_ids": list(self.location_ids),
+            "sectors": list(self.sectors),
+            "severity": self.severity,
+            "casualties": [
+                {
+                    "side": c.side,
+                    "kind": c.kind,
+                    "claimed_by": c.claimed_by,
+                    "killed": c.killed,
+                    "wounded": c.wounded,
+                }
+                for c in self.casualties
+            ],
+            "claims": [
+                {"actor": c.actor, "stances": list(c.stances), "accused": list(c.accused)}
+                for c in self.claims
+            ],
+            "weapons": list(self.weapons),
+            "sources": list(self.sources),
+            "sides_heard": list(self.sides_heard),
+            "followups": self.followups,
+            "reply_worthy": self.reply_worthy,
+        }
+
+
+class FollowupCounts(Protocol):
+    """What `followup_action` reads of an incident, taken right after the report was added."""
+
+    @property
+    def followups(self) -> int: ...
+
+    @property
+    def reply_worthy(self) -> int: ...
+
+
+SectorLookup = Callable[[Location], "str | None"]
+
+
+# ------------------------------------------------------------------------------------ pure helpers
+
+
+def followup_action(
+    assignment: Assignment,
+    incident: FollowupCounts,
+    *,
+    max_followups: int = DEFAULT_MAX_FOLLOWUPS,
+    max_replies: int = DEFAULT_MAX_REPLIES,
+) -> FollowupAction:
+    """What to do in Telegram for an assignment, given its incident's view right after `add`.
+
+    "alert" for a new incident; "attach" (silently, as a further source) when the report adds
+    nothing or is past the incident's `max_followups`-th follow-up; "edit_and_reply" when it
+    raises the severity or the deaths and is among the first `max_replies` such reports; "edit"
+    otherwise. `Clusterer.add` puts the same answer, with its own bounds, in `Assignment.action`.
+    """
+    if assignment.created:
+        return "alert"
+    if assignment.duplicate or not assignment.changes or incident.followups > max_followups:
+        return "attach"
+    if assignment.changes & REPLY_CHANGES and incident.reply_worthy <= max_replies:
+        return "edit_and_reply"
+    return "edit"
+
+
+def default_id(report: Report) -> str:
+    """A deterministic id: "inc-<event yyyymmdd>-<8 hex of the first report's id>"."""
+    digest = hashlib.sha256(report.item_id.encode("utf-8")).hexdigest()[:8]
+    return f"inc-{_event_time(report):%Y%m%d}-{digest}"
+
+
+def gazetteer_sector(location: Location) -> str | None:
+    """The location's border sector from the gazetteer (None far from the border).
+
+    A place the gazetteer does not know (or no gazetteer at all) falls back to its country and
+    province, which is coarser but still keeps different provinces apart.
+    """
+    try:
+        from bot.classifier.gazetteer import default_gazetteer
+    except ImportError:
+        return _fallback_sector(location)
+    try:
+        return default_gazetteer().get(location.id).sector
+    except KeyError:
+        return _fallback_sector(location)
+
+
+def _fallback_sector(location: Location) -> str | None:
+    if not location.admin:
+        return None
+    return f"{location.country}:{location.admin}".lower()
+
+
+def cluster_batch(reports: Iterable[Report], *, clusterer: Clusterer | None = None) -> list[str]:
+    """Incident ids for a batch, in input order, clustered in publication order."""
+    batch = list(reports)
+    engine = clusterer if clusterer is not None else Clusterer()
+    order = sorted(range(len(batch)), key=lambda i: (batch[i].published, batch[i].item_id))
+    ids: dict[str, str] = {}
+    for i in order:
+        ids[batch[i].item_id] = engine.add(batch[i]).incident_id
+    return [ids[r.item_id] for r in batch]
+
+
+# ------------------------------------------------------------------------------------ text features
+
+_TRANSLIT: Final[dict[str, str]] = {
+    # Russian, Ukrainian
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z",
+    "и": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
+    "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
+    "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya", "і": "i", "ї": "i",
+    "є": "ye", "ґ": "g",
+    # Armenian
+    "ա": "a", "բ": "b", "գ": "g", "դ": "d", "ե": "e", "զ": "z", "է": "e", "ը": "y", "թ": "t",
+    "ժ": "zh", "ի": "i", "լ": "l", "խ": "kh", "ծ": "ts", "կ": "k", "հ": "h", "ձ": "dz", "ղ": "gh",
+    "ճ": "ch", "մ": "m", "յ": "y", "ն": "n", "շ": "sh", "ո": "o", "չ": "ch", "պ": "p", "ջ": "j",
+    "ռ": "r", "ս": "s", "վ": "v", "տ": "t", "ր": "r", "ց": "ts", "ւ": "v", "փ": "p", "ք": "k",
+    "և": "ev", "օ": "o", "ֆ": "f",
+    # Georgian
+    "ა": "a", "ბ": "b", "გ": "g", "დ": "d", "ე": "e", "ვ": "v", "ზ": "z", "თ": "t", "ი": "i",
+    "კ": "k", "ლ": "l", "მ": "m", "ნ": "n", "ო": "o", "პ": "p", "ჟ": "zh", "რ": "r", "ს": "s",
+    "ტ": "t", "უ": "u", "ფ": "p", "ქ": "k", "ღ": "gh", "ყ": "q", "შ": "sh", "ჩ": "ch", "ც": "ts",
+    "ძ": "dz", "წ": "ts", "ჭ": "ch", "ხ": "kh", "ჯ": "j", "ჰ": "h",
+    # Latin letters NFKD does not decompose
+    "ə": "a", "ı": "i", "ß": "ss", "ø": "o", "æ": "ae", "œ": "oe", "đ": "dj", "ł": "l",
+}  # fmt: skip
+# Azerbaijani and Turkish spellings of the same sounds (Qubadlı = Gubadli, Cəbrayıl = Jabrayil).
+_TRANSLIT_AZ: Final[dict[str, str]] = {
+    "c": "j", "ç": "ch", "ş": "sh", "ğ": "gh", "x": "kh", "q": "g",
+}  # fmt: skip
+# Spelling variants folded into one skeleton, longest first.
+_FOLDS: Final[tuple[tuple[str, str], ...]] = (
+    ("shch", "s"), ("dzh", "j"), ("kh", "h"), ("gh", "g"), ("zh", "j"), ("dj", "j"),
+    ("sh", "s"), ("ch", "c"), ("ts", "c"), ("tz", "c"), ("ou", "u"), ("ye", "e"),
+    ("x", "h"), ("q", "g"), ("w", "v"), ("y", "i"),
+)  # fmt: skip
+_STEM: Final = 6  # tokens agree when their skeletons share this many first letters
+_MIN_TOKEN: Final = 4
+_TOKEN_RE: Final = re.compile(r"\w+", re.UNICODE)
+_SENTENCE_BREAK_RE: Final = re.compile(r"[.!?:;—–\-\"«»“”()]\s*$")
+_CASELESS_SCRIPTS: Final = ("GEORGIAN",)
+_NOISE_WORDS: Final = (
+    # the parties, capitals, the region and the usual speakers: in every report, so no evidence
+    "Armenia Armenian Armenians Armenien Arménie Armenië Armeniya Armenija Arménia Ermeni "
+    "Ermənistan Ermenistan Армения Армении Армянский Армянские Вірменія "
+    "Հայաստան Հայաստանի Հայկական "
+    "Azerbaijan Azerbaijani Aserbaidschan Azerbaïdjan Azerbeidzjan Azerbajdžán Azərbaycan "
+    "Azerbaycan "
+    "Азербайджан Азербайджана Азербайджанский Азербайджанские Азербайджану Азербайджаном "
+    "Ադրբեջան Ադրբեջանի Ադրբեջանական Baku Bakı Баку Բաքու Yerevan Erevan İrəvan Ереван Єреван "
+    "Երևան Երեւան Karabakh Karabagh Karabach Qarabağ Карабах Карабаха Ղարաբաղ Nagorno Нагорный "
+    "Нагорного Artsakh Арцах Արցախ Stepanakert Moscow Москва Russia Russian Россия Kremlin "
+    "Pashinyan Пашинян Փաշինյան Aliyev Алиев Əliyev Defense Defence Ministry Minister Ministère "
+    "Ministerium Министерство Минобороны Міноборони Nazirliyi Müdafiə Պաշտպանության MoD МО ՊՆ "
+    "Interfax Интерфакс Sputnik Reuters Armenpress Azertac APA Trend TASS ТАСС News Press "
+    "Border Service Guard Guards Army Forces State January February March April May June July "
+    "August September October November December Monday Tuesday Wednesday Thursday Friday Saturday "
+    "Sunday"
+)
+
+
+def _script_is_caseless(ch: str) -> bool:
+    name = unicodedata.name(ch, "")
+    return any(name.startswith(script) for script in _CASELESS_SCRIPTS)
+
+
+def _skeleton(token: str, lang: str) -> str:
+    """A Latin skeleton of a token: transliterated, accents dropped, spelling variants folded."""
+    az = lang in ("az", "tr")
+    out: list[str] = []
+    for ch in token.lower():
+        if az and ch in _TRANSLIT_AZ:
+            out.append(_TRANSLIT_AZ[ch])
+            continue
+        mapped = _TRANSLIT.get(ch)
+        if mapped is not None:
+            out.append(mapped)
+            continue
+        for part in unicodedata.normalize("NFKD", ch):
+            if "a" <= part <= "z":
+                out.append(part)
+    text = "".join(out)
+    for old, new in _FOLDS:
+        text = text.replace(old, new)
+    folded: list[str] = []
+    for ch in text:
+        if not folded or folded[-1] != ch:
+            folded.append(ch)
+    return "".join(folded)
+
+
+_NOISE_STEMS: Final[frozenset[str]] = frozenset(
+    _skeleton(word, "en")[:_STEM] for word in _NOISE_WORDS.split()
+) | frozenset(_skeleton(word, "az")[:_STEM] for word in _NOISE_WORDS.split())
+
+
+def _text_features(report: Report) -> frozenset[str]:
+    """Name stems and numbers of a report, the way every language writes them."""
+    lang = report.classification.lang
+    matched = " ".join(loc.matched for loc in report.classification.locations).lower()
+    features: set[str] = set()
+    for text in (report.title, report.summary):
+        for match in _TOKEN_RE.finditer(text):
+            token = match.group()
+            if token.isdigit():
+                value = int(token)
+                if value >= 3 and not 1900 <= value <= 2100:
+                    features.add(f"#{value}")
+                continue
+            before = text[: match.start()]
+            if not before.strip() or _SENTENCE_BREAK_RE.search(before):
+                continue  # sentence-initial capitals say nothing about names
+            first = token[0]
+            if not (first.isupper() or _script_is_caseless(first)):
+                continue
+            if token.lower() in matched:
+                continue  # a place the gazetteer resolved; places are compared by id
+            stem = _skeleton(token, lang)[:_STEM]
+            if len(stem) >= _MIN_TOKEN and stem not in _NOISE_STEMS and stem.isalpha():
+                features.add(stem)
+    return frozenset(features)
+
+
+# ------------------------------------------------------------------------------- report features
+
+
+def _event_time(report: Report) -> datetime:
+    """The event date from the text when plausible, otherwise the publication time."""
+    event = report.classification.event_date
+    published = report.published
+    if (
+        event is not None
+        and event.tzinfo is not None
+        and published.tzinfo is not None
+        and published - MAX_BACKDATE <= event <= published + timedelta(days=1)
+    ):
+        return event
+    return published
+
+
+def _explicit_date(report: Report) -> datetime | None:
+    event = report.classification.event_date
+    return event if event is not None and _event_time(report) == event else None
+
+
+@dataclass(frozen=True, slots=True)
+class _Features:
+    """What matching and change detection read of one report, computed once."""
+
+    time: datetime
+    explicit_date: datetime | None
+    severity: int
+    specific_ids: frozenset[str]  # settlements and districts
+    primary_specific: frozenset[str]
+    sectors: frozenset[str]
+    primary_sectors: frozenset[str]
+    primary_points: tuple[tuple[float, float], ...]
+    sides: frozenset[Side]  # sides that speak in the report
+    denial_sides: frozenset[Side]
+    claim_sides: frozenset[Side]  # sides that claim or accuse
+    weapons: frozenset[str]
+    casualties: tuple[Casualties, ...]
+    tokens: frozenset[str]
+
+
+def _side_of_perspective(perspective: str | None) -> Side | None:
+    text = (perspective or "").lower()
+    if "armen" in text:
+        return "armenian"
+    if "azerb" in text:
+        return "azerbaijani"
+    return None
+
+
+def _features(report: Report, sector_of: SectorLookup) -> _Features:
+    cls = report.classification
+    title = report.title.lower()
+    locations = [loc for loc in cls.locations if loc.kind not in _BROAD_KINDS] or list(
+        cls.locations
+    )
+    in_title = [loc for loc in locations if loc.matched and loc.matched.lower() in title]
+    primary = in_title or locations
+    sector_cache = {loc.id: sector_of(loc) for loc in cls.locations}
+
+    def sectors(locs: Iterable[Location]) -> frozenset[str]:
+        return frozenset(s for loc in locs if (s := sector_cache[loc.id]) is not None)
+
+    def specific(locs: Iterable[Location]) -> frozenset[str]:
+        return frozenset(loc.id for loc in locs if loc.kind not in _SPECIFIC_KINDS_EXCLUDED)
+
+    official = {_ACTOR_SIDE[c.actor] for c in cls.claims if c.actor in _ACTOR_SIDE}
+    if not official and (side := _side_of_perspective(report.perspective)) is not None:
+        official = {side}
+    return _Features(
+        time=_event_time(report),
+        explicit_date=_explicit_date(report),
+        severity=severity_rank(cls.severity),
+        specific_ids=specific(locations),
+        primary_specific=specific(primary),
+        sectors=sectors(locations),
+        primary_sectors=sectors(primary),
+        primary_points=tuple(
+            (loc.lat, loc.lon) for loc in primary if loc.kind not in _SPECIFIC_KINDS_EXCLUDED
+        ),
+        sides=frozenset(official),
+        denial_sides=frozenset(
+            _ACTOR_SIDE[c.actor]
+            for c in cls.claims
+            if c.stance == "denial" and c.actor in _ACTOR_SIDE
+        ),
+        claim_sides=frozenset(
+            _ACTOR_SIDE[c.actor]
+            for c in cls.claims
+            if c.stance != "denial" and c.actor in _ACTOR_SIDE
+        ),
+        weapons=frozenset(cls.weapons),
+        casualties=cls.casualties,
+        tokens=_text_features(report),
+    )
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 6371.0 * 2 * math.asin(math.sqrt(min(1.0, h)))
+
+
+def _days(delta: timedelta) -> float:
+    return delta.total_seconds() / 86400.0
+
+
+# ------------------------------------------------------------------------------------- incidents
+
+
+@dataclass(slots=True)
+class _Incident:
+    """Mutable state of one incident inside a `Clusterer`."""
+
+    id: str
+    first_published: datetime
+    last_published: datetime
+    start: datetime
+    end: datetime
+    last_critical: datetime | None = None
+    reports: dict[str, Report] = field(default_factory=dict)
+    location_ids: dict[str, None] = field(default_factory=dict)  # ordered set
+    specific_ids: set[str] = field(default_factory=set)
+    primary_specific: set[str] = field(default_factory=set)
+    sectors: dict[str, None] = field(default_factory=dict)
+    primary_sectors: set[str] = field(default_factory=set)
+    primary_points: list[tuple[float, float]] = field(default_factory=list)
+    severity: int = 0
+    figures: dict[tuple[Side | None, str | None, str | None], list[int | None]] = field(
+        default_factory=dict
+    )
+    claims: dict[str, tuple[dict[Stance, None], dict[Side, None]]] = field(default_factory=dict)
+    weapons: dict[str, None] = field(default_factory=dict)
+    sources: dict[str, None] = field(default_factory=dict)
+    sides: dict[Side, None] = field(default_factory=dict)
+    denial_sides: set[Side] = field(default_factory=set)
+    claim_sides: set[Side] = field(default_factory=set)
+    explicit_dates: set[datetime] = field(default_factory=set)
+    tokens: set[str] = field(default_factory=set)
+    followups: int = 0
+    reply_worthy: int = 0
+
+    @property
+    def war(self) -> bool:
+        return self.severity >= _CRITICAL
+
+    def gap(self, time: datetime) -> timedelta:
+        """How far a time lies outside the incident's span (zero inside it)."""
+        if time < self.start:
+            return self.start - time
+        if time > self.end:
+            return time - self.end
+        return timedelta(0)
+
+    def killed_max(self, side: Side | None, kind: str | None) -> int:
+        return self._max(side, kind, 0)
+
+    def wounded_max(self, side: Side | None, kind: str | None) -> int:
+        return self._max(side, kind, 1)
+
+    def _max(self, side: Side | None, kind: str | None, index: int) -> int:
+        # A figure without a side competes with every side's figures.
+        values = [
+            v[index] or 0
+            for (s, k, _), v in self.figures.items()
+            if (side is None or s == side or s is None) and (kind is None or k in (kind, None))
+        ]
+        return max(values, default=0)
+
+    def view(self) -> IncidentView:
+        return IncidentView(
+            id=self.id,
+            first_published=self.first_published,
+            last_published=self.last_published,
+            event_start=self.start,
+            event_end=self.end,
+            report_ids=tuple(self.reports),
+            location_ids=tuple(self.location_ids),
+            sectors=tuple(self.sectors),
+            severity=None
+            if self.severity == 0
+            else ("low", "medium", "high", "critical")[self.severity - 1],
+            casualties=tuple(
+                CasualtyFigure(side=s, kind=k, claimed_by=c, killed=v[0], wounded=v[1])
+                for (s, k, c), v in self.figures.items()
+            ),
+            claims=tuple(
+                ActorStatement(actor=a, stances=tuple(st), accused=tuple(acc))
+                for a, (st, acc) in self.claims.items()
+            ),
+            weapons=tuple(self.weapons),
+            sources=tuple(self.sources),
+            sides_heard=tuple(self.sides),
+            followups=self.followups,
+            reply_worthy=self.reply_worthy,
+        )
+
+
+class Clusterer:
+    """Assigns reports to incidents; holds only recent incidents (see `expire`).
+
+    Not thread-safe; one per pipeline. All state can be rebuilt with `seed`.
+    """
+
+    def __init__(
+        self,
+        *,
+        window: timedelta = DEFAULT_WINDOW,
+        max_span: timedelta = DEFAULT_MAX_SPAN,
+        war_gap: timedelta = DEFAULT_WAR_GAP,
+        max_followups: int = DEFAULT_MAX_FOLLOWUPS,
+        max_replies: int = DEFAULT_MAX_REPLIES,
+        id_factory: Callable[[Report], str] | None = None,
+        sector_of: SectorLookup | None = None,
+    ) -> None:
+        self.window = window
+        self.max_span = max_span
+        self.war_gap = war_gap
+        self.max_followups = max_followups
+        self.max_replies = max_replies
+        self._id_factory = id_factory or default_id
+        self._sector_of = sector_of or gazetteer_sector
+        self._incidents: dict[str, _Incident] = {}
+        self._item_index: dict[str, str] = {}
+
+    # -- public API
+
+    def add(self, report: Report) -> Assignment:
+        """Put a report into the best matching incident, or open a new one."""
+        known = self._item_index.get(report.item_id)
+        if known is not None:
+            return Assignment(incident_id=known, created=False, duplicate=True)
+        feats = _features(report, self._sector_of)
+        best: _Incident | None = None
+        best_key: tuple[float, datetime] | None = None
+        for incident in self._incidents.values():
+            score = self._score(incident, feats)
+            if score is None or score < JOIN_SCORE:
+                continue
+            key = (score, incident.end)
+            if best_key is None or key > best_key:
+                best, best_key = incident, key
+        if best is None:
+            incident = self._open(report, feats)
+            return Assignment(incident_id=incident.id, created=True, action="alert")
+        return self._join(best, report, feats)
+
+    def seed(self, incident_id: str, reports: Sequence[Report]) -> None:
+        """Restore an incident after a restart from its stored reports.
+
+        The reports join `incident_id` whatever the matching rules say; the follow-up counts are
+        recomputed by replaying them in publication order, so the bound carries over a restart.
+        Reports already known are skipped.
+        """
+        ordered = sorted(
+            (r for r in reports if r.item_id not in self._item_index),
+            key=lambda r: (r.published, r.item_id),
+        )
+        for report in ordered:
+            feats = _features(report, self._sector_of)
+            incident = self._incidents.get(incident_id)
+            if incident is None:
+                self._open(report, feats, incident_id=incident_id)
+            else:
+                self._join(incident, report, feats)
+
+    def expire(self, now: datetime) -> tuple[str, ...]:
+        """Forget incidents that can no longer take reports at `now`; return their ids."""
+        gone = []
+        for incident in self._incidents.values():
+            keep = self.war_gap if incident.war else self.window
+            latest = max(incident.end, incident.last_published)
+            if latest + keep < now:
+                gone.append(incident.id)
+        for incident_id in gone:
+            incident = self._incidents.pop(incident_id)
+            for item_id in incident.reports:
+                self._item_index.pop(item_id, None)
+        return tuple(gone)
+
+    def incident(self, incident_id: str) -> IncidentView:
+        """The merged view of one incident; KeyError when unknown or expired."""
+        return self._incidents[incident_id].view()
+
+    def incident_of(self, item_id: str) -> str | None:
+        """The incident an item was assigned to, if it is still held."""
+        return self._item_index.get(item_id)
+
+    @property
+    def incident_ids(self) -> tuple[str, ...]:
+        """Ids of the incidents held, oldest first."""
+        return tuple(self._incidents)
+
+    def __len__(self) -> int:
+        return len(self._incidents)
+
+    # -- internals
+
+    def _join(self, incident: _Incident, report: Report, feats: _Features) -> Assignment:
+        changes = _changes(incident, feats, report)
+        if changes:
+            incident.followups += 1
+        if changes & REPLY_CHANGES:
+            incident.reply_worthy += 1
+        _absorb(incident, report, feats)
+        self._item_index[report.item_id] = incident.id
+        assignment = Assignment(incident_id=incident.id, created=False, changes=changes)
+        action = followup_action(
+            assignment, incident, max_followups=self.max_followups, max_replies=self.max_replies
+        )
+        return Assignment(incident_id=incident.id, created=False, changes=changes, action=action)
+
+    def _open(
+        self, report: Report, feats: _Features, *, incident_id: str | None = None
+    ) -> _Incident:
+        new_id = incident_id or self._id_factory(report)
+        base, n = new_id, 1
+        while new_id in self._incidents:
+            n += 1
+            new_id = f"{base}-{n}"
+        incident = _Incident(
+            id=new_id,
+            first_published=report.published,
+            last_published=report.published,
+            start=feats.time,
+            end=feats.time,
+        )
+        _absorb(incident, report, feats)
+        self._incidents[new_id] = incident
+        self._item_index[report.item_id] = new_id
+        return incident
+
+    def _score(self, incident: _Incident, feats: _Features) -> float | None:
+        """How strongly a report belongs to an incident; None when it cannot."""
+        gap = incident.gap(feats.time)
+        if (
+            incident.war
+            and incident.last_critical is not None
+            and feats.severity >= _CRITICAL
+            and feats.time >= incident.start - self.window
+            and feats.time - incident.last_critical <= self.war_gap
+        ):
+            return _WAR_SCORE + _time_score(gap)
+        if gap > self.window:
+            return None
+        span = max(incident.end, feats.time) - min(incident.start, feats.time)
+        if span > self.max_span and not incident.war:
+            return None
+        war_wide = incident.war and feats.severity >= _HIGH
+        place = _place_score(incident, feats)
+        if place is None:
+            if not war_wide:
+                return None
+            place = 0.0
+        score = place + _time_score(gap) + _fact_score(incident, feats)
+        if war_wide:
+            score = max(score, JOIN_SCORE)
+        if feats.explicit_date is not None and incident.explicit_dates:
+            nearest = min(abs(_days(feats.explicit_date - d)) for d in incident.explicit_dates)
+            if nearest > 1.0:
+                score -= 2.0
+        return score
+
+
+def _time_score(gap: timedelta) -> float:
+    days = _days(gap)
+    if days < 1.0:
+        return 1.0
+    if days < 2.0:
+        return 0.5
+    return 0.0
+
+
+def _place_score(incident: _Incident, feats: _Features) -> float | None:
+    """Place evidence; None when both name primary places that cannot be the same event."""
+    if feats.primary_specific & incident.specific_ids or (
+        feats.specific_ids & incident.primary_specific
+    ):
+        return _PLACE_SAME
+    if not feats.primary_sectors or not incident.primary_sectors:
+        return 0.0
+    if feats.primary_sectors & incident.primary_sectors:
+        return _PLACE_NEAR
+    if any(
+        _km(a, b) <= NEIGHBOUR_KM for a in feats.primary_points for b in incident.primary_points
+    ):
+        return _PLACE_NEAR
+    return None
+
+
+def _fact_score(incident: _Incident, feats: _Features) -> float:
+    score = 0.0
+    score += _casualty_score(incident, feats)
+    if feats.weapons & incident.weapons.keys() & _HEAVY_WEAPONS:
+        score += 0.5
+    # A denial by one side of what the other side claimed or accused it of.
+    if any(
+        other != side and other in incident.claim_sides
+        for side in feats.denial_sides
+        for other in ("armenian", "azerbaijani")
+    ) or any(
+        other != side and other in feats.claim_sides
+        for side in incident.denial_sides
+        for other in ("armenian", "azerbaijani")
+    ):
+        score += 1.0
+    shared = len(feats.tokens & incident.tokens)
+    score += min(1.5, 0.75 * shared)
+    return score
+
+
+def _casualty_score(incident: _Incident, feats: _Features) -> float:
+    """The same killed or wounded figure for the same side: strong when it is not a lone death."""
+    score = 0.0
+    for c in feats.casualties:
+        for (side, _kind, _claimant), (killed, wounded) in incident.figures.items():
+            if c.side is not None and side is not None and c.side != side:
+                continue
+            if c.killed and killed == c.killed:
+                score = max(score, 1.0 if c.killed >= 2 else 0.5)
+            if c.wounded and wounded == c.wounded:
+                score = max(score, 0.5)
+    return score
+
+
+def _changes(incident: _Incident, feats: _Features, report: Report) -> frozenset[str]:
+    """What a report adds to an incident, before it is absorbed."""
+    out: set[str] = set()
+    cls = report.classification
+    if incident.sides and feats.sides - set(incident.sides):
+        out.add("other_side_statement")
+    if feats.denial_sides - incident.denial_sides:
+        out.add("denial")
+    for c in cls.casualties:
+        if c.killed and c.killed > incident.killed_max(c.side, c.kind):
+            out.update(("casualties", "new_deaths"))
+        if c.wounded and c.wounded > incident.wounded_max(c.side, c.kind):
+            out.add("casualties")
+    if feats.primary_specific - incident.specific_ids and incident.location_ids:
+        out.add("new_place")
+    if feats.severity > incident.severity:
+        out.add("severity_up")
+    if feats.weapons - set(incident.weapons):
+        out.add("new_weapon")
+    return frozenset(out)
+
+
+def _absorb(incident: _Incident, report: Report, feats: _Features) -> None:
+    """Add a report's facts to an incident."""
+    cls = report.classification
+    incident.reports[report.item_id] = report
+    incident.first_published = min(incident.first_published, report.published)
+    incident.last_published = max(incident.last_published, report.published)
+    incident.start = min(incident.start, feats.time)
+    incident.end = max(incident.end, feats.time)
+    if feats.severity >= _CRITICAL:
+        last = incident.last_critical
+        incident.last_critical = feats.time if last is None else max(last, feats.time)
+    for loc in cls.locations:
+        incident.location_ids.setdefault(loc.id)
+    incident.specific_ids |= feats.specific_ids
+    incident.primary_specific |= feats.primary_specific
+    for sector in sorted(feats.sectors):
+        incident.sectors.setdefault(sector)
+    incident.primary_sectors |= feats.primary_sectors
+    incident.primary_points.extend(
+        p for p in feats.primary_points if p not in incident.primary_points
+    )
+    incident.severity = max(incident.severity, feats.severity)
+    for c in cls.casualties:
+        key = (c.side, c.kind, c.claimed_by)
+        old = incident.figures.get(key, [None, None])
+        incident.figures[key] = [_max_opt(old[0], c.killed), _max_opt(old[1], c.wounded)]
+    for claim in cls.claims:
+        stances, accused = incident.claims.setdefault(claim.actor, ({}, {}))
+        stances.setdefault(claim.stance)
+        if claim.accused is not None:
+            accused.setdefault(claim.accused)
+    for weapon in cls.weapons:
+        incident.weapons.setdefault(weapon)
+    if report.source:
+        incident.sources.setdefault(report.source)
+    for side in sorted(feats.sides):
+        incident.sides.setdefault(side)
+    incident.denial_sides |= feats.denial_sides
+    incident.claim_sides |= feats.claim_sides
+    if feats.explicit_date is not None:
+        incident.explicit_dates.add(feats.explicit_date)
+    incident.tokens |= feats.tokens
+
+
+def _max_opt(a: int | None, b: int | None) -> int | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return max(a, b)

@@ -1,0 +1,694 @@
+"""The store: every database read and write the bot makes, as small async methods.
+
+Handlers, the poller and the sender call these; none of them builds SQL of its own. Each
+method is one transaction, so a crash leaves the database at a method boundary.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import String, and_, cast, delete, func, insert, literal, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.db.engine import session_factory
+from bot.db.tables import Chat, Delivery, Incident, Item, SourceRow, Subscription, utcnow
+from bot.sources import Source
+
+__all__ = ["NewItem", "SourceHealth", "Store"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class NewItem:
+    """An item to store, with the classifier's verdict."""
+
+    source_id: int
+    dedupe_key: str
+    url: str | None
+    url_norm: str | None
+    title: str
+    summary: str
+    published_at: datetime | None
+    first_seen_at: datetime
+    lang: str | None
+    is_incident: bool
+    score: float
+    severity: str | None
+    facts: dict[str, Any] | None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceHealth:
+    """A source's state for /status and /sources."""
+
+    name: str
+    url: str
+    perspective: str | None
+    enabled: bool
+    failures: int
+    last_poll_at: datetime | None
+    last_success_at: datetime | None
+    last_error: str | None
+    items_seen: int
+
+
+class Store:
+    """Async data access over one engine."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self.sessions: async_sessionmaker[AsyncSession] = session_factory(engine)
+
+    async def close(self) -> None:
+        """Dispose of the engine's pool."""
+        await self.engine.dispose()
+
+    # -- sources -----------------------------------------------------------------------
+
+    async def sync_sources(self, sources: Sequence[Source]) -> None:
+        """Make the sources table match the sources file (admin-added sources stay)."""
+        async with self.sessions.begin() as session:
+            rows = {r.url: r for r in (await session.scalars(select(SourceRow))).all()}
+            by_name = {r.name: r for r in rows.values()}
+            wanted = {s.url for s in sources}
+            for src in sources:
+                row = rows.get(src.url)
+                if row is None and src.name in by_name and by_name[src.name].url not in wanted:
+                    row = by_name[src.name]  # same outlet, URL changed in the file
+                    row.url = src.url
+                    row.etag = row.last_modified = None
+                if row is None:
+                    if src.name in by_name:
+                        continue  # name taken by another URL; parse_sources forbids this in a file
+                    session.add(
+                        SourceRow(
+                            name=src.name,
+                            url=src.url,
+                            lang=src.lang,
+                            perspective=src.perspective,
+                            interval_seconds=src.interval_seconds,
+                            enabled=True,
+                            origin="file",
+                            failures=0,
+                            items_seen=0,
+                        )
+                    )
+                    continue
+                row.name, row.lang, row.perspective = src.name, src.lang, src.perspective
+                row.interval_seconds, row.enabled = src.interval_seconds, True
+            for url, row in rows.items():
+                if url not in wanted and row.origin == "file":
+                    row.enabled = False
+
+    async def due_sources(self, now: datetime, limit: int = 1000) -> list[SourceRow]:
+        """Enabled sources whose next poll time has come, most overdue first."""
+        async with self.sessions() as session:
+            stmt = (
+                select(SourceRow)
+                .where(
+                    SourceRow.enabled.is_(True),
+                    or_(SourceRow.next_poll_at.is_(None), SourceRow.next_poll_at <= now),
+                )
+                .order_by(SourceRow.next_poll_at.is_not(None), SourceRow.next_poll_at)
+                .limit(limit)
+            )
+            return list((await session.scalars(stmt)).all())
+
+    async def all_sources(self) -> list[SourceRow]:
+        """Every source row, enabled or not."""
+        async with self.sessions() as session:
+            return list((await session.scalars(select(SourceRow).order_by(SourceRow.name))).all())
+
+    async def record_poll_success(
+        self,
+        source_id: int,
+        *,
+        now: datetime,
+        next_poll_at: datetime,
+        etag: str | None,
+        last_modified: str | None,
+        new_items: int,
+    ) -> int:
+        """Store validators and health after a good poll; return the failure streak it ended."""
+        async with self.sessions.begin() as session:
+            row = await session.get(SourceRow, source_id)
+            if row is None:
+                return 0
+            ended = row.failures
+            row.etag, row.last_modified = etag, last_modified
+            row.last_poll_at = row.last_success_at = now
+            row.next_poll_at = next_poll_at
+            row.failures, row.last_error = 0, None
+            row.items_seen += new_items
+            return ended
+
+    async def record_poll_failure(
+        self, source_id: int, *, now: datetime, error: str, next_poll_at: datetime
+    ) -> int:
+        """Count a failure; return the length of the failure streak."""
+        async with self.sessions.begin() as session:
+            row = await session.get(SourceRow, source_id)
+            if row is None:
+                return 0
+            row.failures += 1
+            row.last_poll_at, row.last_error, row.next_poll_at = now, error[:1000], next_poll_at
+            return row.failures
+
+    async def source_health(self) -> list[SourceHealth]:
+        """Health of every enabled source, worst first."""
+        async with self.sessions() as session:
+            rows = (
+                await session.scalars(
+                    select(SourceRow)
+                    .where(SourceRow.enabled.is_(True))
+                    .order_by(SourceRow.failures.desc(), SourceRow.name)
+                )
+            ).all()
+        return [
+            SourceHealth(
+                r.name,
+                r.url,
+                r.perspective,
+                r.enabled,
+                r.failures,
+                r.last_poll_at,
+                r.last_success_at,
+                r.last_error,
+                r.items_seen,
+            )
+            for r in rows
+        ]
+
+    # -- items ---------------------------------------------------------------------------
+
+    async def unseen(self, source_id: int, entries: Sequence[tuple[str, str | None]]) -> list[int]:
+        """Indexes of `(dedupe_key, url_norm)` pairs not stored yet (by key, or by URL anywhere)."""
+        if not entries:
+            return []
+        keys = [k for k, _ in entries]
+        urls = [u for _, u in entries if u]
+        async with self.sessions() as session:
+            known_keys = set(
+                (
+                    await session.scalars(
+                        select(Item.dedupe_key).where(
+                            Item.source_id == source_id, Item.dedupe_key.in_(keys)
+                        )
+                    )
+                ).all()
+            )
+            known_urls: set[str | None] = set()
+            if urls:
+                known_urls = set(
+                    (
+                        await session.scalars(select(Item.url_norm).where(Item.url_norm.in_(urls)))
+                    ).all()
+                )
+        fresh: list[int] = []
+        batch_urls: set[str] = set()
+        for index, (key, url) in enumerate(entries):
+            if key in known_keys or (url and (url in known_urls or url in batch_urls)):
+                continue
+            if url:
+                batch_urls.add(url)
+            fresh.append(index)
+        return fresh
+
+    async def recent_incident_items(self, since: datetime) -> list[tuple[Item, SourceRow]]:
+        """Incident items seen since `since`, with sources, oldest first (seeds clustering)."""
+        async with self.sessions() as session:
+            stmt = (
+                select(Item, SourceRow)
+                .join(SourceRow, Item.source_id == SourceRow.id)
+                .where(
+                    Item.is_incident.is_(True),
+                    Item.first_seen_at >= since,
+                    Item.incident_id.is_not(None),
+                )
+                .order_by(Item.first_seen_at, Item.id)
+            )
+            return [(i, s) for i, s in (await session.execute(stmt)).all()]
+
+    async def store_items(self, items: Sequence[NewItem]) -> list[int]:
+        """Insert items; an item that a concurrent poll stored first is skipped. Returns ids."""
+        ids: list[int] = []
+        for new in items:
+            try:
+                async with self.sessions.begin() as session:
+                    row = Item(**_fields(new))
+                    session.add(row)
+                    await session.flush()
+                    ids.append(row.id)
+            except IntegrityError:
+                log.debug("items.duplicate key=%s", new.dedupe_key)
+                ids.append(-1)
+        return ids
+
+    # -- incidents and the outbox ----------------------------------------------------------
+
+    async def record_incident(
+        self,
+        *,
+        item_id: int,
+        incident_id: str,
+        first_published_at: datetime,
+        last_published_at: datetime,
+        severity: str | None,
+        headline: str,
+        sectors: str,
+        view: dict[str, Any],
+        alert_texts: dict[str, str] | None = None,
+        edit_texts: dict[str, str] | None = None,
+        reply_texts: dict[str, str] | None = None,
+        priority: int = 100,
+        version: int = 0,
+    ) -> int:
+        """Attach an item to its incident, save the incident, and queue messages, atomically.
+
+        `alert_texts` (by language) queues the first alert to every subscription;
+        `edit_texts`/`reply_texts` queue follow-ups to chats whose alert went out (or update the
+        text of alerts still pending). Returns the number of deliveries queued.
+        """
+        now = utcnow()
+        queued = 0
+        async with self.sessions.begin() as session:
+            incident = await session.get(Incident, incident_id)
+            if incident is None:
+                incident = Incident(
+                    id=incident_id,
+                    created_at=now,
+                    first_published_at=first_published_at,
+                    alerted=False,
+                    followups=0,
+                )
+                session.add(incident)
+            incident.updated_at = now
+            incident.first_published_at = min(incident.first_published_at, first_published_at)
+            incident.last_published_at = last_published_at
+            incident.severity, incident.headline, incident.sectors = severity, headline, sectors
+            incident.view = view
+            await session.flush()
+            await session.execute(
+                update(Item).where(Item.id == item_id).values(incident_id=incident_id)
+            )
+            if alert_texts and not incident.alerted:
+                incident.alerted = True
+                queued += await self._queue_alerts(session, incident_id, alert_texts, priority)
+            elif incident.alerted and (edit_texts or reply_texts):
+                incident.followups += 1
+                queued += await self._queue_followups(
+                    session, incident_id, edit_texts or {}, reply_texts or {}, priority, version
+                )
+        return queued
+
+    async def _queue_alerts(
+        self, session: AsyncSession, incident_id: str, texts: dict[str, str], priority: int
+    ) -> int:
+        total = 0
+        default = texts.get("en") or next(iter(texts.values()))
+        languages = {
+            lang
+            for (lang,) in (
+                await session.execute(
+                    select(Chat.language)
+                    .join(Subscription, Subscription.chat_id == Chat.id)
+                    .where(Chat.active.is_(True))
+                    .distinct()
+                )
+            ).all()
+        }
+        for lang in languages:
+            text = texts.get(lang, default)
+            key = (
+                literal(f"alert:{incident_id}:")
+                + cast(Subscription.chat_id, String)
+                + literal(":")
+                + cast(Subscription.thread_id, String)
+            )
+            chosen = (
+                select(
+                    key,
+                    Subscription.chat_id,
+                    Subscription.thread_id,
+                    literal(incident_id),
+                    literal("alert"),
+                    literal(text),
+                    literal(priority),
+                    literal("pending"),
+                    literal(0),
+                    literal(utcnow(), Delivery.next_attempt_at.type),
+                    literal(utcnow(), Delivery.created_at.type),
+                )
+                .join(Chat, Chat.id == Subscription.chat_id)
+                .where(Chat.active.is_(True), Chat.language == lang)
+            )
+
+            result = await session.execute(
+                insert(Delivery).from_select(
+                    [
+                        "dedupe_key",
+                        "chat_id",
+                        "thread_id",
+                        "incident_id",
+                        "kind",
+                        "text",
+                        "priority",
+                        "status",
+                        "attempts",
+                        "next_attempt_at",
+                        "created_at",
+                    ],
+                    chosen,
+                )
+            )
+            total += result.rowcount or 0  # type: ignore[attr-defined]
+        return total
+
+    async def _queue_followups(
+        self,
+        session: AsyncSession,
+        incident_id: str,
+        edits: dict[str, str],
+        replies: dict[str, str],
+        priority: int,
+        version: int,
+    ) -> int:
+        queued = 0
+        alerts = (
+            await session.scalars(
+                select(Delivery).where(
+                    Delivery.incident_id == incident_id,
+                    Delivery.kind == "alert",
+                    Delivery.status.in_(("pending", "sending", "sent")),
+                )
+            )
+        ).all()
+        languages = dict(
+            (
+                await session.execute(
+                    select(Chat.id, Chat.language).where(Chat.id.in_({a.chat_id for a in alerts}))
+                )
+            )
+            .tuples()
+            .all()
+        )
+        for alert in alerts:
+            lang = languages.get(alert.chat_id, "en")
+            edit = edits.get(lang) or edits.get("en")
+            reply = replies.get(lang) or replies.get("en")
+            if alert.status == "pending":
+                # Not out yet: send the newest text instead of an alert plus an edit.
+                if edit:
+                    alert.text = edit
+                continue
+            base = f"{incident_id}:{alert.chat_id}:{alert.thread_id}:{version}"
+            for kind, text in (("edit", edit), ("reply", reply)):
+                if not text:
+                    continue
+                session.add(
+                    Delivery(
+                        dedupe_key=f"{kind}:{base}",
+                        chat_id=alert.chat_id,
+                        thread_id=alert.thread_id,
+                        incident_id=incident_id,
+                        kind=kind,
+                        text=text,
+                        priority=priority + (5 if kind == "edit" else 0),
+                        status="pending",
+                        attempts=0,
+                        next_attempt_at=utcnow(),
+                        created_at=utcnow(),
+                        target_message_id=alert.message_id,
+                    )
+                )
+                queued += 1
+        return queued
+
+    async def latest_incidents(self, limit: int = 5) -> list[Incident]:
+        """The most recent incidents, newest first."""
+        async with self.sessions() as session:
+            stmt = select(Incident).order_by(Incident.last_published_at.desc()).limit(limit)
+            return list((await session.scalars(stmt)).all())
+
+    async def incident(self, incident_id: str) -> Incident | None:
+        """One incident by id."""
+        async with self.sessions() as session:
+            return await session.get(Incident, incident_id)
+
+    async def incident_items(self, incident_id: str) -> list[tuple[Item, SourceRow]]:
+        """The reports of an incident with their sources, in publication order."""
+        async with self.sessions() as session:
+            stmt = (
+                select(Item, SourceRow)
+                .join(SourceRow, Item.source_id == SourceRow.id)
+                .where(Item.incident_id == incident_id)
+                .order_by(func.coalesce(Item.published_at, Item.first_seen_at), Item.id)
+            )
+            return [(i, s) for i, s in (await session.execute(stmt)).all()]
+
+    # -- chats -------------------------------------------------------------------------------
+
+    async def upsert_chat(
+        self, chat_id: int, *, type_: str, title: str | None, language: str | None = None
+    ) -> Chat:
+        """Record a chat we heard from; reactivate it if it had blocked us before."""
+        async with self.sessions.begin() as session:
+            chat = await session.get(Chat, chat_id)
+            if chat is None:
+                chat = Chat(
+                    id=chat_id,
+                    type=type_,
+                    title=title,
+                    language=language or "en",
+                    active=True,
+                    settings={},
+                )
+                session.add(chat)
+            else:
+                chat.type, chat.title = type_, title
+                chat.active, chat.deactivated_reason = True, None
+            return chat
+
+    async def subscribe(self, chat_id: int, thread_id: int = 0) -> bool:
+        """Subscribe a chat (or topic); False when it already was."""
+        try:
+            async with self.sessions.begin() as session:
+                session.add(Subscription(chat_id=chat_id, thread_id=thread_id, created_at=utcnow()))
+        except IntegrityError:
+            return False
+        return True
+
+    async def unsubscribe(self, chat_id: int, thread_id: int = 0) -> bool:
+        """Unsubscribe; False when it was not subscribed. Pending alerts for it are dropped."""
+        async with self.sessions.begin() as session:
+            result = await session.execute(
+                delete(Subscription).where(
+                    Subscription.chat_id == chat_id, Subscription.thread_id == thread_id
+                )
+            )
+            await session.execute(
+                update(Delivery)
+                .where(
+                    Delivery.chat_id == chat_id,
+                    Delivery.thread_id == thread_id,
+                    Delivery.status == "pending",
+                )
+                .values(status="cancelled", error="unsubscribed")
+            )
+            return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def is_subscribed(self, chat_id: int, thread_id: int = 0) -> bool:
+        """Whether the chat (or topic) gets alerts."""
+        async with self.sessions() as session:
+            found = await session.scalar(
+                select(Subscription.id).where(
+                    Subscription.chat_id == chat_id, Subscription.thread_id == thread_id
+                )
+            )
+            return found is not None
+
+    async def deactivate_chat(self, chat_id: int, reason: str) -> int:
+        """Mark a chat gone (blocked, kicked, not found); cancel what was queued for it."""
+        async with self.sessions.begin() as session:
+            await session.execute(
+                update(Chat)
+                .where(Chat.id == chat_id)
+                .values(active=False, deactivated_reason=reason[:300])
+            )
+            result = await session.execute(
+                update(Delivery)
+                .where(Delivery.chat_id == chat_id, Delivery.status.in_(("pending", "sending")))
+                .values(status="cancelled", error=reason[:300])
+            )
+            return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    async def migrate_chat(self, old_id: int, new_id: int) -> None:
+        """A group became a supergroup: move the chat, its subscriptions and its queue."""
+        async with self.sessions.begin() as session:
+            old = await session.get(Chat, old_id)
+            if old is None:
+                return
+            if await session.get(Chat, new_id) is None:
+                session.add(
+                    Chat(
+                        id=new_id,
+                        type="supergroup",
+                        title=old.title,
+                        language=old.language,
+                        active=True,
+                        settings=dict(old.settings),
+                        created_at=old.created_at,
+                    )
+                )
+                await session.flush()
+            await session.execute(
+                update(Subscription).where(Subscription.chat_id == old_id).values(chat_id=new_id)
+            )
+            await session.execute(
+                update(Delivery)
+                .where(Delivery.chat_id == old_id, Delivery.status != "sent")
+                .values(chat_id=new_id, status="pending")
+            )
+            old.active, old.deactivated_reason = False, f"migrated to {new_id}"
+
+    async def counts(self) -> dict[str, int]:
+        """Totals for /status."""
+        async with self.sessions() as session:
+
+            def total(stmt: Any) -> Any:
+                return session.scalar(stmt)
+
+            return {
+                "subscriptions": int(await total(select(func.count(Subscription.id))) or 0),
+                "items": int(await total(select(func.count(Item.id))) or 0),
+                "incidents": int(await total(select(func.count(Incident.id))) or 0),
+                "pending": int(
+                    await total(select(func.count(Delivery.id)).where(Delivery.status == "pending"))
+                    or 0
+                ),
+            }
+
+    async def subscribed_chats(self) -> list[tuple[int, int]]:
+        """(chat_id, thread_id) of every active subscription."""
+        async with self.sessions() as session:
+            stmt = (
+                select(Subscription.chat_id, Subscription.thread_id)
+                .join(Chat, Chat.id == Subscription.chat_id)
+                .where(Chat.active.is_(True))
+            )
+            return [(c, t) for c, t in (await session.execute(stmt)).all()]
+
+    # -- the sender's side of the outbox ----------------------------------------------------------
+
+    async def requeue_inflight(self) -> int:
+        """At start: rows a crash left in `sending` go back to pending. Returns how many."""
+        async with self.sessions.begin() as session:
+            result = await session.execute(
+                update(Delivery).where(Delivery.status == "sending").values(status="pending")
+            )
+            return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    async def claim_due(
+        self, now: datetime, limit: int, *, skip_chats: Iterable[int] = ()
+    ) -> list[Delivery]:
+        """Take up to `limit` due deliveries (priority order) and mark them `sending`."""
+        skip = list(skip_chats)
+        async with self.sessions.begin() as session:
+            stmt = (
+                select(Delivery)
+                .where(Delivery.status == "pending", Delivery.next_attempt_at <= now)
+                .order_by(Delivery.priority, Delivery.next_attempt_at, Delivery.id)
+                .limit(limit)
+            )
+            if skip:
+                stmt = stmt.where(Delivery.chat_id.not_in(skip))
+            rows = list((await session.scalars(stmt)).all())
+            if rows:
+                await session.execute(
+                    update(Delivery)
+                    .where(Delivery.id.in_([r.id for r in rows]), Delivery.status == "pending")
+                    .values(status="sending")
+                )
+            return rows
+
+    async def mark_sent(self, delivery_id: int, message_id: int | None) -> None:
+        """The message is out: never send it again."""
+        async with self.sessions.begin() as session:
+            await session.execute(
+                update(Delivery)
+                .where(Delivery.id == delivery_id)
+                .values(status="sent", message_id=message_id, sent_at=utcnow(), error=None)
+            )
+
+    async def mark_retry(
+        self, delivery_id: int, *, delay: float, error: str, count_attempt: bool = True
+    ) -> None:
+        """Put a delivery back in the queue after `delay` seconds."""
+        async with self.sessions.begin() as session:
+            values: dict[str, Any] = {
+                "status": "pending",
+                "next_attempt_at": utcnow() + timedelta(seconds=delay),
+                "error": error[:1000],
+            }
+            if count_attempt:
+                values["attempts"] = Delivery.attempts + 1
+            await session.execute(update(Delivery).where(Delivery.id == delivery_id).values(values))
+
+    async def mark_failed(self, delivery_id: int, error: str) -> None:
+        """Give up on a delivery for good."""
+        async with self.sessions.begin() as session:
+            await session.execute(
+                update(Delivery)
+                .where(Delivery.id == delivery_id)
+                .values(status="failed", error=error[:1000], attempts=Delivery.attempts + 1)
+            )
+
+    async def alert_message_id(self, incident_id: str, chat_id: int, thread_id: int) -> int | None:
+        """The message id of the alert sent for an incident in a chat, if it went out."""
+        async with self.sessions() as session:
+            return await session.scalar(
+                select(Delivery.message_id).where(
+                    and_(
+                        Delivery.incident_id == incident_id,
+                        Delivery.kind == "alert",
+                        Delivery.chat_id == chat_id,
+                        Delivery.thread_id == thread_id,
+                        Delivery.status == "sent",
+                    )
+                )
+            )
+
+    async def delivery_counts(self) -> dict[str, int]:
+        """Deliveries by status (for metrics and benchmarks)."""
+        async with self.sessions() as session:
+            rows = (
+                await session.execute(
+                    select(Delivery.status, func.count()).group_by(Delivery.status)
+                )
+            ).all()
+            return {status: int(n) for status, n in rows}
+
+
+def _fields(new: NewItem) -> dict[str, Any]:
+    return {
+        "source_id": new.source_id,
+        "dedupe_key": new.dedupe_key,
+        "url": new.url,
+        "url_norm": new.url_norm,
+        "title": new.title,
+        "summary": new.summary,
+        "published_at": new.published_at,
+        "first_seen_at": new.first_seen_at,
+        "lang": new.lang,
+        "is_incident": new.is_incident,
+        "score": new.score,
+        "severity": new.severity,
+        "facts": new.facts,
+    }

@@ -1,0 +1,200 @@
+"""Feed bytes to normalised entries: pure functions, no I/O.
+
+feedparser does the parsing (RSS 0.9x/1.0/2.0, Atom, encodings, CDATA, relative links);
+this module turns its output into `FeedEntry` values the rest of the bot can trust: plain
+text without HTML, titles without control characters, UTC dates (or None), absolute
+http(s) links only, and a stable per-source dedupe key even for feeds that repeat one guid
+on every item.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import html
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+import feedparser
+import nh3
+
+from bot.exceptions import FeedParseError
+
+__all__ = [
+    "FeedEntry",
+    "clean_text",
+    "normalize_url",
+    "parse_feed",
+]
+
+MAX_TITLE = 500
+MAX_SUMMARY = 2000
+# Dates further ahead than this are a feed's clock or time-zone bug, not news from the future.
+_FUTURE_SLACK = timedelta(hours=26)
+# C0/C1 controls and the bidi overrides that can make a title display as something else.
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]"
+)
+_SPACES = re.compile(r"\s+")
+_TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|yclid|mc_cid|mc_eid|ref|from|_ga)$", re.I)
+_HTMLISH = re.compile(rb"^\s*(<!doctype\s+html|<html)", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedEntry:
+    """One normalised feed entry."""
+
+    dedupe_key: str  # stable within its source
+    title: str
+    summary: str
+    url: str | None  # absolute http(s) or None
+    url_norm: str | None  # for cross-source deduplication
+    published: datetime | None  # UTC; None when the feed gives no usable date
+    guid: str | None
+
+
+def clean_text(raw: str | None, *, limit: int) -> str:
+    """HTML to one line of plain text, entities decoded, control characters removed."""
+    if not raw:
+        return ""
+    # nh3 drops every tag (and <script>/<style> with their content) and keeps the text.
+    text = nh3.clean(raw, tags=set())
+    # Entities can arrive escaped twice (`&amp;nbsp;` inside CDATA): decode until stable.
+    for _ in range(3):
+        decoded = html.unescape(text)
+        if decoded == text:
+            break
+        text = decoded
+    text = unicodedata.normalize("NFC", text)
+    text = _CONTROL.sub("", text)
+    text = _SPACES.sub(" ", text).strip()
+    if len(text) > limit:
+        cut = text[:limit].rsplit(" ", 1)[0]
+        text = (cut or text[:limit]) + "…"
+    return text
+
+
+def normalize_url(url: str | None) -> str | None:
+    """A canonical form for comparing links across sources (not for display)."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        return None
+    host = parts.hostname.lower().removeprefix("www.").removeprefix("m.")
+    query = urlencode(
+        sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+               if not _TRACKING.match(k))
+    )
+    path = re.sub(r"/{2,}", "/", parts.path).rstrip("/") or "/"
+    port = f":{parts.port}" if parts.port and parts.port not in {80, 443} else ""
+    return urlunsplit(("https", host + port, path, query, ""))
+
+
+def _absolute_link(link: str | None, base: str) -> str | None:
+    if not link:
+        return None
+    link = link.strip()
+    if link.startswith("//"):
+        link = "https:" + link
+    absolute = urljoin(base, link)
+    parts = urlsplit(absolute)
+    # Only web links survive: javascript:, data:, mailto: and friends are dropped.
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        return None
+    return absolute
+
+
+def _entry_date(entry: Any, now: datetime) -> datetime | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        parsed = entry.get(key)
+        if parsed:
+            try:
+                value = datetime.fromtimestamp(calendar.timegm(parsed), UTC)
+            except (OverflowError, ValueError, OSError):
+                continue
+            if value > now + _FUTURE_SLACK or value.year < 1990:
+                return None
+            return value
+    return None
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:40]
+
+
+def parse_feed(
+    body: bytes,
+    *,
+    url: str,
+    content_type: str | None = None,
+    now: datetime | None = None,
+) -> list[FeedEntry]:
+    """Parse a feed body fetched from `url`.
+
+    Raises `FeedParseError` for what is not a feed: an empty body, an HTML page (a
+    Cloudflare challenge answers 200 with HTML), or XML so broken that nothing was read.
+    """
+    now = now or datetime.now(UTC)
+    if not body.strip():
+        raise FeedParseError("empty body")
+    if _HTMLISH.match(body[:512]):
+        raise FeedParseError("HTML page instead of a feed")
+    headers = {"content-location": url}
+    if content_type:
+        headers["content-type"] = content_type
+    parsed = feedparser.parse(body, response_headers=headers, sanitize_html=False)
+    entries = parsed.get("entries") or []
+    if not entries:
+        if parsed.get("bozo") and not parsed.get("version"):
+            reason = parsed.get("bozo_exception")
+            raise FeedParseError(f"not a feed: {type(reason).__name__}: {reason}"[:300])
+        if not parsed.get("version"):
+            raise FeedParseError("no feed found in the body")
+        return []
+    base = parsed.get("feed", {}).get("link") or url
+    base = urljoin(url, base)
+    guids = Counter(e.get("id") for e in entries if e.get("id"))
+    out: list[FeedEntry] = []
+    seen: set[str] = set()
+    for entry in entries:
+        title = clean_text(entry.get("title"), limit=MAX_TITLE)
+        summary_raw = entry.get("summary") or ""
+        if not summary_raw and entry.get("content"):
+            summary_raw = entry["content"][0].get("value", "")
+        summary = clean_text(summary_raw, limit=MAX_SUMMARY)
+        if not title and not summary:
+            continue
+        if not title:
+            title = summary[:120]
+        link = _absolute_link(entry.get("link"), base)
+        published = _entry_date(entry, now)
+        guid = entry.get("id") or None
+        # A guid repeated on several items (one site puts the same one on all) identifies
+        # nothing; fall back to the link, then to the text.
+        if guid and guids[guid] == 1:
+            key = _digest("guid", guid)
+        elif link:
+            key = _digest("link", normalize_url(link) or link)
+        else:
+            key = _digest("text", title, summary[:200])
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(
+            FeedEntry(
+                dedupe_key=key,
+                title=title,
+                summary=summary,
+                url=link,
+                url_norm=normalize_url(link),
+                published=published,
+                guid=guid if guid and guids[guid] == 1 else None,
+            )
+        )
+    return out

@@ -1,0 +1,253 @@
+"""The poll cycle: due sources -> fetch -> parse -> dedupe -> classify -> cluster -> outbox.
+
+I/O lives here and in what it calls (fetch, store); the judgement is in pure modules
+(parse, classifier, clustering, summary). One failing source affects only itself: its error
+is logged once per failure streak, it backs off exponentially, and the cycle goes on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+import httpx
+
+from bot.classifier import Classifier, ItemText
+from bot.clustering import Clusterer, Report
+from bot.db.store import NewItem, Store
+from bot.db.tables import SourceRow, utcnow
+from bot.exceptions import FeedError, TransientFetchError
+from bot.fetch import fetch_feed
+from bot.parse import FeedEntry, parse_feed
+from bot.settings import Settings
+from bot.summary import LANGUAGES, ReportRef, headline, render_alert, render_followup
+
+__all__ = ["PollOutcome", "Poller"]
+
+log = logging.getLogger(__name__)
+
+MAX_BACKOFF = timedelta(hours=6)
+PRIORITY = {"critical": 10, "high": 20, "medium": 40, "low": 60, None: 80}
+
+
+@dataclass(frozen=True, slots=True)
+class PollOutcome:
+    """What one source's poll did."""
+
+    source: str
+    ok: bool
+    new_items: int = 0
+    incidents: int = 0
+    queued: int = 0
+    error: str | None = None
+
+
+class Poller:
+    """Polls due sources and turns new items into incidents and queued alerts."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        client: httpx.AsyncClient,
+        classifier: Classifier,
+        clusterer: Clusterer,
+    ) -> None:
+        self._settings = settings
+        self._store = store
+        self._client = client
+        self._classifier = classifier
+        self._clusterer = clusterer
+        self._workers = asyncio.Semaphore(max(1, settings.http_max_connections))
+        self._hosts: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._ingest = asyncio.Lock()  # the clusterer and the incident rows change one at a time
+        self.last_cycle_at: datetime | None = None
+
+    async def seed(self) -> int:
+        """Rebuild the clusterer's recent incidents from the database after a start."""
+        since = utcnow() - self._clusterer.window
+        reports: defaultdict[str, list[Report]] = defaultdict(list)
+        for item, source in await self._store.recent_incident_items(since):
+            if item.incident_id is None or not item.facts:
+                continue
+            classification = self._classifier.classify(self._item_text(item.id, item.title,
+                                                                       item.summary, source,
+                                                                       item.published_at,
+                                                                       item.url))
+            reports[item.incident_id].append(
+                Report(
+                    item_id=str(item.id),
+                    published=item.published_at or item.first_seen_at,
+                    title=item.title,
+                    summary=item.summary,
+                    source=source.name,
+                    perspective=source.perspective,
+                    classification=classification,
+                )
+            )
+        for incident_id, group in reports.items():
+            self._clusterer.seed(incident_id, group)
+        return len(reports)
+
+    async def poll_due(self) -> list[PollOutcome]:
+        """Poll every source whose time has come, concurrently and politely."""
+        now = utcnow()
+        rows = await self._store.due_sources(now)
+        outcomes = await asyncio.gather(*(self._poll_guarded(row) for row in rows))
+        self.last_cycle_at = utcnow()
+        self._clusterer.expire(self.last_cycle_at)
+        return list(outcomes)
+
+    async def _poll_guarded(self, row: SourceRow) -> PollOutcome:
+        host = urlsplit(row.url).hostname or ""
+        async with self._workers, self._hosts[host]:
+            try:
+                return await self.poll_source(row)
+            except Exception as exc:
+                # A bug in handling one source must not stop the others; it is logged in full.
+                log.exception("source.crashed source=%s", row.name)
+                await self._failed(row, f"internal error: {type(exc).__name__}", None)
+                return PollOutcome(row.name, ok=False, error=type(exc).__name__)
+
+    async def poll_source(self, row: SourceRow) -> PollOutcome:
+        """Fetch and ingest one source; record its health."""
+        settings = self._settings
+        interval = row.interval_seconds or settings.poll_interval_seconds
+        try:
+            result = await fetch_feed(
+                self._client, row.url, source=row.name, etag=row.etag,
+                last_modified=row.last_modified, max_bytes=settings.feed_max_bytes,
+                deadline=settings.http_timeout_seconds * 2,
+            )
+            entries = (
+                [] if result.not_modified
+                else parse_feed(result.body, url=result.url, content_type=result.content_type)
+            )
+        except FeedError as exc:
+            retry_after = exc.retry_after if isinstance(exc, TransientFetchError) else None
+            await self._failed(row, str(exc), retry_after)
+            return PollOutcome(row.name, ok=False, error=str(exc))
+        new, incidents, queued = await self._ingest_entries(row, entries)
+        now = utcnow()
+        wait = float(interval)
+        if result.max_age and not result.not_modified:
+            # Cache-Control asks us to come back later than our interval: honour it, bounded.
+            wait = max(wait, min(float(result.max_age), interval * 4.0))
+        ended = await self._store.record_poll_success(
+            row.id, now=now, next_poll_at=now + timedelta(seconds=_jitter(wait)),
+            etag=result.etag, last_modified=result.last_modified, new_items=new,
+        )
+        if ended:
+            log.info("source.recovered source=%s after_failures=%d", row.name, ended)
+        if new:
+            log.info("source.polled source=%s new=%d incidents=%d queued=%d",
+                     row.name, new, incidents, queued)
+        return PollOutcome(row.name, ok=True, new_items=new, incidents=incidents, queued=queued)
+
+    async def _failed(self, row: SourceRow, error: str, retry_after: float | None) -> None:
+        interval = row.interval_seconds or self._settings.poll_interval_seconds
+        delay = timedelta(seconds=interval * 2 ** min(row.failures, 10))
+        delay = min(delay, MAX_BACKOFF)
+        if retry_after:
+            delay = max(delay, timedelta(seconds=min(retry_after, MAX_BACKOFF.total_seconds())))
+        now = utcnow()
+        streak = await self._store.record_poll_failure(
+            row.id, now=now, error=error, next_poll_at=now + delay
+        )
+        if streak == 1:
+            log.warning("source.failing source=%s error=%s retry_in=%ds", row.name, error,
+                        delay.total_seconds())
+        else:
+            log.debug("source.still_failing source=%s streak=%d error=%s", row.name, streak, error)
+
+    def _item_text(
+        self, item_id: int | str, title: str, summary: str, source: SourceRow,
+        published: datetime | None, url: str | None,
+    ) -> ItemText:
+        return ItemText(
+            id=str(item_id), title=title, summary=summary, lang=source.lang,
+            published=published, url=url, source=source.name,
+        )
+
+    async def _ingest_entries(
+        self, row: SourceRow, entries: Sequence[FeedEntry]
+    ) -> tuple[int, int, int]:
+        fresh = await self._store.unseen(row.id, [(e.dedupe_key, e.url_norm) for e in entries])
+        if not fresh:
+            return 0, 0, 0
+        now = utcnow()
+        max_age = timedelta(hours=self._settings.alert_max_age_hours)
+        batch = sorted((entries[i] for i in fresh), key=lambda e: e.published or now)
+        new_items: list[NewItem] = []
+        verdicts = []
+        for entry in batch:
+            verdict = self._classifier.classify(
+                self._item_text(entry.dedupe_key, entry.title, entry.summary, row,
+                                entry.published, entry.url)
+            )
+            verdicts.append(verdict)
+            new_items.append(
+                NewItem(
+                    source_id=row.id, dedupe_key=entry.dedupe_key, url=entry.url,
+                    url_norm=entry.url_norm, title=entry.title, summary=entry.summary,
+                    published_at=entry.published, first_seen_at=now, lang=verdict.lang,
+                    is_incident=verdict.incident, score=verdict.score,
+                    severity=verdict.severity,
+                    facts=verdict.to_json() if verdict.incident else None,
+                )
+            )
+        async with self._ingest:
+            ids = await self._store.store_items(new_items)
+            incidents = queued = 0
+            for entry, verdict, item_id in zip(batch, verdicts, ids, strict=True):
+                if item_id < 0 or not verdict.incident:
+                    continue
+                incidents += 1
+                published = entry.published or now
+                report = Report(
+                    item_id=str(item_id), published=published, title=entry.title,
+                    summary=entry.summary, source=row.name, perspective=row.perspective,
+                    classification=verdict,
+                )
+                assignment = self._clusterer.add(report)
+                if assignment.duplicate:
+                    continue
+                view = self._clusterer.incident(assignment.incident_id)
+                action = assignment.action
+                refs = [
+                    ReportRef(source=src.name, url=item.url, title=item.title,
+                              published=item.published_at or item.first_seen_at)
+                    for item, src in await self._store.incident_items(assignment.incident_id)
+                ]
+                refs.append(ReportRef(row.name, entry.url, entry.title, published))
+                fresh_enough = now - published <= max_age
+                alert = edit = reply = None
+                if fresh_enough and action == "alert":
+                    alert = {lang: render_alert(view, refs, lang) for lang in LANGUAGES}
+                elif fresh_enough and action in {"edit", "edit_and_reply"}:
+                    edit = {lang: render_alert(view, refs, lang) for lang in LANGUAGES}
+                    # An alert not yet sent for this incident goes out now with all facts.
+                    alert = edit
+                    if action == "edit_and_reply":
+                        reply = {lang: render_followup(view, assignment.changes, lang)
+                                 for lang in LANGUAGES}
+                queued += await self._store.record_incident(
+                    item_id=item_id, incident_id=assignment.incident_id,
+                    first_published_at=view.first_published, last_published_at=view.last_published,
+                    severity=view.severity, headline=headline(view, "en"),
+                    sectors=",".join(view.sectors), view=view.to_json(),
+                    alert_texts=alert, edit_texts=edit, reply_texts=reply,
+                    priority=PRIORITY.get(view.severity, 80), version=len(view.report_ids),
+                )
+        return len(ids), incidents, queued
+
+
+def _jitter(seconds: float) -> float:
+    # Up to 10% later, so sources added together drift apart instead of polling in bursts.
+    return seconds * (1.0 + random.random() * 0.1)

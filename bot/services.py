@@ -1,0 +1,53 @@
+"""The application's shared services, built in `post_init` and reached from handlers and jobs.
+
+Handlers get them as `context.bot_data.services`; nothing here is module-level state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import httpx
+
+from bot.classifier import Classifier
+from bot.db.store import Store
+from bot.delivery import Sender
+from bot.pipeline import Poller
+from bot.settings import Settings
+
+__all__ = ["BotData", "Services"]
+
+
+@dataclass(slots=True)
+class Services:
+    """Everything long-lived the bot uses, opened and closed with the application."""
+
+    settings: Settings
+    store: Store
+    http: httpx.AsyncClient
+    classifier: Classifier
+    poller: Poller
+    sender: Sender
+    started_at: datetime
+    inflight_requeued: int = 0
+
+
+class BotData:
+    """PTB's `bot_data`, typed: it carries the services once `post_init` has run."""
+
+    __slots__ = ("_services",)
+
+    def __init__(self) -> None:
+        self._services: Services | None = None
+
+    @property
+    def services(self) -> Services:
+        """The services; an error if the application was not initialised."""
+        if self._services is None:
+            raise RuntimeError("services used before the application was initialised")
+        return self._services
+
+    @services.setter
+    def services(self, value: Services | None) -> None:
+        self._services = value

@@ -1,0 +1,35 @@
+"""Telegram command handlers: one module per group of commands, all thin.
+
+Each callback parses its arguments, calls a service and replies; `register` wires them up.
+"""
+
+from __future__ import annotations
+
+from telegram.ext import Application, CommandHandler
+
+from handlers import errors, queries, start, subscription
+
+__all__ = ["COMMANDS", "register"]
+
+# (command, description) in menu order; the same list feeds setMyCommands.
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("start", "What this bot does"),
+    ("subscribe", "Get alerts in this chat"),
+    ("unsubscribe", "Stop alerts in this chat"),
+    ("latest", "Most recent incidents"),
+    ("incident", "One incident in full: /incident <id>"),
+    ("status", "Sources and their health"),
+    ("help", "Commands and how to use them"),
+)
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    """Add every handler and the error handler to `application`."""
+    application.add_handler(CommandHandler("start", start.start))
+    application.add_handler(CommandHandler("help", start.help_command))
+    application.add_handler(CommandHandler("subscribe", subscription.subscribe))
+    application.add_handler(CommandHandler("unsubscribe", subscription.unsubscribe))
+    application.add_handler(CommandHandler("latest", queries.latest))
+    application.add_handler(CommandHandler("incident", queries.incident))
+    application.add_handler(CommandHandler("status", queries.status))
+    application.add_error_handler(errors.on_error)

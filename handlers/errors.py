@@ -1,0 +1,45 @@
+"""The one error handler: log with the traceback, tell the user, tell the admins."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from telegram import Update
+from telegram.error import TelegramError
+
+from bot.formatting import esc
+from handlers.context import Context
+
+__all__ = ["on_error"]
+
+log = logging.getLogger(__name__)
+_ADMIN_GAP_SECONDS = 300.0
+_last_admin_report: dict[str, float] = {}
+
+
+async def on_error(update: object, context: Context) -> None:
+    """Handle any exception raised by a handler or job."""
+    error = context.error
+    log.error("handler.error update=%s", type(update).__name__, exc_info=error)
+    if isinstance(update, Update) and update.effective_message is not None:
+        try:
+            await update.effective_message.reply_text(
+                "Sorry, something went wrong with that command. It has been logged."
+            )
+        except TelegramError:
+            log.warning("handler.error_reply_failed")
+    key = type(error).__name__
+    now = time.monotonic()
+    # One admin report per kind of error every few minutes, not one per failing update.
+    if now - _last_admin_report.get(key, -_ADMIN_GAP_SECONDS) < _ADMIN_GAP_SECONDS:
+        return
+    _last_admin_report[key] = now
+    for admin in context.services.settings.admin_chat_ids:
+        try:
+            await context.bot.send_message(
+                admin, f"⚠️ Border Watch error: <code>{esc(key)}: {esc(str(error))[:500]}</code>",
+                parse_mode="HTML",
+            )
+        except TelegramError:
+            log.warning("handler.admin_report_failed admin=%s", admin)
