@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
@@ -168,6 +169,23 @@ def _print_scores(label: str, cases: Sequence[Case], pred: dict[str, str]) -> No
     )
 
 
+def _print_shuffled(cases: Sequence[Case], runs: int = 5) -> None:
+    """The same reports arriving in random orders: how much the clustering depends on order."""
+    truth = {c.report.item_id: c.key for c in cases}
+    scores = []
+    for seed in range(runs):
+        order = list(cases)
+        random.Random(seed).shuffle(order)
+        clusterer = Clusterer()
+        pred = {c.report.item_id: clusterer.add(c.report).incident_id for c in order}
+        scores.append((*bcubed(pred, truth), len(set(pred.values()))))
+    print(
+        f"random arrival orders ({runs}): F1 min={min(s[2] for s in scores):.3f} "
+        f"mean={sum(s[2] for s in scores) / runs:.3f}, P min={min(s[0] for s in scores):.3f}, "
+        f"clusters max={max(s[3] for s in scores)}"
+    )
+
+
 def run(path: Path, *, quiet: bool = False) -> None:
     """Cluster the corpus incidents and print the figures."""
     started = time.perf_counter()
@@ -177,10 +195,12 @@ def run(path: Path, *, quiet: bool = False) -> None:
     ordered = sorted(cases, key=lambda c: (c.report.published, c.report.item_id))
     pred: dict[str, str] = {}
     actions: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    changes: Counter[str] = Counter()
     for case in ordered:
         assignment = clusterer.add(case.report)
         pred[case.report.item_id] = assignment.incident_id
         actions[assignment.incident_id][assignment.action] += 1
+        changes.update(assignment.changes)
     clustered = time.perf_counter()
     batch_ids = cluster_batch([c.report for c in cases])
     assert batch_ids == [pred[c.report.item_id] for c in cases], "cluster_batch disagrees"
@@ -209,6 +229,8 @@ def run(path: Path, *, quiet: bool = False) -> None:
     )
     attached = sum(a["attach"] for a in actions.values())
     print(f"actions: {created} alert, {sum(edits)} edit, {attached} attach")
+    print("changes seen: " + ", ".join(f"{k} {v}" for k, v in changes.most_common()))
+    _print_shuffled(cases)
     if not quiet:
         report_errors(cases, pred)
 

@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
@@ -26,6 +27,9 @@ log = logging.getLogger("bot")
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `borderwatch` console script and `python -m bot`."""
+    # Opt in to python-telegram-bot's timedelta time periods (its next major's behaviour)
+    # instead of a deprecation warning on every RetryAfter.
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
     parser = _parser()
     args = parser.parse_args(argv)
     try:

@@ -47,7 +47,16 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Final, Literal, Protocol
 
-from bot.classifier.types import Casualties, Classification, Location, Side, Stance, severity_rank
+from bot.classifier.types import (
+    SEVERITIES,
+    Casualties,
+    Classification,
+    Location,
+    Severity,
+    Side,
+    Stance,
+    severity_rank,
+)
 
 __all__ = [
     "CHANGES",
@@ -57,19 +66,19 @@ __all__ = [
     "DEFAULT_WAR_GAP",
     "DEFAULT_WINDOW",
     "ActorStatement",
+    "AreaLookup",
     "Assignment",
     "CasualtyFigure",
     "Change",
     "Clusterer",
     "FollowupAction",
     "FollowupCounts",
+    "GazetteerAreas",
     "IncidentView",
     "Report",
-    "SectorLookup",
     "cluster_batch",
     "default_id",
     "followup_action",
-    "gazetteer_sector",
 ]
 
 Change = Literal[
@@ -97,7 +106,7 @@ REPLY_CHANGES: Final[frozenset[str]] = frozenset({"severity_up", "new_deaths"})
 
 DEFAULT_WINDOW: Final = timedelta(days=3)
 DEFAULT_MAX_SPAN: Final = timedelta(days=7)
-DEFAULT_WAR_GAP: Final = timedelta(days=10)
+DEFAULT_WAR_GAP: Final = timedelta(days=14)
 DEFAULT_MAX_FOLLOWUPS: Final = 5
 DEFAULT_MAX_REPLIES: Final = 2
 
@@ -109,8 +118,11 @@ JOIN_SCORE: Final = 2.0
 _PLACE_SAME: Final = 2.5  # a primary place of one is a place of the other
 _PLACE_NEAR: Final = 1.5  # same sector, or primary places within NEIGHBOUR_KM
 _WAR_SCORE: Final = 3.0
+_ALONE_GAP: Final = timedelta(days=1.5)
+_ALONE: Final = 0.5  # the only incident of the day, for a report that names no place
+_ALONE_MAJOR: Final = 1.0  # the same when one of them is a major (high, critical) event
 _BROAD_KINDS: Final = frozenset({"region", "country"})
-_SPECIFIC_KINDS_EXCLUDED: Final = frozenset({"region", "country", "province"})
+_COARSE_KINDS: Final = frozenset({"region", "country", "province"})
 _CRITICAL: Final = severity_rank("critical")
 _HIGH: Final = severity_rank("high")
 _HEAVY_WEAPONS: Final = frozenset({"mortar", "artillery", "drone", "rocket", "tank", "aircraft"})
@@ -186,7 +198,7 @@ class IncidentView:
     report_ids: tuple[str, ...]
     location_ids: tuple[str, ...]
     sectors: tuple[str, ...]
-    severity: str | None
+    severity: Severity | None
     casualties: tuple[CasualtyFigure, ...]
     claims: tuple[ActorStatement, ...]
     weapons: tuple[str, ...]
@@ -239,7 +251,8 @@ class FollowupCounts(Protocol):
     def reply_worthy(self) -> int: ...
 
 
-SectorLookup = Callable[[Location], "str | None"]
+AreaLookup = Callable[[Location], frozenset[str]]
+"""The border sectors a location lies in or touches; empty when it says nothing about a sector."""
 
 
 # ------------------------------------------------------------------------------------ pure helpers
@@ -274,26 +287,36 @@ def default_id(report: Report) -> str:
     return f"inc-{_event_time(report):%Y%m%d}-{digest}"
 
 
-def gazetteer_sector(location: Location) -> str | None:
-    """The location's border sector from the gazetteer (None far from the border).
+class GazetteerAreas:
+    """Border sectors of locations, from the gazetteer (loaded on first use).
 
-    A place the gazetteer does not know (or no gazetteer at all) falls back to its country and
-    province, which is coarser but still keeps different provinces apart.
+    A place with a sector is in that sector. A province, district or settlement without one
+    (Syunik spans several) touches every sector that holds a place of its province. Countries
+    and regions say nothing. A place the gazetteer does not know gets its country and province.
     """
-    try:
+
+    def __init__(self) -> None:
+        self._by_admin: dict[tuple[str, str], frozenset[str]] | None = None
+
+    def __call__(self, location: Location) -> frozenset[str]:
+        """The sectors of one location."""
         from bot.classifier.gazetteer import default_gazetteer
-    except ImportError:
-        return _fallback_sector(location)
-    try:
-        return default_gazetteer().get(location.id).sector
-    except KeyError:
-        return _fallback_sector(location)
 
-
-def _fallback_sector(location: Location) -> str | None:
-    if not location.admin:
-        return None
-    return f"{location.country}:{location.admin}".lower()
+        if location.kind in _BROAD_KINDS:
+            return frozenset()
+        gazetteer = default_gazetteer()
+        if location.id not in gazetteer:
+            return frozenset({f"{location.country}:{location.admin}".lower()})
+        place = gazetteer.get(location.id)
+        if place.sector:
+            return frozenset({place.sector})
+        if self._by_admin is None:
+            by_admin: dict[tuple[str, str], set[str]] = {}
+            for other in gazetteer.places:
+                if other.sector:
+                    by_admin.setdefault((other.country, other.admin), set()).add(other.sector)
+            self._by_admin = {key: frozenset(value) for key, value in by_admin.items()}
+        return self._by_admin.get((place.country, place.admin), frozenset())
 
 
 def cluster_batch(reports: Iterable[Report], *, clusterer: Clusterer | None = None) -> list[str]:
@@ -343,7 +366,8 @@ _FOLDS: Final[tuple[tuple[str, str], ...]] = (
 _STEM: Final = 6  # tokens agree when their skeletons share this many first letters
 _MIN_TOKEN: Final = 4
 _TOKEN_RE: Final = re.compile(r"\w+", re.UNICODE)
-_SENTENCE_BREAK_RE: Final = re.compile(r"[.!?:;—–\-\"«»“”()]\s*$")
+# Before a sentence-initial word; an initial ("A. Torozyan") does not end a sentence.
+_SENTENCE_BREAK_RE: Final = re.compile(r"(?:(?<!\b\w)[.!?]|[:;—–\-\"«»“”()])\s*$")
 _CASELESS_SCRIPTS: Final = ("GEORGIAN",)
 _NOISE_WORDS: Final = (
     # the parties, capitals, the region and the usual speakers: in every report, so no evidence
@@ -385,7 +409,8 @@ def _skeleton(token: str, lang: str) -> str:
         for part in unicodedata.normalize("NFKD", ch):
             if "a" <= part <= "z":
                 out.append(part)
-    text = "".join(out)
+    # Armenian հ is often dropped in other languages (Harutyunyan, Арутюнян).
+    text = "".join(out).removeprefix("h")
     for old, new in _FOLDS:
         text = text.replace(old, new)
     folded: list[str] = []
@@ -405,7 +430,7 @@ def _text_features(report: Report) -> frozenset[str]:
     lang = report.classification.lang
     matched = " ".join(loc.matched for loc in report.classification.locations).lower()
     features: set[str] = set()
-    for text in (report.title, report.summary):
+    for text in (report.title.strip(), report.summary.strip()):
         for match in _TOKEN_RE.finditer(text):
             token = match.group()
             if token.isdigit():
@@ -413,8 +438,8 @@ def _text_features(report: Report) -> frozenset[str]:
                 if value >= 3 and not 1900 <= value <= 2100:
                     features.add(f"#{value}")
                 continue
-            before = text[: match.start()]
-            if not before.strip() or _SENTENCE_BREAK_RE.search(before):
+            start = match.start()
+            if start == 0 or _SENTENCE_BREAK_RE.search(text[max(0, start - 4) : start]):
                 continue  # sentence-initial capitals say nothing about names
             first = token[0]
             if not (first.isupper() or _script_is_caseless(first)):
@@ -456,10 +481,11 @@ class _Features:
     time: datetime
     explicit_date: datetime | None
     severity: int
-    specific_ids: frozenset[str]  # settlements and districts
+    location_ids: tuple[str, ...]  # border places, in order of mention
+    specific_ids: frozenset[str]  # settlements, districts, features
     primary_specific: frozenset[str]
-    sectors: frozenset[str]
-    primary_sectors: frozenset[str]
+    areas: frozenset[str]  # border sectors
+    primary_areas: frozenset[str]
     primary_points: tuple[tuple[float, float], ...]
     sides: frozenset[Side]  # sides that speak in the report
     denial_sides: frozenset[Side]
@@ -478,21 +504,26 @@ def _side_of_perspective(perspective: str | None) -> Side | None:
     return None
 
 
-def _features(report: Report, sector_of: SectorLookup) -> _Features:
+def _features(report: Report, areas_of: AreaLookup) -> _Features:
     cls = report.classification
     title = report.title.lower()
-    locations = [loc for loc in cls.locations if loc.kind not in _BROAD_KINDS] or list(
-        cls.locations
-    )
+    # Only places on the border say where an event was: capitals in datelines ("YEREVAN, ...",
+    # "Baku says") and countries do not.
+    # The same goes for an all-capital dateline such as "STEPANAKERT, ARTSAKHPRESS —".
+    area_cache = {
+        loc.id: areas_of(loc)
+        for loc in cls.locations
+        if loc.kind not in _BROAD_KINDS and not (len(loc.matched) > 3 and loc.matched.isupper())
+    }
+    locations = [loc for loc in cls.locations if area_cache.get(loc.id)]
     in_title = [loc for loc in locations if loc.matched and loc.matched.lower() in title]
     primary = in_title or locations
-    sector_cache = {loc.id: sector_of(loc) for loc in cls.locations}
 
-    def sectors(locs: Iterable[Location]) -> frozenset[str]:
-        return frozenset(s for loc in locs if (s := sector_cache[loc.id]) is not None)
+    def areas(locs: Iterable[Location]) -> frozenset[str]:
+        return frozenset(a for loc in locs for a in area_cache[loc.id])
 
     def specific(locs: Iterable[Location]) -> frozenset[str]:
-        return frozenset(loc.id for loc in locs if loc.kind not in _SPECIFIC_KINDS_EXCLUDED)
+        return frozenset(loc.id for loc in locs if loc.kind not in _COARSE_KINDS)
 
     official = {_ACTOR_SIDE[c.actor] for c in cls.claims if c.actor in _ACTOR_SIDE}
     if not official and (side := _side_of_perspective(report.perspective)) is not None:
@@ -501,12 +532,13 @@ def _features(report: Report, sector_of: SectorLookup) -> _Features:
         time=_event_time(report),
         explicit_date=_explicit_date(report),
         severity=severity_rank(cls.severity),
+        location_ids=tuple(loc.id for loc in locations),
         specific_ids=specific(locations),
         primary_specific=specific(primary),
-        sectors=sectors(locations),
-        primary_sectors=sectors(primary),
+        areas=areas(locations),
+        primary_areas=areas(primary),
         primary_points=tuple(
-            (loc.lat, loc.lon) for loc in primary if loc.kind not in _SPECIFIC_KINDS_EXCLUDED
+            (loc.lat, loc.lon) for loc in primary if loc.kind not in _COARSE_KINDS
         ),
         sides=frozenset(official),
         denial_sides=frozenset(
@@ -552,12 +584,12 @@ class _Incident:
     end: datetime
     last_critical: datetime | None = None
     reports: dict[str, Report] = field(default_factory=dict)
+    members: list[_Features] = field(default_factory=list)  # one per report, same order
     location_ids: dict[str, None] = field(default_factory=dict)  # ordered set
     specific_ids: set[str] = field(default_factory=set)
-    primary_specific: set[str] = field(default_factory=set)
-    sectors: dict[str, None] = field(default_factory=dict)
-    primary_sectors: set[str] = field(default_factory=set)
-    primary_points: list[tuple[float, float]] = field(default_factory=list)
+    areas: dict[str, None] = field(default_factory=dict)
+    primary_areas: set[str] = field(default_factory=set)
+    primary_points: set[tuple[float, float]] = field(default_factory=set)
     severity: int = 0
     figures: dict[tuple[Side | None, str | None, str | None], list[int | None]] = field(
         default_factory=dict
@@ -567,9 +599,6 @@ class _Incident:
     sources: dict[str, None] = field(default_factory=dict)
     sides: dict[Side, None] = field(default_factory=dict)
     denial_sides: set[Side] = field(default_factory=set)
-    claim_sides: set[Side] = field(default_factory=set)
-    explicit_dates: set[datetime] = field(default_factory=set)
-    tokens: set[str] = field(default_factory=set)
     followups: int = 0
     reply_worthy: int = 0
 
@@ -609,10 +638,8 @@ class _Incident:
             event_end=self.end,
             report_ids=tuple(self.reports),
             location_ids=tuple(self.location_ids),
-            sectors=tuple(self.sectors),
-            severity=None
-            if self.severity == 0
-            else ("low", "medium", "high", "critical")[self.severity - 1],
+            sectors=tuple(self.areas),
+            severity=SEVERITIES[self.severity - 1] if self.severity else None,
             casualties=tuple(
                 CasualtyFigure(side=s, kind=k, claimed_by=c, killed=v[0], wounded=v[1])
                 for (s, k, c), v in self.figures.items()
@@ -644,7 +671,7 @@ class Clusterer:
         max_followups: int = DEFAULT_MAX_FOLLOWUPS,
         max_replies: int = DEFAULT_MAX_REPLIES,
         id_factory: Callable[[Report], str] | None = None,
-        sector_of: SectorLookup | None = None,
+        areas_of: AreaLookup | None = None,
     ) -> None:
         self.window = window
         self.max_span = max_span
@@ -652,7 +679,7 @@ class Clusterer:
         self.max_followups = max_followups
         self.max_replies = max_replies
         self._id_factory = id_factory or default_id
-        self._sector_of = sector_of or gazetteer_sector
+        self._areas_of = areas_of or GazetteerAreas()
         self._incidents: dict[str, _Incident] = {}
         self._item_index: dict[str, str] = {}
 
@@ -663,11 +690,13 @@ class Clusterer:
         known = self._item_index.get(report.item_id)
         if known is not None:
             return Assignment(incident_id=known, created=False, duplicate=True)
-        feats = _features(report, self._sector_of)
+        feats = _features(report, self._areas_of)
+        near = [i for i in self._incidents.values() if i.gap(feats.time) < _ALONE_GAP]
+        alone = near[0] if len(near) == 1 else None
         best: _Incident | None = None
         best_key: tuple[float, datetime] | None = None
         for incident in self._incidents.values():
-            score = self._score(incident, feats)
+            score = self._score(incident, feats, alone=incident is alone)
             if score is None or score < JOIN_SCORE:
                 continue
             key = (score, incident.end)
@@ -690,7 +719,7 @@ class Clusterer:
             key=lambda r: (r.published, r.item_id),
         )
         for report in ordered:
-            feats = _features(report, self._sector_of)
+            feats = _features(report, self._areas_of)
             incident = self._incidents.get(incident_id)
             if incident is None:
                 self._open(report, feats, incident_id=incident_id)
@@ -710,6 +739,11 @@ class Clusterer:
             for item_id in incident.reports:
                 self._item_index.pop(item_id, None)
         return tuple(gone)
+
+    @property
+    def retention(self) -> timedelta:
+        """How long an incident can still take reports after its last one: what to reload."""
+        return max(self.window, self.war_gap)
 
     def incident(self, incident_id: str) -> IncidentView:
         """The merged view of one incident; KeyError when unknown or expired."""
@@ -763,9 +797,12 @@ class Clusterer:
         self._item_index[report.item_id] = new_id
         return incident
 
-    def _score(self, incident: _Incident, feats: _Features) -> float | None:
-        """How strongly a report belongs to an incident; None when it cannot."""
-        gap = incident.gap(feats.time)
+    def _score(self, incident: _Incident, feats: _Features, *, alone: bool) -> float | None:
+        """How strongly a report belongs to an incident; None when it cannot.
+
+        `alone`: no other incident lies within `_ALONE_GAP` of the report. When one of the two
+        names no border place, being the only event of the day stands in for place evidence.
+        """
         if (
             incident.war
             and incident.last_critical is not None
@@ -773,26 +810,25 @@ class Clusterer:
             and feats.time >= incident.start - self.window
             and feats.time - incident.last_critical <= self.war_gap
         ):
-            return _WAR_SCORE + _time_score(gap)
-        if gap > self.window:
+            return _WAR_SCORE + _time_score(incident.gap(feats.time))
+        if incident.gap(feats.time) > self.window:
             return None
         span = max(incident.end, feats.time) - min(incident.start, feats.time)
         if span > self.max_span and not incident.war:
             return None
         war_wide = incident.war and feats.severity >= _HIGH
-        place = _place_score(incident, feats)
-        if place is None:
-            if not war_wide:
-                return None
-            place = 0.0
-        score = place + _time_score(gap) + _fact_score(incident, feats)
-        if war_wide:
-            score = max(score, JOIN_SCORE)
-        if feats.explicit_date is not None and incident.explicit_dates:
-            nearest = min(abs(_days(feats.explicit_date - d)) for d in incident.explicit_dates)
-            if nearest > 1.0:
-                score -= 2.0
-        return score
+        if not war_wide and not _places_compatible(incident, feats):
+            return None
+        pairs = [
+            score
+            for member in incident.members
+            if _days(abs(member.time - feats.time)) <= _days(self.window)
+            and (score := _pair_score(member, feats)) is not None
+        ]
+        score = max(pairs, default=0.0)
+        if alone and (not feats.primary_areas or not incident.primary_areas):
+            score += _ALONE_MAJOR if max(feats.severity, incident.severity) >= _HIGH else _ALONE
+        return max(score, JOIN_SCORE) if war_wide else score
 
 
 def _time_score(gap: timedelta) -> float:
@@ -804,54 +840,69 @@ def _time_score(gap: timedelta) -> float:
     return 0.0
 
 
-def _place_score(incident: _Incident, feats: _Features) -> float | None:
-    """Place evidence; None when both name primary places that cannot be the same event."""
-    if feats.primary_specific & incident.specific_ids or (
-        feats.specific_ids & incident.primary_specific
+def _places_compatible(incident: _Incident, feats: _Features) -> bool:
+    """False when both name primary places and no sector or neighbourhood joins them."""
+    if not feats.primary_areas or not incident.primary_areas:
+        return True
+    if (
+        feats.primary_areas & incident.primary_areas
+        or feats.primary_specific & incident.specific_ids
     ):
-        return _PLACE_SAME
-    if not feats.primary_sectors or not incident.primary_sectors:
-        return 0.0
-    if feats.primary_sectors & incident.primary_sectors:
-        return _PLACE_NEAR
-    if any(
+        return True
+    return any(
         _km(a, b) <= NEIGHBOUR_KM for a in feats.primary_points for b in incident.primary_points
+    )
+
+
+def _pair_score(member: _Features, feats: _Features) -> float | None:
+    """Evidence that a report tells of the same event as one report of an incident."""
+    place = _place_score(member, feats)
+    if place is None:
+        return None
+    score = place + _time_score(abs(member.time - feats.time))
+    score += _casualty_score(member, feats)
+    if member.weapons & feats.weapons & _HEAVY_WEAPONS:
+        score += 0.5
+    if _denies(feats, member) or _denies(member, feats):
+        score += 1.0
+    score += min(1.5, 0.75 * len(member.tokens & feats.tokens))
+    if (
+        member.explicit_date is not None
+        and feats.explicit_date is not None
+        and abs(_days(member.explicit_date - feats.explicit_date)) > 1.0
     ):
+        score -= 2.0
+    return score
+
+
+def _place_score(member: _Features, feats: _Features) -> float | None:
+    """Place evidence of a pair; None when both name primary places that cannot agree."""
+    if feats.primary_specific & member.specific_ids or member.primary_specific & feats.specific_ids:
+        return _PLACE_SAME
+    if not feats.primary_areas or not member.primary_areas:
+        return 0.0
+    if feats.primary_areas & member.primary_areas:
+        return _PLACE_NEAR
+    if any(_km(a, b) <= NEIGHBOUR_KM for a in feats.primary_points for b in member.primary_points):
         return _PLACE_NEAR
     return None
 
 
-def _fact_score(incident: _Incident, feats: _Features) -> float:
-    score = 0.0
-    score += _casualty_score(incident, feats)
-    if feats.weapons & incident.weapons.keys() & _HEAVY_WEAPONS:
-        score += 0.5
-    # A denial by one side of what the other side claimed or accused it of.
-    if any(
-        other != side and other in incident.claim_sides
-        for side in feats.denial_sides
-        for other in ("armenian", "azerbaijani")
-    ) or any(
-        other != side and other in feats.claim_sides
-        for side in incident.denial_sides
-        for other in ("armenian", "azerbaijani")
-    ):
-        score += 1.0
-    shared = len(feats.tokens & incident.tokens)
-    score += min(1.5, 0.75 * shared)
-    return score
+def _denies(denier: _Features, claimant: _Features) -> bool:
+    """Whether one report denies what the other side claimed or accused in the other."""
+    return any(other != side for side in denier.denial_sides for other in claimant.claim_sides)
 
 
-def _casualty_score(incident: _Incident, feats: _Features) -> float:
+def _casualty_score(member: _Features, feats: _Features) -> float:
     """The same killed or wounded figure for the same side: strong when it is not a lone death."""
     score = 0.0
     for c in feats.casualties:
-        for (side, _kind, _claimant), (killed, wounded) in incident.figures.items():
-            if c.side is not None and side is not None and c.side != side:
+        for m in member.casualties:
+            if c.side is not None and m.side is not None and c.side != m.side:
                 continue
-            if c.killed and killed == c.killed:
+            if c.killed and m.killed == c.killed:
                 score = max(score, 1.0 if c.killed >= 2 else 0.5)
-            if c.wounded and wounded == c.wounded:
+            if c.wounded and m.wounded == c.wounded:
                 score = max(score, 0.5)
     return score
 
@@ -889,16 +940,14 @@ def _absorb(incident: _Incident, report: Report, feats: _Features) -> None:
     if feats.severity >= _CRITICAL:
         last = incident.last_critical
         incident.last_critical = feats.time if last is None else max(last, feats.time)
-    for loc in cls.locations:
-        incident.location_ids.setdefault(loc.id)
+    incident.members.append(feats)
+    for location_id in feats.location_ids:
+        incident.location_ids.setdefault(location_id)
     incident.specific_ids |= feats.specific_ids
-    incident.primary_specific |= feats.primary_specific
-    for sector in sorted(feats.sectors):
-        incident.sectors.setdefault(sector)
-    incident.primary_sectors |= feats.primary_sectors
-    incident.primary_points.extend(
-        p for p in feats.primary_points if p not in incident.primary_points
-    )
+    for area in sorted(feats.areas):
+        incident.areas.setdefault(area)
+    incident.primary_areas |= feats.primary_areas
+    incident.primary_points.update(feats.primary_points)
     incident.severity = max(incident.severity, feats.severity)
     for c in cls.casualties:
         key = (c.side, c.kind, c.claimed_by)
@@ -916,10 +965,6 @@ def _absorb(incident: _Incident, report: Report, feats: _Features) -> None:
     for side in sorted(feats.sides):
         incident.sides.setdefault(side)
     incident.denial_sides |= feats.denial_sides
-    incident.claim_sides |= feats.claim_sides
-    if feats.explicit_date is not None:
-        incident.explicit_dates.add(feats.explicit_date)
-    incident.tokens |= feats.tokens
 
 
 def _max_opt(a: int | None, b: int | None) -> int | None:

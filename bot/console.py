@@ -25,7 +25,8 @@ __all__ = ["CONSOLE_CHAT_ID", "CONSOLE_TOKEN", "ConsoleIO", "ConsoleRequest", "h
 
 log = logging.getLogger(__name__)
 
-CONSOLE_TOKEN = "1:console-mode-no-token"  # never sent anywhere; PTB wants a token-shaped string
+# Never sent anywhere; PTB only wants a token-shaped string.
+CONSOLE_TOKEN = "1:console-mode-no-token"  # noqa: S105
 CONSOLE_CHAT_ID = 1
 _BOT = {
     "id": 1,
@@ -83,14 +84,14 @@ class ConsoleIO:
             self._stdout.write(text.rstrip("\n") + "\n")
             self._stdout.flush()
 
-    async def updates(self, offset: int | None, timeout: float) -> list[dict[str, Any]]:
-        """Lines typed since the last call, as Telegram updates (waits up to `timeout`)."""
+    async def updates(self, offset: int | None, wait: float) -> list[dict[str, Any]]:
+        """Lines typed since the last call, as Telegram updates (waits up to `wait` seconds)."""
         if self._lines is None:
             self.start()
         assert self._lines is not None
         lines: list[str] = []
         try:
-            lines.append(await asyncio.wait_for(self._lines.get(), timeout=max(timeout, 0.05)))
+            lines.append(await asyncio.wait_for(self._lines.get(), timeout=max(wait, 0.05)))
         except TimeoutError:
             return []
         while not self._lines.empty():

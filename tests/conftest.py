@@ -25,6 +25,7 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         if name.upper() in {f.upper() for f in Settings.model_fields}:
             monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")  # as `borderwatch` sets it at start
 
 
 @pytest.fixture(autouse=True)

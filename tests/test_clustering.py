@@ -94,7 +94,11 @@ def _report(
 
 
 def _clusterer(**kwargs: object) -> Clusterer:
-    return Clusterer(sector_of=lambda loc: _SECTORS.get(loc.id), **kwargs)  # type: ignore[arg-type]
+    return Clusterer(areas_of=_areas, **kwargs)  # type: ignore[arg-type]
+
+
+def _areas(location: Location) -> frozenset[str]:
+    return frozenset({_SECTORS[location.id]})
 
 
 _AM_CLAIM = Claim(actor="am_mod", stance="accusation", evidence="...", accused="azerbaijani")
@@ -431,3 +435,62 @@ def test_public_names_are_exported() -> None:
     """__all__ names exist in the module."""
     for name in clustering.__all__:
         assert hasattr(clustering, name), name
+
+
+def test_real_classifier_four_languages_one_incident_other_sector_apart() -> None:
+    """Through the real classifier: Sotk in en/ru/hy/az is one incident, Yeraskh another."""
+    classifier_module = pytest.importorskip("bot.classifier")
+    if not hasattr(classifier_module, "default_classifier"):
+        pytest.skip("bot.classifier has no default_classifier yet")
+    from bot.classifier.types import ItemText
+
+    classifier = classifier_module.default_classifier()
+    texts = [
+        (
+            "en",
+            "Azerbaijani forces fire on Armenian positions near Sotk, one soldier wounded",
+            "Armenia's Defence Ministry said Azerbaijani units opened fire at positions near Sotk "
+            "in Gegharkunik on the morning of March 3; a contract soldier was wounded.",
+        ),
+        (
+            "ru",
+            "У Сотка обстреляны армянские позиции, ранен военнослужащий",
+            "Минобороны Армении сообщило, что утром 3 марта азербайджанские подразделения "
+            "открыли огонь по позициям у Сотка в Гегаркуникской области; ранен контрактник.",
+        ),
+        (
+            "hy",
+            "Սոթքի մոտ ադրբեջանական ստորաբաժանումները կրակ են բացել հայկական դիրքերի ուղղությամբ",
+            "ՊՆ-ի հաղորդմամբ՝ մարտի 3-ի առավոտյան Գեղարքունիքի Սոթքի հատվածում վիրավորվել է "
+            "պայմանագրային զինծառայող։",
+        ),
+        (
+            "az",
+            "MN: Ermənistan silahlı qüvvələri Kəlbəcər istiqamətində mövqelərimizi atəşə tutub",
+            "Müdafiə Nazirliyi bildirib ki, 3 mart səhər saatlarında Basarkeçər rayonu "
+            "istiqamətindən Kəlbəcər rayonundakı mövqelərimiz atəşə tutulub.",
+        ),
+        (
+            "en",
+            "Shots fired at Yeraskh from Sadarak, Armenian border guards say",
+            "Border guards said Azerbaijani positions in Sadarak fired at Yeraskh on March 3.",
+        ),
+    ]
+    reports = []
+    for n, (lang, title, summary) in enumerate(texts):
+        published = datetime(2031, 3, 3, 8 + n, tzinfo=UTC)
+        item = ItemText(id=f"x{n}", title=title, summary=summary, lang=lang, published=published)
+        reports.append(
+            Report(
+                item_id=item.id,
+                published=published,
+                title=title,
+                summary=summary,
+                source=None,
+                perspective=None,
+                classification=classifier.classify(item),
+            )
+        )
+    ids = cluster_batch(reports)
+    assert len(set(ids[:4])) == 1
+    assert ids[4] != ids[0]

@@ -26,10 +26,13 @@ async def test_conditional_get_gives_304(client: httpx.AsyncClient, feeds: FeedS
     """An ETag sent back yields 304 and no body."""
     feeds.serve("/a.xml", BODY, etag='"v1"')
     first = await fetch_feed(client, feeds.url("/a.xml"), source="a", max_bytes=10**6, deadline=3)
-    assert first.status == 200 and first.etag == '"v1"' and first.body == BODY
+    assert first.status == 200
+    assert first.etag == '"v1"'
+    assert first.body == BODY
     second = await fetch_feed(client, feeds.url("/a.xml"), source="a", etag=first.etag,
                               max_bytes=10**6, deadline=3)
-    assert second.not_modified and second.body == b""
+    assert second.not_modified
+    assert second.body == b""
     assert feeds.last_headers("/a.xml").get("if-none-match") == '"v1"'
 
 
@@ -52,9 +55,11 @@ async def test_status_errors(
     with pytest.raises(FetchError) as info:
         await fetch_feed(client, feeds.url("/s.xml"), source="s", max_bytes=10**6, deadline=3)
     assert isinstance(info.value, TransientFetchError) is transient
-    assert "s:" in str(info.value) and str(code) in str(info.value)
+    assert "s:" in str(info.value)
+    assert str(code) in str(info.value)
     if code == 429:
-        assert isinstance(info.value, TransientFetchError) and info.value.retry_after == 120
+        assert isinstance(info.value, TransientFetchError)
+        assert info.value.retry_after == 120
 
 
 async def test_redirect_loop(client: httpx.AsyncClient, feeds: FeedServer) -> None:

@@ -29,7 +29,9 @@ def test_log_records_and_tracebacks_are_redacted() -> None:
     except RuntimeError:
         logger.exception("boom")
     output = stream.getvalue()
-    assert "calling" in output and "boom" in output and "RuntimeError" in output
+    assert "calling" in output
+    assert "boom" in output
+    assert "RuntimeError" in output
     assert TOKEN not in output
     logging.getLogger().handlers.clear()
 
@@ -42,5 +44,6 @@ def test_json_format() -> None:
     configure_logging("INFO", fmt="json", stream=stream)
     logging.getLogger("tests.json").info("source.failing source=%s", "x")
     record = json.loads(stream.getvalue().splitlines()[-1])
-    assert record["event"] == "source.failing source=x" and record["level"] == "INFO"
+    assert record["event"] == "source.failing source=x"
+    assert record["level"] == "INFO"
     logging.getLogger().handlers.clear()

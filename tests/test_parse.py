@@ -82,7 +82,8 @@ def test_no_guid_no_description() -> None:
     body = rss("<item><title>Only title</title><link>https://az.az/x</link></item>")
     (first,) = parse_feed(body, url="https://az.az/rss", now=NOW)
     (again,) = parse_feed(body, url="https://az.az/rss", now=NOW)
-    assert first.dedupe_key == again.dedupe_key and first.summary == ""
+    assert first.dedupe_key == again.dedupe_key
+    assert first.summary == ""
 
 
 def test_windows_1251_feed() -> None:

@@ -39,7 +39,8 @@ def test_minimal_and_full_tables() -> None:
         """
     )
     assert [s.name for s in sources] == ["A", "B"]
-    assert sources[1].interval_seconds == 600 and sources[1].lang == "ru"
+    assert sources[1].interval_seconds == 600
+    assert sources[1].lang == "ru"
 
 
 @pytest.mark.parametrize(

@@ -19,9 +19,13 @@ Matching rules, in the order they are applied:
    few endings, so "Kut" never matches "Kutaisi" and "Tegh" never matches "Teghut".
    Russian names ending in -а/-я/-ь are also matched on their stem ("Шуша" → "Шуши", "Шушинский").
 4. **Flags** on a name in the data file (prefix characters):
-   ``^`` the name must be capitalised in the text (Armenian "Տեղ" is also the word "place",
-   Turkish "kapan" is "trap"); ``=`` no endings at all; ``@`` not when the next word is
-   capitalised, for names that are also first names ("Ararat Mirzoyan", "Movses Hakobyan").
+   ``^`` must be capitalised in the text (Turkish "kapan" is "trap", "Lori" a first name);
+   ``!`` capitalised and not the first word of a sentence (Russian "Тех" is also "those" and
+   Armenian "Տեղ" is "place", so "Тех, кто…" must not match); ``=`` no endings at all;
+   ``@`` not when the next word is capitalised, for names that are also first names
+   ("Ararat Mirzoyan", "Movses Hakobyan"); ``~`` inflection only, no derived adjectives or
+   demonyms, so "азербайджанские военные" and "azərbaycanlı" do not name the country
+   (English "Azerbaijani" never matches anyway: English names take no ending but "s").
 5. **Stop phrases** (`_STOP_PHRASES`) such as "Mount Ararat" or Armenian "տեղի է" ("took
    place") win over the names they contain and produce no location.
 6. **Longest match wins** where matches overlap ("Lachin corridor" over "Lachin").
@@ -57,6 +61,7 @@ from bot.classifier.types import Location
 
 __all__ = [
     "CONTEXT_WINDOW",
+    "LANGS",
     "SECTORS",
     "Gazetteer",
     "GazetteerError",
@@ -88,12 +93,18 @@ SECTORS: Final[Mapping[str, str]] = MappingProxyType(
 )
 
 # How far (in characters) a context place may stand from a shared name to select it.
-CONTEXT_WINDOW: Final = 100
+# Feed items are a title and a summary of about 300 characters, so this is "the same item"
+# there and "the same paragraph" in longer texts.
+CONTEXT_WINDOW: Final = 200
 
 LANGS: Final = ("en", "ru", "hy", "az")  # every place has names in these four
 
 _NAMES_SEP = "|"
-_FLAG_CAP, _FLAG_EXACT, _FLAG_PERSON = "^", "=", "@"
+_FLAG_CAP, _FLAG_EXACT, _FLAG_PERSON, _FLAG_NOUN, _FLAG_MIDDLE = "^", "=", "@", "~", "!"
+_FLAGS = _FLAG_CAP + _FLAG_EXACT + _FLAG_PERSON + _FLAG_NOUN + _FLAG_MIDDLE
+# What may stand between a sentence end and the next word ("…said. «Тех").
+_SENTENCE_ENDS = frozenset(".!?…:;\n")
+_OPENERS = frozenset(" \t\r\"'«»“”„‘’([-–—")
 
 
 class GazetteerError(ValueError):
@@ -142,7 +153,9 @@ _PUNCT = (
     "\t\n\r\u00a0\u2009\u202f\u200b"
 )
 # Letters without a canonical decomposition that still need folding.
-_SPECIAL = {"ə": "e", "ı": "i", "ø": "o", "ł": "l", "đ": "d", "ß": "s", "ё": "е", "ʼ": " ", "ʻ": " "}
+_SPECIAL = {
+    "ə": "e", "ı": "i", "ø": "o", "ł": "l", "đ": "d", "ß": "s", "ё": "е", "ʼ": " ", "ʻ": " ",
+}  # fmt: skip
 
 
 def _build_fold_table() -> dict[int, str]:
@@ -174,6 +187,7 @@ def fold(text: str) -> str:
 
 
 # ----------------------------------------------------------------------------------- endings
+
 
 def _ru_adjective(stems: Iterable[str]) -> frozenset[str]:
     endings = ("ий", "ого", "ому", "им", "ом", "ая", "ой", "ую", "ое", "ие", "их", "ими", "ых")
@@ -209,6 +223,12 @@ _ENDINGS: Final[Mapping[str, frozenset[str]]] = {
     "ka": frozenset({"", "ის", "ში", "ზე", "დან", "ით", "თან", "ისკენ", "ისთვის"}),
     "ar": frozenset({""}),
 }  # fmt: skip
+# Derivations a "~" name does not take: "азербайджанский", "azərbaycanlı" are not places.
+_DERIVED: Final = (
+    _ru_adjective(("ск", "нск", "инск"))
+    | {"s", "li", "lu", "liler", "lilar"}  # "s": Spanish "armenias" is an adjective
+    | {"ցի", "ցին", "ցիներ", "ցիները", "ցիների"}
+)
 # Names shorter than _MIN_STEM letters take only these endings.
 _MIN_STEM: Final = 4
 _SHORT_ENDINGS: Final[Mapping[str, frozenset[str]]] = {
@@ -240,11 +260,14 @@ _LANG_GROUP: Final[Mapping[str, str]] = {
 # scope: Mount Ararat stands in Turkey). Matched anywhere a word starts, with any ending;
 # being longer, they win over the names inside them and yield nothing.
 _STOP_PHRASES: Final = (
-    "mount ararat", "mt ararat", "ararat mountain", "ararat brandy", "fc ararat",
-    "гора арарат", "горы арарат", "горе арарат", "коньяк арарат", "фк арарат",
+    "mount ararat", "mt ararat", "ararat mountain", "ararat brandy", "ararat valley",
+    "гора арарат", "горы арарат", "горе арарат", "коньяк арарат", "араратская долина",
+    # Football clubs: "Ararat-Armenia", "FC Ararat Yerevan".
+    "fc ararat", "ararat armenia", "ararat yerevan", "фк арарат", "арарат армения",
     "ağrı dağı", "արարատ լեռ", "մասիս լեռ",
     # Armenian "տեղ" is "place": "տեղի է ունեցել" (took place), "տեղում" (on the spot).
-    "տեղի է", "տեղի են", "տեղի ունե", "տեղ է", "տեղում", "տեղից", "տեղը",
+    # Mid-sentence the lower case keeps it out (flag ^); these catch it opening a sentence.
+    "տեղի է", "տեղի են", "տեղի ունե", "տեղ է", "տեղ չ",
     # "Azat" the name of Radio Liberty's Armenian service and its newspaper.
     "azatutyun", "azat artsakh", "ազատ արցախ",
     # Russian town Armavir's context.
@@ -262,6 +285,7 @@ class _Key:
     length: int
     endings: frozenset[str]
     cap: bool  # must be capitalised in the text
+    middle: bool  # must not open a sentence
     person: bool  # rejected before a capitalised word (also a first name)
     stop: bool  # a stop phrase: wins an overlap, yields nothing
     default: int  # index of the place this spelling means by default (-1 for stop phrases)
@@ -282,6 +306,7 @@ class _Entry:
 class _KeyDraft:
     endings: set[str]
     cap: bool
+    middle: bool
     person: bool
     exact: bool
     places: dict[int, frozenset[str]]  # place index -> context ids
@@ -364,6 +389,8 @@ class Gazetteer:
                 continue
             if key.person and _next_word_capitalised(text, stop):
                 continue
+            if key.middle and _opens_sentence(text, start):
+                continue
             hits.append((start, stop, key))
         if not hits:
             return []
@@ -400,6 +427,13 @@ class Gazetteer:
         return out
 
 
+def _opens_sentence(text: str, pos: int) -> bool:
+    """Whether the word at `pos` is the first of the text or of a sentence."""
+    while pos > 0 and text[pos - 1] in _OPENERS:
+        pos -= 1
+    return pos == 0 or text[pos - 1] in _SENTENCE_ENDS
+
+
 def _next_word_capitalised(text: str, pos: int) -> bool:
     """Whether a capitalised word follows `pos` after one space ("Ararat Mirzoyan")."""
     return pos + 1 < len(text) and text[pos] == " " and text[pos + 1].isupper()
@@ -425,7 +459,7 @@ def _parse(text: str, source: str) -> Iterator[_Entry]:
     reader = csv.reader(io.StringIO("\n".join(lines)), delimiter="\t", quoting=csv.QUOTE_NONE)
     header = next(reader, None)
     if header is None or tuple(header) != _COLUMNS:
-        raise GazetteerError(f"{source}: header must be {'\\t'.join(_COLUMNS)!r}")
+        raise GazetteerError(f"{source}: header must be the columns {', '.join(_COLUMNS)}")
     for row in reader:
         if len(row) != len(_COLUMNS):
             raise GazetteerError(f"{source}: {len(row)} columns in row {row[:1]}")
@@ -445,7 +479,7 @@ def _parse_row(row: dict[str, str], source: str) -> _Entry:
             raw.append((lang.strip(), name.strip()))
     names: dict[str, list[str]] = {}
     for lang, name in raw:
-        clean = name.lstrip(_FLAG_CAP + _FLAG_EXACT + _FLAG_PERSON)
+        clean = name.lstrip(_FLAGS)
         if clean not in names.setdefault(lang, []):
             names[lang].append(clean)
     try:
@@ -494,13 +528,14 @@ def _build_automaton(entries: Sequence[_Entry]) -> Any:
     drafts: dict[str, _KeyDraft] = {}
     for index, entry in enumerate(entries):
         for lang, raw in entry.raw_names:
-            flags = raw[: len(raw) - len(raw.lstrip(_FLAG_CAP + _FLAG_EXACT + _FLAG_PERSON))]
+            flags = raw[: len(raw) - len(raw.lstrip(_FLAGS))]
             name = raw[len(flags) :]
             for key, endings in _spellings(lang, name):
-                draft = drafts.setdefault(key, _KeyDraft(set(), False, False, False, {}))
-                draft.endings |= endings
+                draft = drafts.setdefault(key, _KeyDraft(set(), False, False, False, False, {}))
+                draft.endings |= endings - _DERIVED if _FLAG_NOUN in flags else endings
                 # A restriction on any spelling of a key restricts the key: safer than not.
-                draft.cap |= _FLAG_CAP in flags
+                draft.cap |= _FLAG_CAP in flags or _FLAG_MIDDLE in flags
+                draft.middle |= _FLAG_MIDDLE in flags
                 draft.person |= _FLAG_PERSON in flags
                 draft.exact |= _FLAG_EXACT in flags
                 draft.places[index] = entry.context
@@ -519,6 +554,7 @@ def _build_automaton(entries: Sequence[_Entry]) -> Any:
                 length=len(key),
                 endings=frozenset({""}) if draft.exact else frozenset(draft.endings),
                 cap=draft.cap,
+                middle=draft.middle,
                 person=draft.person,
                 stop=False,
                 default=defaults[0],
@@ -527,6 +563,6 @@ def _build_automaton(entries: Sequence[_Entry]) -> Any:
         )
     for phrase in _STOP_PHRASES:
         key = " ".join(fold(phrase).split())
-        automaton.add_word(key, _Key(len(key), frozenset(), False, False, True, -1))
+        automaton.add_word(key, _Key(len(key), frozenset(), False, False, False, True, -1))
     automaton.make_automaton()
     return automaton

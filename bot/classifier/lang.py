@@ -15,6 +15,7 @@ The py3langid model takes ~0.7 s to load, so it is loaded on first need only.
 
 from __future__ import annotations
 
+import copy
 import re
 from typing import Any
 
@@ -68,17 +69,21 @@ def is_az_cyrillic(text: str) -> bool:
 class LanguageDetector:
     """Detects the language of a title + summary; holds the lazily loaded py3langid models."""
 
-    __slots__ = ("_identifiers",)
+    __slots__ = ("_base", "_identifiers")
 
     def __init__(self) -> None:
+        self._base: Any = None
         self._identifiers: dict[tuple[str, ...], Any] = {}
 
     def _langid(self, text: str, langs: tuple[str, ...]) -> str:
         ident = self._identifiers.get(langs)
         if ident is None:
-            from py3langid.langid import MODEL_FILE, LanguageIdentifier
+            if self._base is None:
+                from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-            ident = LanguageIdentifier.from_model_file(MODEL_FILE)
+                self._base = LanguageIdentifier.from_model_file(MODEL_FILE)
+            # a shallow copy shares the model arrays; set_languages only rebinds attributes
+            ident = copy.copy(self._base)
             ident.set_languages(list(langs))
             self._identifiers[langs] = ident
         lang, _score = ident.classify(text)

@@ -59,15 +59,26 @@ class Match:
 @dataclass(frozen=True, slots=True)
 class _Entry:
     group: Group
-    regex: re.Pattern[str]
+    regex: re.Pattern[str] | None  # only multi-word patterns need one
+    prefix: bool  # single word with a trailing `*`
     pattern: str
 
 
-def _compile(pattern: str) -> tuple[str, re.Pattern[str]]:
-    """Return the Aho-Corasick key (literal head) and the verifying regex of a pattern."""
+def _compile(pattern: str) -> tuple[str, re.Pattern[str] | None, bool]:
+    """Return the Aho-Corasick key, the verifying regex (multi-word only) and the prefix flag.
+
+    Keys start with a space, so the automaton reports hits at word starts only (the text is
+    matched with a space before and after it). A whole single word is keyed with its trailing
+    space and needs no further check.
+    """
     words = pattern.split()
-    if not words or words[0] == "_" or words[-1] == "_":
+    if not words or words[0] == "_" or words[-1] == "_" or not words[0].rstrip("*"):
         raise ValueError(f"bad lexicon pattern: {pattern!r}")
+    if len(words) == 1:
+        word = words[0]
+        if word.endswith("*"):
+            return " " + word[:-1], None, True
+        return " " + word + " ", None, False
     parts: list[str] = []
     gap = False
     for word in words:
@@ -81,10 +92,7 @@ def _compile(pattern: str) -> tuple[str, re.Pattern[str]]:
             parts.append(re.escape(word[:-1]) + r"\w*")
         else:
             parts.append(re.escape(word) + r"(?!\w)")
-    head = words[0].rstrip("*")
-    if not head:
-        raise ValueError(f"bad lexicon pattern: {pattern!r}")
-    return head, re.compile("".join(parts))
+    return " " + words[0].rstrip("*"), re.compile("".join(parts)), False
 
 
 class Lexicon:
@@ -100,48 +108,58 @@ class Lexicon:
             for patterns in by_lang.values():
                 for raw in patterns:
                     pattern = normalize_pattern(raw)
-                    head, regex = _compile(pattern)
-                    table.setdefault(head, []).append(_Entry(group, regex, pattern))
+                    key, regex, prefix = _compile(pattern)
+                    entries = table.setdefault(key, [])
+                    if not any(e.group is group and e.pattern == pattern for e in entries):
+                        entries.append(_Entry(group, regex, prefix, pattern))
         automaton = ahocorasick.Automaton()
-        for head, entries in table.items():
-            automaton.add_word(head, (len(head), tuple(entries)))
+        for key, entries in table.items():
+            automaton.add_word(key, (len(key), tuple(entries)))
         automaton.make_automaton()
         self._automaton = automaton
 
     def find(self, norm: str) -> list[Match]:
         """All matches in `norm` (a `normalize`d text), overlaps resolved per layer."""
+        padded = " " + norm + " "
         found: list[Match] = []
-        for end, (length, entries) in self._automaton.iter(norm):
-            start = end - length + 1
-            if start > 0 and norm[start - 1].isalnum():
-                continue
+        for end, (length, entries) in self._automaton.iter(padded):
+            start = end - length + 1  # the space before the word, i.e. the word's index in norm
             for entry in entries:
-                m = entry.regex.match(norm, start)
-                if m is not None:
+                if entry.regex is None:
+                    if entry.prefix:
+                        stop = padded.find(" ", end + 1) - 1
+                    else:
+                        stop = end - 1  # drop the key's trailing space
                     g = entry.group
-                    found.append(Match(g.name, g.layer, g.tag, start, m.end()))
-        return _resolve(found)
+                    found.append(Match(g.name, g.layer, g.tag, start, stop))
+                else:
+                    m = entry.regex.match(norm, start)
+                    if m is not None:
+                        g = entry.group
+                        found.append(Match(g.name, g.layer, g.tag, start, m.end()))
+        return _resolve(found) if len(found) > 1 else found
 
 
 def _resolve(found: list[Match]) -> list[Match]:
     """Leftmost-longest within each layer; identical spans of different groups all stay."""
-    found.sort(key=lambda m: (m.start, -(m.end - m.start)))
+    found.sort(key=lambda m: (m.start, m.start - m.end))
     kept: list[Match] = []
     reach: dict[str, int] = {}
-    span_of: dict[str, tuple[int, int]] = {}
-    seen: set[tuple[str, int, int]] = set()
+    last_span: dict[str, tuple[int, int]] = {}
     for m in found:
-        key = (m.group, m.start, m.end)
-        if key in seen:
-            continue
-        last = span_of.get(m.layer)
-        if m.start < reach.get(m.layer, -1) and last != (m.start, m.end):
-            continue
-        seen.add(key)
+        r = reach.get(m.layer, -1)
+        if m.start < r:
+            if last_span.get(m.layer) != (m.start, m.end):
+                continue
+            if kept and kept[-1].group == m.group and (kept[-1].start, kept[-1].end) == (
+                m.start,
+                m.end,
+            ):
+                continue
         kept.append(m)
-        if m.end > reach.get(m.layer, -1):
+        if m.end > r:
             reach[m.layer] = m.end
-            span_of[m.layer] = (m.start, m.end)
+            last_span[m.layer] = (m.start, m.end)
     return kept
 
 

@@ -24,8 +24,11 @@ _AZ_CYR = {
 AZ_CYRILLIC_LETTERS = "ҹјҝәғһөү"
 
 # Latin diacritics folded to ASCII, so "atəşə tutub", "atese tutub" and Turkish "ateş" meet.
-_FOLD_SRC = "áàâäãåāăąéèêëėēęěíìîïıīóòôöõøōúùûüūůçčćşșšśğñńžźżəýÿřťďľłő"
-_FOLD_DST = "aaaaaaaaaeeeeeeeeiiiiiioooooooouuuuuucccsssgnnzzzeyyrtdlllo"
+_FOLD = {
+    "a": "áàâäãåāăą", "e": "éèêëėēęěə", "i": "íìîïıī", "o": "óòôöõøōő", "u": "úùûüūů",
+    "c": "çčć", "s": "şșšś", "g": "ğ", "n": "ñń", "z": "žźż", "y": "ýÿ", "r": "ř", "t": "ť",
+    "d": "ď", "l": "ľł",
+}  # fmt: skip
 
 # Punctuation and symbols become spaces; hyphens too ("cease-fire", "Ми-24", "60-мм").
 _PUNCT = (
@@ -37,8 +40,9 @@ _PUNCT = (
 
 def _build_table() -> dict[int, str]:
     table: dict[int, str] = {}
-    for src, dst in zip(_FOLD_SRC, _FOLD_DST, strict=True):
-        table[ord(src)] = dst
+    for dst, sources in _FOLD.items():
+        for src in sources:
+            table[ord(src)] = dst
     for ch in _PUNCT:
         table[ord(ch)] = " "
     for ch in "\t\n\r\u00a0\u2009\u202f\u200b":
@@ -53,6 +57,7 @@ _TABLE = _build_table()
 _PRE_LOWER = str.maketrans({"İ": "i", "I": "i"})
 _AZ_TABLE = str.maketrans({**_AZ_CYR, **{k.upper(): v for k, v in _AZ_CYR.items()}})
 _SPACES = re.compile(r"\s+")
+_NON_WORD = re.compile(r"[^\w ]")
 
 
 def normalize(text: str, *, az_cyrillic: bool = False) -> str:
@@ -65,7 +70,8 @@ def normalize(text: str, *, az_cyrillic: bool = False) -> str:
     lowered = text.translate(_PRE_LOWER).lower()
     if len(lowered) != len(text):  # a rare letter whose lower case has another length
         lowered = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
-    return lowered.translate(_TABLE)
+    # whatever the table did not cover (symbols, rare apostrophes) ends a word too
+    return _NON_WORD.sub(" ", lowered.translate(_TABLE))
 
 
 def normalize_pattern(pattern: str) -> str:

@@ -53,7 +53,6 @@ HTML_CONTENT_TYPE = "text/html; charset=UTF-8"
 # The charset_conflict_* fixtures are only meaningful with these headers.
 FIXTURE_CONTENT_TYPES: dict[str, str] = {
     "civilnet_atom_en.xml": ATOM_CONTENT_TYPE,
-    "relative_links_atom_en.xml": ATOM_CONTENT_TYPE,
     "newsam_ru_cp1251.xml": "application/rss+xml",  # no charset: the XML declaration rules
     "koi8r_ru.xml": "text/xml",  # text/xml without charset: RFC 3023 says us-ascii (!)
     "charset_conflict_header_right.xml": "application/rss+xml; charset=utf-8",

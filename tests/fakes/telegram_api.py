@@ -328,6 +328,10 @@ def parse_html_entities(text: str) -> tuple[str, list[JSONDict]]:
                     f' found "</{end_name}>"'
                 )
             length = utf16 - start16
+            if tag == "code" and argument and stack and stack[-1][0] == "pre":
+                # <pre><code class="language-x">: one pre entity with a language, as Telegram
+                stack[-1] = ("pre", argument, stack[-1][2], stack[-1][3])
+                continue
             if length > 0:
                 entity = _html_entity(tag, argument, start16, length, "".join(out))
                 if entity is not None:
@@ -539,7 +543,7 @@ def _parse_text(text: str, parse_mode: str | None) -> tuple[str, list[JSONDict]]
 
 
 class _SlidingWindow:
-    """Timestamps of accepted events within the last ``span`` seconds."""
+    """At most ``limit`` events within any ``span`` seconds (strict; no burst allowance)."""
 
     __slots__ = ("events", "limit", "span")
 
@@ -559,46 +563,91 @@ class _SlidingWindow:
             return None
         return max(1, math.ceil(self.events[0] + self.span - now))
 
+    def record(self, now: float) -> None:
+        self.events.append(now)
+
+
+class _TokenBucket:
+    """``limit`` tokens refilled evenly over ``span`` seconds: bursts up to ``limit`` pass.
+
+    The same model as aiolimiter's leaky bucket behind PTB's ``AIORateLimiter``.
+    """
+
+    __slots__ = ("last", "limit", "rate", "tokens")
+
+    def __init__(self, limit: int | None, span: float) -> None:
+        self.limit = limit
+        self.rate = (limit or 0) / span
+        self.tokens = float(limit or 0)
+        self.last: float | None = None
+
+    def retry_after(self, now: float) -> int | None:
+        """Seconds until a token is available, or None if one is available now."""
+        if self.limit is None:
+            return None
+        if self.last is not None:
+            self.tokens = min(float(self.limit), self.tokens + (now - self.last) * self.rate)
+        self.last = now
+        if self.tokens >= 1.0 - _BUCKET_SLACK:
+            return None
+        return max(1, math.ceil((1.0 - _BUCKET_SLACK - self.tokens) / self.rate))
+
+    def record(self, now: float) -> None:
+        self.tokens -= 1.0
+
+
+# Connection set-up delays the first request of a burst more than later ones, so the server
+# sees less time elapsed than the client did: forgive one request (about 33 ms at 30/s).
+_BUCKET_SLACK = 1.0
+_Limiter = _SlidingWindow | _TokenBucket
+
 
 class _RateLimits:
-    """Telegram's broadcast limits as sliding windows."""
+    """Telegram's broadcast limits, as strict sliding windows or as token buckets."""
 
     def __init__(
         self,
         enforce: bool,
+        algorithm: str,
         global_per_second: int | None,
         per_chat_per_second: int | None,
         per_group_per_minute: int | None,
         paid_per_second: int | None,
     ) -> None:
+        if algorithm not in ("sliding_window", "token_bucket"):
+            raise ValueError("limit_algorithm must be 'sliding_window' or 'token_bucket'")
         self.enforce = enforce
-        self.global_window = _SlidingWindow(global_per_second, 1.0)
-        self.paid_window = _SlidingWindow(paid_per_second, 1.0)
-        self.all_window = _SlidingWindow(None, 1.0)  # for peak_per_second only
+        self.kind: type[_SlidingWindow] | type[_TokenBucket] = (
+            _SlidingWindow if algorithm == "sliding_window" else _TokenBucket
+        )
+        self.global_window: _Limiter = self.kind(global_per_second, 1.0)
+        self.paid_window: _Limiter = self.kind(paid_per_second, 1.0)
+        self.all_window = _SlidingWindow(None, 1.0)  # measures peak_per_second
         self.per_chat_per_second = per_chat_per_second
         self.per_group_per_minute = per_group_per_minute
-        self.chat_windows: dict[int, _SlidingWindow] = {}
-        self.group_windows: dict[int, _SlidingWindow] = {}
+        self.chat_windows: dict[int, _Limiter] = {}
+        self.group_windows: dict[int, _Limiter] = {}
         self.peak = 0
 
     def admit(self, chat_id: int, is_group: bool, paid: bool, now: float) -> int | None:
         """Record one send, or return the retry_after seconds if it must be refused."""
-        chat = self.chat_windows.setdefault(chat_id, _SlidingWindow(self.per_chat_per_second, 1.0))
+        chat = self.chat_windows.get(chat_id)
+        if chat is None:
+            chat = self.chat_windows[chat_id] = self.kind(self.per_chat_per_second, 1.0)
         windows = [self.paid_window if paid else self.global_window, chat]
         if is_group:
-            windows.append(
-                self.group_windows.setdefault(
-                    chat_id, _SlidingWindow(self.per_group_per_minute, 60.0)
-                )
-            )
+            group = self.group_windows.get(chat_id)
+            if group is None:
+                group = self.group_windows[chat_id] = self.kind(self.per_group_per_minute, 60.0)
+            windows.append(group)
         if self.enforce:
             waits = [w for w in (win.retry_after(now) for win in windows) if w is not None]
             if waits:
                 return max(waits)
         for window in windows:
-            window.events.append(now)
+            window.record(now)
         self.all_window.trim(now)
-        self.all_window.events.append(now)
+        self.all_window.record(now)
         self.peak = max(self.peak, len(self.all_window.events))
         return None
 
@@ -630,6 +679,7 @@ class FakeTelegram:
         bot_username: str = "borderwatch_test_bot",
         bot_first_name: str = "Border Watch (test)",
         enforce_limits: bool = False,
+        limit_algorithm: str = "sliding_window",
         global_per_second: int | None = 30,
         per_chat_per_second: int | None = 1,
         per_group_per_minute: int | None = 20,
@@ -639,6 +689,11 @@ class FakeTelegram:
     ) -> None:
         """Configure the fake; nothing listens until `start`.
 
+        ``enforce_limits`` turns on 429 answers. ``limit_algorithm`` is ``"sliding_window"``
+        (strict: never more than N in any window) or ``"token_bucket"`` (bursts up to N, then
+        N per window; this is how PTB's ``AIORateLimiter`` paces, and closer to Telegram's
+        observed tolerance). A limit of None switches that limit off. ``allow_paid_broadcast``
+        sends count against ``paid_per_second`` instead of ``global_per_second``.
         ``latency`` delays every reply (seconds) to imitate a network round trip.
         ``strict_chats`` makes unknown chats "chat not found" instead of inventing them.
         """
@@ -658,6 +713,7 @@ class FakeTelegram:
         self._cond = threading.Condition(self._lock)
         self._limits = _RateLimits(
             enforce_limits,
+            limit_algorithm,
             global_per_second,
             per_chat_per_second,
             per_group_per_minute,
@@ -1442,7 +1498,8 @@ class FakeTelegram:
 
     def _send_media(self, method: str, params: JSONDict, media: JSONDict) -> JSONDict:
         caption = params.get("caption")
-        plain, entities = "", []
+        plain: str = ""
+        entities: list[JSONDict] = []
         if isinstance(caption, str) and caption:
             plain, entities = self._entities(params, caption, "caption_entities")
             if len(plain) > MAX_CAPTION_LENGTH:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import threading
 import time
@@ -114,6 +115,15 @@ def test_rate_limits_answer_429() -> None:
         assert tg.stats.per_chat == {5: 1, 6: 1}
 
 
+def test_token_bucket_allows_a_burst() -> None:
+    """The token-bucket model lets a burst through (plus one of slack), then answers 429."""
+    with FakeTelegram(
+        enforce_limits=True, limit_algorithm="token_bucket", global_per_second=3
+    ) as tg:
+        codes = [call(tg, "sendMessage", chat_id=100 + i, text="x").status_code for i in range(5)]
+        assert codes == [200, 200, 200, 200, 429]
+
+
 def test_get_updates_long_poll(tg: FakeTelegram) -> None:
     """getUpdates waits for user_says, marks commands, and forgets updates below offset."""
     threading.Timer(0.2, tg.user_says, args=(42, "/status Sotk")).start()
@@ -224,3 +234,9 @@ def test_every_fixture_is_documented() -> None:
     names = sorted(p.name for p in Path(FIXTURES_DIR).iterdir() if p.name != "README.md")
     assert names, "no fixtures"
     assert [n for n in names if f"`{n}`" not in readme] == []
+
+
+def test_package_exports_resolve() -> None:
+    """Every name in the package's __all__ exists (the public surface stays importable)."""
+    package = importlib.import_module(__package__ or "fakes")
+    assert [name for name in package.__all__ if not hasattr(package, name)] == []

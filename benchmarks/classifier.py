@@ -1,0 +1,338 @@
+"""Benchmark the incident classifier on the labelled corpus.
+
+    python benchmarks/classifier.py [--corpus ../shared/corpus/items.jsonl] [--synthetic 20000]
+
+What it prints (tables):
+
+1. held-out quality: grouped, stratified 5-fold cross-validation (every report of one incident
+   stays in one fold; the regularisation is chosen inside each training fold), precision /
+   recall / F1 per language and overall, next to a keyword filter of the kind RSS bots offer
+   (a country name AND a violence word, in en/ru/hy/az) and the shipped weights in-sample;
+2. the held-out errors grouped by kind (from the corpus `notes`);
+3. severity accuracy (exact, within one level) on the gold incidents, and its confusion;
+4. location recall: corpus `locations` that the gazetteer places in Armenia/Azerbaijan and that
+   the classifier's locations contain;
+5. language detection accuracy (no hint given);
+6. speed: items/second on the corpus, and a synthetic run of N items including start-up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import statistics
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from bot.classifier import Classifier, ItemText, severity_rank
+from bot.classifier.gazetteer import default_gazetteer
+from bot.classifier.model import FEATURES, Model
+from bot.classifier.train import C_GRID, CorpusItem, feature_matrix, fit, grouped_folds, load_corpus
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS = REPO / ".." / "shared" / "corpus" / "items.jsonl"
+LANG_ROWS = ("en", "ru", "hy", "az", "other")
+
+# ---------------------------------------------------------------- keyword baseline (RSS style)
+_COUNTRIES = (
+    "armenia", "azerbaijan", "karabakh", "армени", "армян", "азербайджан", "карабах",
+    "հայաստան", "հայկական", "ադրբեջան", "արցախ", "ղարաբաղ", "ermənistan", "erməni",
+    "azərbaycan", "qarabağ",
+)  # fmt: skip
+_VIOLENCE = (
+    "attack", "shelling", "shelled", "fire", "killed", "clash", "wounded", "shooting", "shot",
+    "skirmish", "fighting", "dead", "обстрел", "огонь", "огня", "погиб", "убит", "ранен",
+    "столкновен", "атак", "бой", "боя", "бои", "стрельб", "կրակ", "զոհ", "վիրավոր", "հրաձգ",
+    "գնդակոծ", "բախում", "atəş", "həlak", "yaralan", "döyüş", "toqquşma", "hücum", "şəhid",
+)  # fmt: skip
+
+
+def keyword_filter(item: ItemText) -> bool:
+    """Country name AND violence word, substring match on the lower-cased text."""
+    text = f"{item.title} {item.summary}".lower()
+    return any(c in text for c in _COUNTRIES) and any(v in text for v in _VIOLENCE)
+
+
+# ---------------------------------------------------------------- tables
+def table(headers: Sequence[str], rows: Sequence[Sequence[object]], title: str = "") -> str:
+    """A plain fixed-width table."""
+    cells = [[str(h) for h in headers]] + [[_fmt(c) for c in r] for r in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    lines = []
+    if title:
+        lines.append(title)
+    lines.append("  ".join(h.ljust(w) for h, w in zip(cells[0], widths, strict=True)))
+    lines.append("  ".join("-" * w for w in widths))
+    for r in cells[1:]:
+        lines.append("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)))
+    return "\n".join(lines)
+
+
+def _fmt(v: object) -> str:
+    if isinstance(v, float):
+        return f"{v:.3f}"
+    return str(v)
+
+
+def prf(pairs: Sequence[tuple[bool, bool]]) -> tuple[float, float, float, int, int, int]:
+    """(precision, recall, F1, tp, fp, fn) of (predicted, gold) pairs."""
+    tp = sum(p and g for p, g in pairs)
+    fp = sum(p and not g for p, g in pairs)
+    fn = sum(g and not p for p, g in pairs)
+    prec = tp / (tp + fp) if tp + fp else 1.0
+    rec = tp / (tp + fn) if tp + fn else 1.0
+    f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+    return prec, rec, f1, tp, fp, fn
+
+
+def lang_row(ci: CorpusItem) -> str:
+    """The language row an item is reported under."""
+    return ci.gold_lang if ci.gold_lang in LANG_ROWS else "other"
+
+
+# ---------------------------------------------------------------- held-out predictions
+def heldout_scores(
+    clf: Classifier, items: Sequence[CorpusItem], x: list[list[float]]
+) -> tuple[list[float], list[Model]]:
+    """Nested grouped CV: each item scored by a model that never saw its incident."""
+    y = [int(ci.incident) for ci in items]
+    scores = [0.0] * len(items)
+    models: list[Model] = []
+    for tr, te in grouped_folds(items):
+        sub = [items[i] for i in tr]
+        inner = grouped_folds(sub)
+        best_c, best_f1 = C_GRID[0], -1.0
+        for c in C_GRID:
+            tp = fp = fn = 0
+            for itr, ite in inner:
+                w, b = fit([x[tr[i]] for i in itr], [y[tr[i]] for i in itr], c)
+                for i in ite:
+                    z = b + sum(w[f] * v for f, v in zip(FEATURES, x[tr[i]], strict=True))
+                    p, g = z >= 0, y[tr[i]] == 1
+                    tp, fp, fn = tp + (p and g), fp + (p and not g), fn + (g and not p)
+            f1 = 2 * tp / max(1, 2 * tp + fp + fn)
+            if f1 > best_f1 + 1e-9:
+                best_c, best_f1 = c, f1
+        w, b = fit([x[i] for i in tr], [y[i] for i in tr], best_c)
+        model = Model(weights=w, intercept=b, threshold=clf.model.threshold, meta={"C": best_c})
+        models.append(model)
+        fold_clf = clf.with_model(model)
+        for i in te:
+            scores[i] = fold_clf.classify(items[i].item).score
+    return scores, models
+
+
+def error_kind(ci: CorpusItem) -> str:
+    """A short kind for an error, from the corpus notes."""
+    n = ci.notes.lower()
+    kinds = (
+        ("denial", "denial"), ("anniversar", "history/anniversary"),
+        ("commemorat", "history/anniversary"), ("histor", "history/anniversary"),
+        ("retrospect", "retrospective"), ("encyclop", "retrospective"), ("mine", "landmine"),
+        ("ordnance", "landmine"), ("talk", "talks/diplomacy"), ("diploma", "talks/diplomacy"),
+        ("delimitation", "talks/diplomacy"), ("exchange", "prisoners/humanitarian"),
+        ("refugee", "prisoners/humanitarian"), ("humanitarian", "prisoners/humanitarian"),
+        ("analys", "analysis/opinion"), ("opinion", "analysis/opinion"),
+        ("rhetoric", "rhetoric"), ("statement", "rhetoric"), ("capture", "capture/missing"),
+        ("missing", "capture/missing"), ("incursion", "incursion"), ("drill", "drills"),
+        ("exercise", "drills"), ("domestic", "domestic"), ("crime", "domestic"),
+        ("protest", "domestic"), ("sport", "sports/economy"), ("energy", "sports/economy"),
+        ("other", "other conflict"), ("terse", "terse MoD line"), ("death", "deaths"),
+        ("killed", "deaths"), ("fire", "fire"), ("shoot", "fire"), ("clash", "fighting"),
+        ("fighting", "fighting"), ("offensive", "fighting"),
+    )  # fmt: skip
+    for key, kind in kinds:
+        if key in n:
+            return kind
+    return "other"
+
+
+# ---------------------------------------------------------------- synthetic speed run
+def synthetic_items(items: Sequence[CorpusItem], n: int, seed: int = 7) -> list[ItemText]:
+    """`n` feed-like items made by recombining corpus titles and summary sentences."""
+    rng = random.Random(seed)
+    titles = [ci.item.title for ci in items]
+    sentences = [
+        s for ci in items for s in re.split(r"(?<=[.;։])\s+", ci.item.summary) if len(s) > 20
+    ]
+    out = []
+    for i in range(n):
+        summary = " ".join(rng.sample(sentences, rng.randint(1, 3)))
+        src = items[rng.randrange(len(items))].item
+        out.append(ItemText(id=f"s{i}", title=rng.choice(titles), summary=summary,
+                            published=src.published))  # fmt: skip
+    return out
+
+
+def speed(items: Sequence[CorpusItem], n_synth: int) -> list[list[object]]:
+    """Rows of the speed table."""
+    rows: list[list[object]] = []
+    t0 = time.perf_counter()
+    clf = Classifier.load()
+    clf.classify(ItemText(id="warm", title="Warm-up: load the language models"))
+    startup = time.perf_counter() - t0
+    rows.append(["start-up (load + first item)", f"{startup * 1000:.0f} ms", ""])
+    corpus = [ci.item for ci in items]
+    per: list[float] = []
+    for _ in range(5):
+        for it in corpus:
+            s = time.perf_counter()
+            clf.classify(it)
+            per.append(time.perf_counter() - s)
+    rows.append([f"corpus x5 ({len(per)} items)", f"{len(per) / sum(per):,.0f} items/s",
+                 f"mean {statistics.mean(per) * 1000:.3f} ms, p99 "
+                 f"{sorted(per)[int(len(per) * 0.99)] * 1000:.3f} ms"])  # fmt: skip
+    synth = synthetic_items(items, n_synth)
+    t0 = time.perf_counter()
+    fresh = Classifier.load()
+    for it in synth:
+        fresh.classify(it)
+    wall = time.perf_counter() - t0
+    rows.append([f"synthetic {n_synth:,} items incl. start-up", f"{wall:.2f} s wall",
+                 f"{n_synth / wall:,.0f} items/s, {wall / n_synth * 1000:.3f} ms/item"])  # fmt: skip
+    return rows
+
+
+# ---------------------------------------------------------------- main
+def run(corpus_path: Path, n_synth: int, show_errors: bool, out: Callable[[str], None]) -> None:
+    """Run every benchmark and print the tables."""
+    items = load_corpus(corpus_path)
+    clf = Classifier.load()
+    x = feature_matrix(clf, items)
+    scores, fold_models = heldout_scores(clf, items, x)
+    thr = clf.model.threshold
+    held = [s >= thr for s in scores]
+    shipped = [clf.classify(ci.item) for ci in items]
+    kw = [keyword_filter(ci.item) for ci in items]
+
+    rows = []
+    for lang in (*LANG_ROWS, "overall"):
+        idx = [i for i, ci in enumerate(items) if lang == "overall" or lang_row(ci) == lang]
+        gold = [items[i].incident for i in idx]
+        p1 = prf([(held[i], items[i].incident) for i in idx])
+        p2 = prf([(kw[i], items[i].incident) for i in idx])
+        p3 = prf([(shipped[i].incident, items[i].incident) for i in idx])
+        rows.append([lang, len(idx), sum(gold), *p1[:3], *p2[:3], p3[2]])
+    out(table(
+        ["lang", "n", "inc", "P held-out", "R held-out", "F1 held-out", "P keyword",
+         "R keyword", "F1 keyword", "F1 shipped(in-sample)"],
+        rows,
+        "1. Incident detection — classifier on held-out grouped 5-fold CV vs keyword filter",
+    ))  # fmt: skip
+    cs = Counter(str(m.meta["C"]) for m in fold_models)
+    out(f"   (C chosen inside the training folds: {dict(cs)}; threshold {thr})\n")
+
+    errs: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for i, ci in enumerate(items):
+        if held[i] != ci.incident:
+            kind = "FN" if ci.incident else "FP"
+            errs[(kind, error_kind(ci))].append(ci.item.id)
+    out(table(
+        ["error", "kind (from notes)", "count", "items"],
+        [[k, kind, len(v), " ".join(v)] for (k, kind), v in sorted(errs.items())],
+        "2. Held-out errors by kind",
+    ))  # fmt: skip
+    if show_errors:
+        for i, ci in enumerate(items):
+            if held[i] != ci.incident:
+                tag = "FN" if ci.incident else "FP"
+                out(f"   {tag} {ci.item.id} [{ci.gold_lang}] {scores[i]:.2f} {ci.item.title}"
+                    f"  // {ci.notes}")  # fmt: skip
+    out("")
+
+    always = clf.with_model(replace(clf.model, threshold=-1.0))
+    sev_pairs = []
+    for ci in items:
+        if ci.incident and ci.severity:
+            pred = always.classify(ci.item).severity
+            sev_pairs.append((ci.severity, pred, ci.item.id))
+    exact = sum(g == p for g, p, _ in sev_pairs)
+    within = sum(abs(severity_rank(g) - severity_rank(p)) <= 1 for g, p, _ in sev_pairs)  # type: ignore[arg-type]
+    levels = ("low", "medium", "high", "critical")
+    conf = Counter((g, p) for g, p, _ in sev_pairs)
+    out(table(
+        ["gold \\ predicted", *levels],
+        [[g, *[conf[(g, p)] for p in levels]] for g in levels],
+        f"3. Severity on {len(sev_pairs)} gold incidents: exact {exact / len(sev_pairs):.3f}, "
+        f"within one level {within / len(sev_pairs):.3f}",
+    ))  # fmt: skip
+    out("")
+
+    gaz = default_gazetteer()
+    counts: Counter[str] = Counter()
+    unresolved: Counter[str] = Counter()
+    missed: list[str] = []
+    for ci, res in zip(items, shipped, strict=True):
+        ids = {loc.id for loc in res.locations}
+        text = f"{ci.item.title} {ci.item.summary}".lower()
+        for name in ci.locations:
+            locs = [loc for loc in gaz.find(name) if loc.country in ("AM", "AZ")]
+            if not locs:
+                unresolved[name] += 1
+                continue
+            hit = locs[0].id in ids
+            in_text = name.lower() in text
+            for scope, cond in (("all", True), ("in_text", in_text),
+                                ("inc", ci.incident), ("inc_in_text", ci.incident and in_text)):
+                if cond:
+                    counts[scope] += 1
+                    counts[scope + "_hit"] += hit
+            if in_text and not hit:
+                missed.append(f"{ci.item.id}:{name}")
+    loc_rows = [
+        [label, counts[key], counts[key + "_hit"], counts[key + "_hit"] / max(1, counts[key])]
+        for label, key in (
+            ("all items, all gold names", "all"),
+            ("all items, names written in the text", "in_text"),
+            ("incident items, all gold names", "inc"),
+            ("incident items, names written in the text", "inc_in_text"),
+        )
+    ]
+    out(table(
+        ["scope", "gold places in AM/AZ", "found", "recall"],
+        loc_rows,
+        "4. Location recall (gold names the gazetteer puts in AM/AZ; the corpus also lists "
+        "places the text does not name)",
+    ))  # fmt: skip
+    out("   missed although written in the text: " + (" ".join(missed[:30]) or "none"))
+    out(f"   gold names the gazetteer does not place in AM/AZ ({sum(unresolved.values())}), "
+        "e.g.: " + ", ".join(k for k, _ in unresolved.most_common(15)) + "\n")  # fmt: skip
+
+    lang_ok = Counter()
+    lang_n = Counter()
+    wrong = []
+    for ci, res in zip(items, shipped, strict=True):
+        row = lang_row(ci)
+        lang_n[row] += 1
+        if res.lang == ci.gold_lang:
+            lang_ok[row] += 1
+        else:
+            wrong.append(f"{ci.item.id}:{ci.gold_lang}->{res.lang}")
+    out(table(
+        ["lang", "n", "correct", "accuracy"],
+        [[r, lang_n[r], lang_ok[r], lang_ok[r] / max(1, lang_n[r])] for r in LANG_ROWS],
+        "5. Language detection (no hint)",
+    ))  # fmt: skip
+    out("   wrong: " + (" ".join(wrong) or "none") + "\n")
+
+    out(table(["run", "throughput", "detail"], speed(items, n_synth), "6. Speed"))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--synthetic", type=int, default=20000)
+    parser.add_argument("--errors", action="store_true", help="list every held-out error")
+    args = parser.parse_args(argv)
+    run(args.corpus, args.synthetic, args.errors, print)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

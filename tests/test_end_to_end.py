@@ -1,0 +1,142 @@
+"""End to end on real parts: loopback Bot API + loopback feeds -> one alert in a chat."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from pathlib import Path
+
+from bot.app import BotApp, build_application
+from bot.settings import Settings, load_settings
+from tests.conftest import TOKEN
+from tests.fakes.feed_server import FeedServer
+from tests.fakes.telegram_api import FakeTelegram
+
+USER = 4242
+
+
+def rss(*items: tuple[str, str, str, datetime]) -> bytes:
+    """An RSS document with (title, description, link, date) items."""
+    body = "".join(
+        f"<item><title>{t}</title><description>{d}</description><link>{link}</link>"
+        f"<guid>{link}</guid><pubDate>{format_datetime(when)}</pubDate></item>"
+        for t, d, link, when in items
+    )
+    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+            f"<title>Feed</title><link>http://x/</link>{body}</channel></rss>").encode()
+
+
+def settings_for(tmp_path: Path, telegram: FakeTelegram, feeds: FeedServer) -> Settings:
+    """Settings pointing at the loopback servers and a database in tmp_path."""
+    sources = tmp_path / "sources.toml"
+    sources.write_text(
+        f'[[sources]]\nname = "Loopback Armenian"\nurl = "{feeds.url("/am.xml")}"\n'
+        f'lang = "en"\nperspective = "armenian"\ninterval_seconds = 5\n\n'
+        f'[[sources]]\nname = "Loopback Broken"\nurl = "{feeds.url("/broken.xml")}"\n'
+        f'interval_seconds = 5\n',
+        encoding="utf-8",
+    )
+    return load_settings(
+        telegram_bot_token=TOKEN,
+        telegram_api_base_url=telegram.base_url,
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'bw.db'}",
+        sources_file=sources,
+        poll_interval_seconds=5,
+        delivery_interval_seconds=0.2,
+        http_timeout_seconds=2,
+    )
+
+
+@asynccontextmanager
+async def running(settings: Settings) -> AsyncIterator[BotApp]:
+    """Start the application with polling for updates; stop it afterwards."""
+    app = build_application(settings)
+    # The order of Application.run_polling: initialize, post_init, polling, start ... and back.
+    async with app:
+        assert app.post_init is not None and app.post_shutdown is not None
+        await app.post_init(app)
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0.05, timeout=1)
+        await app.start()
+        try:
+            yield app
+        finally:
+            await app.updater.stop()
+            await app.stop()
+    await app.post_shutdown(app)
+
+
+async def test_subscribe_then_one_alert_and_nothing_twice_after_restart(
+    tmp_path: Path, telegram: FakeTelegram, feeds: FeedServer
+) -> None:
+    """A subscriber gets exactly one alert with its link; unrelated and old items send
+    nothing; a restart sends nothing again."""
+    now = datetime.now(UTC)
+    feeds.serve("/am.xml", rss(), etag=True)
+    feeds.html_page("/broken.xml")
+    settings = settings_for(tmp_path, telegram, feeds)
+    async with running(settings):
+        telegram.user_says(USER, "/start")
+        telegram.user_says(USER, "/subscribe")
+        replies = await telegram.wait_for_sent(2, timeout=10, chat_id=USER)
+        assert "Border Watch" in (replies[0].plain_text or "")
+        assert "Subscribed" in (replies[1].plain_text or "")
+
+        incident_link = "https://news.example/am/2026/sotk-fire"
+        feeds.serve(
+            "/am.xml",
+            rss(
+                ("Armenia's Defence Ministry: Azerbaijani forces opened fire on Sotk",
+                 "Azerbaijani units fired small arms at Armenian positions near Sotk in "
+                 "Gegharkunik this morning, the Defence Ministry said. No casualties.",
+                 incident_link, now - timedelta(minutes=20)),
+                ("Armenia and Azerbaijan foreign ministers to meet in Vienna",
+                 "The ministers will discuss the peace treaty text next week.",
+                 "https://news.example/am/2026/talks", now - timedelta(minutes=10)),
+                ("Azerbaijani forces opened fire on Armenian positions near Tegh",
+                 "The Defence Ministry said Azerbaijani units fired at positions near Tegh "
+                 "in Syunik; no casualties.",
+                 "https://news.example/am/2020/old-tegh", now - timedelta(days=5)),
+            ),
+            etag=True,
+        )
+        alerts = await telegram.wait_for_sent(3, timeout=20, chat_id=USER)
+        await asyncio.sleep(2.5)  # give a duplicate every chance to show up
+        alerts = telegram.sent(USER)[2:]
+        assert len(alerts) == 1, [a.plain_text for a in alerts]
+        alert = alerts[0]
+        assert alert.parse_mode == "HTML"
+        assert incident_link in (alert.text or "")
+        assert "Sotk" in (alert.plain_text or "")
+        assert "Armenia's Defence Ministry" in (alert.plain_text or "")
+        assert "Not confirmed independently" in (alert.plain_text or "")
+
+        telegram.user_says(USER, "/status")
+        status = (await telegram.wait_for_sent(4, timeout=10, chat_id=USER))[-1]
+        assert "Loopback Broken" in (status.plain_text or "")
+
+    sent_before = len(telegram.sent(USER))
+    async with running(settings):
+        await asyncio.sleep(7)  # more than a poll interval
+    assert len(telegram.sent(USER)) == sent_before
+    assert not telegram.errors
+
+
+async def test_malformed_commands_get_usage(
+    tmp_path: Path, telegram: FakeTelegram, feeds: FeedServer
+) -> None:
+    """Wrong arguments get a usage reply; hostile text is escaped."""
+    feeds.serve("/am.xml", rss())
+    feeds.serve("/broken.xml", rss())
+    async with running(settings_for(tmp_path, telegram, feeds)):
+        telegram.user_says(USER, "/latest lots")
+        telegram.user_says(USER, "/incident <script>alert(1)</script>")
+        telegram.user_says(USER, "/latest")
+        first, second, third = await telegram.wait_for_sent(3, timeout=10, chat_id=USER)
+        assert "Usage: /latest" in (first.plain_text or "")
+        assert "Usage: /incident" in (second.plain_text or "")
+        assert "No incidents" in (third.plain_text or "")
+    assert not telegram.errors
