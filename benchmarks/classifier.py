@@ -31,8 +31,15 @@ from pathlib import Path
 
 from bot.classifier import Classifier, ItemText, severity_rank
 from bot.classifier.gazetteer import default_gazetteer
-from bot.classifier.model import FEATURES, Model
-from bot.classifier.train import C_GRID, CorpusItem, feature_matrix, fit, grouped_folds, load_corpus
+from bot.classifier.model import Model
+from bot.classifier.train import (
+    CorpusItem,
+    choose_lambda,
+    feature_matrix,
+    fit,
+    grouped_folds,
+    load_corpus,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = REPO / ".." / "shared" / "corpus" / "items.jsonl"
@@ -99,27 +106,15 @@ def lang_row(ci: CorpusItem) -> str:
 def heldout_scores(
     clf: Classifier, items: Sequence[CorpusItem], x: list[list[float]]
 ) -> tuple[list[float], list[Model]]:
-    """Nested grouped CV: each item scored by a model that never saw its incident."""
+    """Nested grouped CV: each item is scored by a model that never saw its incident, with
+    lambda chosen by an inner grouped CV on the training folds only."""
     y = [int(ci.incident) for ci in items]
     scores = [0.0] * len(items)
     models: list[Model] = []
     for tr, te in grouped_folds(items):
-        sub = [items[i] for i in tr]
-        inner = grouped_folds(sub)
-        best_c, best_f1 = C_GRID[0], -1.0
-        for c in C_GRID:
-            tp = fp = fn = 0
-            for itr, ite in inner:
-                w, b = fit([x[tr[i]] for i in itr], [y[tr[i]] for i in itr], c)
-                for i in ite:
-                    z = b + sum(w[f] * v for f, v in zip(FEATURES, x[tr[i]], strict=True))
-                    p, g = z >= 0, y[tr[i]] == 1
-                    tp, fp, fn = tp + (p and g), fp + (p and not g), fn + (g and not p)
-            f1 = 2 * tp / max(1, 2 * tp + fp + fn)
-            if f1 > best_f1 + 1e-9:
-                best_c, best_f1 = c, f1
-        w, b = fit([x[i] for i in tr], [y[i] for i in tr], best_c)
-        model = Model(weights=w, intercept=b, threshold=clf.model.threshold, meta={"C": best_c})
+        lam, _ = choose_lambda([items[i] for i in tr], [x[i] for i in tr])
+        w, b = fit([x[i] for i in tr], [y[i] for i in tr], lam)
+        model = Model(weights=w, intercept=b, threshold=clf.model.threshold, meta={"lambda": lam})
         models.append(model)
         fold_clf = clf.with_model(model)
         for i in te:
@@ -224,8 +219,8 @@ def run(corpus_path: Path, n_synth: int, show_errors: bool, out: Callable[[str],
         rows,
         "1. Incident detection — classifier on held-out grouped 5-fold CV vs keyword filter",
     ))  # fmt: skip
-    cs = Counter(str(m.meta["C"]) for m in fold_models)
-    out(f"   (C chosen inside the training folds: {dict(cs)}; threshold {thr})\n")
+    cs = Counter(str(m.meta["lambda"]) for m in fold_models)
+    out(f"   (lambda chosen inside the training folds: {dict(cs)}; threshold {thr})\n")
 
     errs: dict[tuple[str, str], list[str]] = defaultdict(list)
     for i, ci in enumerate(items):

@@ -97,6 +97,7 @@ class _Route:
     """What a path answers. Subclasses write a full response to the handler."""
 
     def respond(self, handler: _FeedHandler, head_only: bool) -> None:
+        """Write the whole response (status, headers and body unless ``head_only``)."""
         raise NotImplementedError
 
 
