@@ -54,7 +54,7 @@ def build_application(settings: Settings, *, console: ConsoleIO | None = None) -
         )
     else:
         builder = builder.token(settings.token or "").base_url(settings.telegram_api_base_url)
-    application: BotApp = builder.build()  # type: ignore[assignment]
+    application: BotApp = builder.build()
     handlers.register(application)
     return application
 
@@ -81,7 +81,7 @@ def _post_init(settings: Settings) -> Any:
             paid_broadcast=settings.allow_paid_broadcast,
         )
         sender = Sender(application.bot, store, pacing)
-        requeued = await store.requeue_inflight()
+        requeued = await store.outbox.requeue_inflight()
         if requeued:
             log.warning("delivery.requeued_inflight count=%d (may arrive twice)", requeued)
         application.bot_data.services = Services(

@@ -101,7 +101,7 @@ class Sender:
                 await self._wait_pause(deadline)
                 now = time.monotonic()
                 cooling = [c for c, t in self._next_ok.items() if t > now][:500]
-                rows = await self._store.claim_due(utcnow(), batch, skip_chats=cooling)
+                rows = await self._store.outbox.claim_due(utcnow(), batch, skip_chats=cooling)
                 if not rows:
                     break
                 per_chat: dict[int, list[Delivery]] = defaultdict(list)
@@ -129,7 +129,7 @@ class Sender:
             if outcome == "gone":
                 # Everything else queued for this chat was cancelled with it.
                 for rest in rows[index + 1 :]:
-                    await self._store.mark_failed(rest.id, "chat deactivated")
+                    await self._store.outbox.mark_failed(rest.id, "chat deactivated")
                 return
 
     async def _send_one(self, row: Delivery) -> str:
@@ -145,11 +145,11 @@ class Sender:
                 self.stats.rate_limited += 1
                 self._paused_until = max(self._paused_until, time.monotonic() + retry)
                 log.warning("delivery.rate_limited retry_after=%.1f chat=%s", retry, row.chat_id)
-                await self._store.mark_retry(row.id, delay=retry, error="429", count_attempt=False)
+                await self._store.outbox.mark_retry(row.id, delay=retry, error="429", count_attempt=False)
                 return "retry"
             except ChatMigrated as exc:
                 log.info("delivery.chat_migrated old=%s new=%s", row.chat_id, exc.new_chat_id)
-                await self._store.migrate_chat(row.chat_id, exc.new_chat_id)
+                await self._store.chats.migrate_chat(row.chat_id, exc.new_chat_id)
                 return "retry"
             except Forbidden as exc:
                 return await self._gone(row, f"forbidden: {exc.message}")
@@ -161,7 +161,7 @@ class Sender:
             self.stats.latencies.append(time.monotonic() - started)
             if len(self.stats.latencies) > 10_000:
                 del self.stats.latencies[:5_000]
-            await self._store.mark_sent(row.id, message_id)
+            await self._store.outbox.mark_sent(row.id, message_id)
             return "sent"
 
     async def _call(self, row: Delivery) -> int | None:
@@ -191,13 +191,13 @@ class Sender:
     async def _target(self, row: Delivery) -> int | None:
         if row.incident_id is None:
             return None
-        return await self._store.alert_message_id(row.incident_id, row.chat_id, row.thread_id)
+        return await self._store.outbox.alert_message_id(row.incident_id, row.chat_id, row.thread_id)
 
     async def _gone(self, row: Delivery, reason: str) -> str:
         log.info("delivery.chat_gone chat=%s reason=%s", row.chat_id, reason)
         self.stats.chats_deactivated += 1
-        await self._store.deactivate_chat(row.chat_id, reason)
-        await self._store.mark_failed(row.id, reason)
+        await self._store.chats.deactivate_chat(row.chat_id, reason)
+        await self._store.outbox.mark_failed(row.id, reason)
         return "gone"
 
     async def _bad_request(self, row: Delivery, exc: BadRequest) -> str:
@@ -205,7 +205,7 @@ class Sender:
         if any(marker in text for marker in _GONE):
             return await self._gone(row, exc.message)
         if "message is not modified" in text:
-            await self._store.mark_sent(row.id, row.target_message_id)
+            await self._store.outbox.mark_sent(row.id, row.target_message_id)
             return "sent"
         if "message is too long" in text and row.attempts < 2:
             row.text = shorten_html(row.text, 3500)
@@ -218,7 +218,7 @@ class Sender:
             return "retry"
         self.stats.failed += 1
         log.error("delivery.bad_request chat=%s kind=%s error=%s", row.chat_id, row.kind, exc)
-        await self._store.mark_failed(row.id, f"bad request: {exc.message}")
+        await self._store.outbox.mark_failed(row.id, f"bad request: {exc.message}")
         return "failed"
 
     async def _retry(self, row: Delivery, reason: str) -> str:
@@ -226,12 +226,12 @@ class Sender:
             self.stats.failed += 1
             log.error("delivery.gave_up chat=%s attempts=%s error=%s", row.chat_id,
                       row.attempts + 1, reason)
-            await self._store.mark_failed(row.id, reason)
+            await self._store.outbox.mark_failed(row.id, reason)
             return "failed"
         self.stats.retried += 1
         delay = min(MAX_BACKOFF_SECONDS, 2.0 ** (row.attempts + 1))
         log.warning("delivery.retry chat=%s in=%.0fs error=%s", row.chat_id, delay, reason)
-        await self._store.mark_retry(row.id, delay=delay, error=reason)
+        await self._store.outbox.mark_retry(row.id, delay=delay, error=reason)
         return "retry"
 
 

@@ -58,6 +58,21 @@ class Settings(BaseSettings):
     allow_paid_broadcast: bool = False
     delivery_interval_seconds: float = Field(default=1.0, gt=0, le=60)
 
+    # Production (webhooks, the HTTP endpoint, replicas).
+    telegram_webhook_url: str | None = Field(
+        default=None, description="Public HTTPS URL Telegram posts updates to; unset = polling."
+    )
+    telegram_webhook_secret: SecretStr | None = Field(
+        default=None, description="Secret token Telegram sends in X-Telegram-Bot-Api-Secret-Token."
+    )
+    webhook_listen: str = Field(default="0.0.0.0")  # noqa: S104 - a server must listen somewhere
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    http_listen: str = Field(default="127.0.0.1")
+    http_port: int = Field(default=8080, ge=0, le=65535, description="0 = no HTTP endpoint")
+    leader_lock_id: int = Field(default=7_305_417, description="Advisory lock key for leadership")
+    # Admin-added sources may not point at private networks unless this is set (SSRF guard).
+    allow_private_source_urls: bool = False
+
     @field_validator("admin_chat_ids", mode="before")
     @classmethod
     def _split_ids(cls, value: Any) -> Any:

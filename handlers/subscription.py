@@ -42,11 +42,11 @@ async def subscribe(update: Update, context: Context) -> None:
         return
     store = context.services.store
     user = update.effective_user
-    await store.upsert_chat(
+    await store.chats.upsert_chat(
         chat.id, type_=chat.type, title=chat.title or chat.full_name,
         language=_language(user.language_code if user else None),
     )
-    if await store.subscribe(chat.id, _thread(update)):
+    if await store.chats.subscribe(chat.id, _thread(update)):
         await reply(update, "Subscribed. New border incidents will be posted here. "
                             "/unsubscribe stops them.")
     else:
@@ -61,7 +61,7 @@ async def unsubscribe(update: Update, context: Context) -> None:
     if not await _allowed(update, context):
         await reply(update, "Only the chat's admins can unsubscribe this chat.")
         return
-    if await context.services.store.unsubscribe(chat.id, _thread(update)):
+    if await context.services.store.chats.unsubscribe(chat.id, _thread(update)):
         await reply(update, "Unsubscribed. No more alerts here; /subscribe to come back.")
     else:
         await reply(update, "This chat was not subscribed. /subscribe to get alerts.")

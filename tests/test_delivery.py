@@ -26,8 +26,8 @@ async def bot(telegram: FakeTelegram) -> AsyncIterator[Bot]:
 async def queue_alert(store: Store, chats: list[int], text: str = "<b>Alert</b>") -> int:
     """Subscribe `chats` and queue one incident alert to all of them."""
     for chat in chats:
-        await store.upsert_chat(chat, type_="private" if chat > 0 else "group", title=None)
-        await store.subscribe(chat)
+        await store.chats.upsert_chat(chat, type_="private" if chat > 0 else "group", title=None)
+        await store.chats.subscribe(chat)
     async with store.sessions.begin() as session:
         from bot.db.tables import Item, SourceRow
 
@@ -54,7 +54,7 @@ async def test_each_subscriber_once(store: Store, bot: Bot, telegram: FakeTelegr
     await sender.drain(max_seconds=5)
     await sender.drain(max_seconds=1)
     assert sorted(m.chat_id for m in telegram.sent()) == [11, 12, 13]
-    assert (await store.delivery_counts()) == {"sent": 3}
+    assert (await store.outbox.delivery_counts()) == {"sent": 3}
 
 
 async def test_blocked_chat_deactivated_others_served(
@@ -68,7 +68,7 @@ async def test_blocked_chat_deactivated_others_served(
     await sender.drain(max_seconds=5)
     assert [m.chat_id for m in telegram.sent()] == [23]
     assert sender.stats.chats_deactivated == 2
-    assert await store.subscribed_chats() == [(23, 0)]
+    assert await store.chats.subscribed_chats() == [(23, 0)]
 
 
 async def test_retry_after_pauses_and_loses_nothing(
@@ -91,7 +91,7 @@ async def test_migrated_group_moves(store: Store, bot: Bot, telegram: FakeTelegr
     sender = Sender(bot, store, Pacing(global_per_second=200))
     await sender.drain(max_seconds=5)
     assert [m.chat_id for m in telegram.sent()] == [-1000000000041]
-    assert await store.subscribed_chats() == [(-1000000000041, 0)]
+    assert await store.chats.subscribed_chats() == [(-1000000000041, 0)]
 
 
 async def test_network_error_retried(store: Store, bot: Bot, telegram: FakeTelegram) -> None:
@@ -102,7 +102,7 @@ async def test_network_error_retried(store: Store, bot: Bot, telegram: FakeTeleg
     await sender.drain(max_seconds=2)
     assert telegram.sent() == []
     assert sender.stats.retried == 1
-    assert (await store.delivery_counts()) == {"pending": 1}
+    assert (await store.outbox.delivery_counts()) == {"pending": 1}
 
 
 async def test_inflight_requeued_after_crash(
@@ -110,9 +110,9 @@ async def test_inflight_requeued_after_crash(
 ) -> None:
     """Rows a crash left in `sending` are sent after a restart, and counted."""
     await queue_alert(store, [61, 62])
-    claimed = await store.claim_due(datetime.now(UTC), 10)
+    claimed = await store.outbox.claim_due(datetime.now(UTC), 10)
     assert len(claimed) == 2  # now "sending", as if the process died here
-    assert await store.requeue_inflight() == 2
+    assert await store.outbox.requeue_inflight() == 2
     await Sender(bot, store, Pacing(global_per_second=200)).drain(max_seconds=5)
     assert sorted(m.chat_id for m in telegram.sent()) == [61, 62]
 
@@ -120,7 +120,7 @@ async def test_inflight_requeued_after_crash(
 async def test_unsubscribe_cancels_pending(store: Store, bot: Bot, telegram: FakeTelegram) -> None:
     """An alert queued for a chat that unsubscribes before it goes out is not sent."""
     await queue_alert(store, [71, 72])
-    await store.unsubscribe(71)
+    await store.chats.unsubscribe(71)
     await Sender(bot, store, Pacing(global_per_second=200)).drain(max_seconds=5)
     assert [m.chat_id for m in telegram.sent()] == [72]
 

@@ -205,6 +205,8 @@ def find_years(text: str) -> list[tuple[int, str]]:
         words = _TOKEN.findall(before)
         if words and words[-1] in _BIRTH_BEFORE:
             continue
+        if "since" in words[-3:] or "с" in words[-2:]:
+            continue  # "the worst since the 1994 ceasefire": a comparison, not background
         after = text[m.end() : m.end() + 12].lower()
         if re.match(r"[\s-]*(?:թ\.?\s*ծնված|г\.\s*р|года рождения)", after):
             continue

@@ -28,7 +28,8 @@ GROUP_FEATURES = (
     "enemy", "forces", "position", "line", "border", "village", "denial", "recency",
     "casualty_claim", "history", "talks", "landmine", "exchange", "humanitarian",
     "nonhostile", "domestic", "foreign_conflict", "turkey", "drills_arms", "sports_econ",
-    "analysis", "rhetoric", "monitoring", "aggregate", "war",
+    "analysis", "rhetoric", "monitoring", "aggregate", "war", "legal", "explosion",
+    "rights_report",
 )  # fmt: skip
 # Features computed from several signals or from the extracted facts.
 DERIVED_FEATURES = (
@@ -49,11 +50,15 @@ DERIVED_FEATURES = (
     "enemy_place",  # "the enemy" + a place, position or village
     "numbered_casualties",  # casualties with a number
     "background_violence",  # violence words only next to history/analysis/talks cues
+    "one_sided",  # only one party (by name or place) and no "enemy": domestic news, accidents
+    "title_history",  # anniversary/history/analysis/talks cue in the headline
 )
 FEATURES: tuple[str, ...] = GROUP_FEATURES + DERIVED_FEATURES
 
 _VIOLENCE = frozenset({"fire", "combat", "kill", "wound", "capture", "incursion"})
 _BACKGROUND = frozenset({"history", "analysis", "talks", "exchange", "humanitarian"})
+_TITLE_BACKGROUND = frozenset({"history", "analysis", "talks", "rights_report", "exchange"})
+_PARTY = {"armenian": "AM", "karabakh": "AM", "azerbaijani": "AZ"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +177,16 @@ def compute_features(
         feats["background_violence"] = Evidence(
             1.0, _snippets(text, violence[:1]) + " + " + _snippets(text, bg[:2])
         )
+    parties = {_PARTY[m.tag] for m in sides if m.tag in _PARTY}
+    parties |= {loc.country for loc in local if loc.kind not in ("country", "region")}
+    if len(parties) == 1 and "enemy" not in groups and not facts.accused:
+        only = next(iter(parties))
+        named = [m for m in sides if _PARTY.get(m.tag) == only][:2]
+        ev = _snippets(text, named) if named else " | ".join(loc.matched for loc in local[:2])
+        feats["one_sided"] = Evidence(1.0, f"only {only} named, no adversary: {ev}")
+    title_bg = [m for m in signal if m.start < title_end and m.group in _TITLE_BACKGROUND]
+    if title_bg:
+        feats["title_history"] = Evidence(1.0, _snippets(text, title_bg))
     return feats
 
 

@@ -7,17 +7,19 @@ method is one transaction, so a crash leaves the database at a method boundary.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, and_, cast, delete, func, insert, literal, or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.db.chats import AlertMeta, ChatStore
 from bot.db.engine import session_factory
-from bot.db.tables import Chat, Delivery, Incident, Item, SourceRow, Subscription, utcnow
+from bot.db.outbox import Outbox
+from bot.db.tables import Delivery, Incident, Item, SourceRow, Subscription, utcnow
 from bot.sources import Source
 
 __all__ = ["NewItem", "SourceHealth", "Store"]
@@ -65,6 +67,8 @@ class Store:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self.sessions: async_sessionmaker[AsyncSession] = session_factory(engine)
+        self.chats = ChatStore(self.sessions)
+        self.outbox = Outbox(self.sessions, self.chats)
 
     async def close(self) -> None:
         """Dispose of the engine's pool."""
@@ -300,135 +304,19 @@ class Store:
             )
             if alert_texts and not incident.alerted:
                 incident.alerted = True
-                queued += await self._queue_alerts(session, incident_id, alert_texts, priority)
+                queued += await self.outbox.queue_alerts(
+                    session,
+                    AlertMeta(
+                        incident_id, severity, tuple(s for s in sectors.split(",") if s), headline
+                    ),
+                    alert_texts,
+                    priority,
+                )
             elif incident.alerted and (edit_texts or reply_texts):
                 incident.followups += 1
-                queued += await self._queue_followups(
+                queued += await self.outbox.queue_followups(
                     session, incident_id, edit_texts or {}, reply_texts or {}, priority, version
                 )
-        return queued
-
-    async def _queue_alerts(
-        self, session: AsyncSession, incident_id: str, texts: dict[str, str], priority: int
-    ) -> int:
-        total = 0
-        default = texts.get("en") or next(iter(texts.values()))
-        languages = {
-            lang
-            for (lang,) in (
-                await session.execute(
-                    select(Chat.language)
-                    .join(Subscription, Subscription.chat_id == Chat.id)
-                    .where(Chat.active.is_(True))
-                    .distinct()
-                )
-            ).all()
-        }
-        for lang in languages:
-            text = texts.get(lang, default)
-            key = (
-                literal(f"alert:{incident_id}:")
-                + cast(Subscription.chat_id, String)
-                + literal(":")
-                + cast(Subscription.thread_id, String)
-            )
-            chosen = (
-                select(
-                    key,
-                    Subscription.chat_id,
-                    Subscription.thread_id,
-                    literal(incident_id),
-                    literal("alert"),
-                    literal(text),
-                    literal(priority),
-                    literal("pending"),
-                    literal(0),
-                    literal(utcnow(), Delivery.next_attempt_at.type),
-                    literal(utcnow(), Delivery.created_at.type),
-                )
-                .join(Chat, Chat.id == Subscription.chat_id)
-                .where(Chat.active.is_(True), Chat.language == lang)
-            )
-
-            result = await session.execute(
-                insert(Delivery).from_select(
-                    [
-                        "dedupe_key",
-                        "chat_id",
-                        "thread_id",
-                        "incident_id",
-                        "kind",
-                        "text",
-                        "priority",
-                        "status",
-                        "attempts",
-                        "next_attempt_at",
-                        "created_at",
-                    ],
-                    chosen,
-                )
-            )
-            total += result.rowcount or 0  # type: ignore[attr-defined]
-        return total
-
-    async def _queue_followups(
-        self,
-        session: AsyncSession,
-        incident_id: str,
-        edits: dict[str, str],
-        replies: dict[str, str],
-        priority: int,
-        version: int,
-    ) -> int:
-        queued = 0
-        alerts = (
-            await session.scalars(
-                select(Delivery).where(
-                    Delivery.incident_id == incident_id,
-                    Delivery.kind == "alert",
-                    Delivery.status.in_(("pending", "sending", "sent")),
-                )
-            )
-        ).all()
-        languages = dict(
-            (
-                await session.execute(
-                    select(Chat.id, Chat.language).where(Chat.id.in_({a.chat_id for a in alerts}))
-                )
-            )
-            .tuples()
-            .all()
-        )
-        for alert in alerts:
-            lang = languages.get(alert.chat_id, "en")
-            edit = edits.get(lang) or edits.get("en")
-            reply = replies.get(lang) or replies.get("en")
-            if alert.status == "pending":
-                # Not out yet: send the newest text instead of an alert plus an edit.
-                if edit:
-                    alert.text = edit
-                continue
-            base = f"{incident_id}:{alert.chat_id}:{alert.thread_id}:{version}"
-            for kind, text in (("edit", edit), ("reply", reply)):
-                if not text:
-                    continue
-                session.add(
-                    Delivery(
-                        dedupe_key=f"{kind}:{base}",
-                        chat_id=alert.chat_id,
-                        thread_id=alert.thread_id,
-                        incident_id=incident_id,
-                        kind=kind,
-                        text=text,
-                        priority=priority + (5 if kind == "edit" else 0),
-                        status="pending",
-                        attempts=0,
-                        next_attempt_at=utcnow(),
-                        created_at=utcnow(),
-                        target_message_id=alert.message_id,
-                    )
-                )
-                queued += 1
         return queued
 
     async def latest_incidents(self, limit: int = 5) -> list[Incident]:
@@ -453,111 +341,6 @@ class Store:
             )
             return [(i, s) for i, s in (await session.execute(stmt)).all()]
 
-    # -- chats -------------------------------------------------------------------------------
-
-    async def upsert_chat(
-        self, chat_id: int, *, type_: str, title: str | None, language: str | None = None
-    ) -> Chat:
-        """Record a chat we heard from; reactivate it if it had blocked us before."""
-        async with self.sessions.begin() as session:
-            chat = await session.get(Chat, chat_id)
-            if chat is None:
-                chat = Chat(
-                    id=chat_id,
-                    type=type_,
-                    title=title,
-                    language=language or "en",
-                    active=True,
-                    settings={},
-                )
-                session.add(chat)
-            else:
-                chat.type, chat.title = type_, title
-                chat.active, chat.deactivated_reason = True, None
-            return chat
-
-    async def subscribe(self, chat_id: int, thread_id: int = 0) -> bool:
-        """Subscribe a chat (or topic); False when it already was."""
-        try:
-            async with self.sessions.begin() as session:
-                session.add(Subscription(chat_id=chat_id, thread_id=thread_id, created_at=utcnow()))
-        except IntegrityError:
-            return False
-        return True
-
-    async def unsubscribe(self, chat_id: int, thread_id: int = 0) -> bool:
-        """Unsubscribe; False when it was not subscribed. Pending alerts for it are dropped."""
-        async with self.sessions.begin() as session:
-            result = await session.execute(
-                delete(Subscription).where(
-                    Subscription.chat_id == chat_id, Subscription.thread_id == thread_id
-                )
-            )
-            await session.execute(
-                update(Delivery)
-                .where(
-                    Delivery.chat_id == chat_id,
-                    Delivery.thread_id == thread_id,
-                    Delivery.status == "pending",
-                )
-                .values(status="cancelled", error="unsubscribed")
-            )
-            return bool(result.rowcount)  # type: ignore[attr-defined]
-
-    async def is_subscribed(self, chat_id: int, thread_id: int = 0) -> bool:
-        """Whether the chat (or topic) gets alerts."""
-        async with self.sessions() as session:
-            found = await session.scalar(
-                select(Subscription.id).where(
-                    Subscription.chat_id == chat_id, Subscription.thread_id == thread_id
-                )
-            )
-            return found is not None
-
-    async def deactivate_chat(self, chat_id: int, reason: str) -> int:
-        """Mark a chat gone (blocked, kicked, not found); cancel what was queued for it."""
-        async with self.sessions.begin() as session:
-            await session.execute(
-                update(Chat)
-                .where(Chat.id == chat_id)
-                .values(active=False, deactivated_reason=reason[:300])
-            )
-            result = await session.execute(
-                update(Delivery)
-                .where(Delivery.chat_id == chat_id, Delivery.status.in_(("pending", "sending")))
-                .values(status="cancelled", error=reason[:300])
-            )
-            return int(result.rowcount or 0)  # type: ignore[attr-defined]
-
-    async def migrate_chat(self, old_id: int, new_id: int) -> None:
-        """A group became a supergroup: move the chat, its subscriptions and its queue."""
-        async with self.sessions.begin() as session:
-            old = await session.get(Chat, old_id)
-            if old is None:
-                return
-            if await session.get(Chat, new_id) is None:
-                session.add(
-                    Chat(
-                        id=new_id,
-                        type="supergroup",
-                        title=old.title,
-                        language=old.language,
-                        active=True,
-                        settings=dict(old.settings),
-                        created_at=old.created_at,
-                    )
-                )
-                await session.flush()
-            await session.execute(
-                update(Subscription).where(Subscription.chat_id == old_id).values(chat_id=new_id)
-            )
-            await session.execute(
-                update(Delivery)
-                .where(Delivery.chat_id == old_id, Delivery.status != "sent")
-                .values(chat_id=new_id, status="pending")
-            )
-            old.active, old.deactivated_reason = False, f"migrated to {new_id}"
-
     async def counts(self) -> dict[str, int]:
         """Totals for /status."""
         async with self.sessions() as session:
@@ -574,106 +357,6 @@ class Store:
                     or 0
                 ),
             }
-
-    async def subscribed_chats(self) -> list[tuple[int, int]]:
-        """(chat_id, thread_id) of every active subscription."""
-        async with self.sessions() as session:
-            stmt = (
-                select(Subscription.chat_id, Subscription.thread_id)
-                .join(Chat, Chat.id == Subscription.chat_id)
-                .where(Chat.active.is_(True))
-            )
-            return [(c, t) for c, t in (await session.execute(stmt)).all()]
-
-    # -- the sender's side of the outbox ----------------------------------------------------------
-
-    async def requeue_inflight(self) -> int:
-        """At start: rows a crash left in `sending` go back to pending. Returns how many."""
-        async with self.sessions.begin() as session:
-            result = await session.execute(
-                update(Delivery).where(Delivery.status == "sending").values(status="pending")
-            )
-            return int(result.rowcount or 0)  # type: ignore[attr-defined]
-
-    async def claim_due(
-        self, now: datetime, limit: int, *, skip_chats: Iterable[int] = ()
-    ) -> list[Delivery]:
-        """Take up to `limit` due deliveries (priority order) and mark them `sending`."""
-        skip = list(skip_chats)
-        async with self.sessions.begin() as session:
-            stmt = (
-                select(Delivery)
-                .where(Delivery.status == "pending", Delivery.next_attempt_at <= now)
-                .order_by(Delivery.priority, Delivery.next_attempt_at, Delivery.id)
-                .limit(limit)
-            )
-            if skip:
-                stmt = stmt.where(Delivery.chat_id.not_in(skip))
-            rows = list((await session.scalars(stmt)).all())
-            if rows:
-                await session.execute(
-                    update(Delivery)
-                    .where(Delivery.id.in_([r.id for r in rows]), Delivery.status == "pending")
-                    .values(status="sending")
-                )
-            return rows
-
-    async def mark_sent(self, delivery_id: int, message_id: int | None) -> None:
-        """The message is out: never send it again."""
-        async with self.sessions.begin() as session:
-            await session.execute(
-                update(Delivery)
-                .where(Delivery.id == delivery_id)
-                .values(status="sent", message_id=message_id, sent_at=utcnow(), error=None)
-            )
-
-    async def mark_retry(
-        self, delivery_id: int, *, delay: float, error: str, count_attempt: bool = True
-    ) -> None:
-        """Put a delivery back in the queue after `delay` seconds."""
-        async with self.sessions.begin() as session:
-            values: dict[str, Any] = {
-                "status": "pending",
-                "next_attempt_at": utcnow() + timedelta(seconds=delay),
-                "error": error[:1000],
-            }
-            if count_attempt:
-                values["attempts"] = Delivery.attempts + 1
-            await session.execute(update(Delivery).where(Delivery.id == delivery_id).values(values))
-
-    async def mark_failed(self, delivery_id: int, error: str) -> None:
-        """Give up on a delivery for good."""
-        async with self.sessions.begin() as session:
-            await session.execute(
-                update(Delivery)
-                .where(Delivery.id == delivery_id)
-                .values(status="failed", error=error[:1000], attempts=Delivery.attempts + 1)
-            )
-
-    async def alert_message_id(self, incident_id: str, chat_id: int, thread_id: int) -> int | None:
-        """The message id of the alert sent for an incident in a chat, if it went out."""
-        async with self.sessions() as session:
-            return await session.scalar(
-                select(Delivery.message_id).where(
-                    and_(
-                        Delivery.incident_id == incident_id,
-                        Delivery.kind == "alert",
-                        Delivery.chat_id == chat_id,
-                        Delivery.thread_id == thread_id,
-                        Delivery.status == "sent",
-                    )
-                )
-            )
-
-    async def delivery_counts(self) -> dict[str, int]:
-        """Deliveries by status (for metrics and benchmarks)."""
-        async with self.sessions() as session:
-            rows = (
-                await session.execute(
-                    select(Delivery.status, func.count()).group_by(Delivery.status)
-                )
-            ).all()
-            return {status: int(n) for status, n in rows}
 
 
 def _fields(new: NewItem) -> dict[str, Any]:
