@@ -11,8 +11,6 @@ import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from telegram import BotCommand
-from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, CallbackContext, ContextTypes
 
 import handlers
@@ -90,7 +88,7 @@ def _post_init(settings: Settings) -> Any:
         )
         log.info("app.started sources=%d incidents_restored=%d console=%s",
                  len(sources), seeded, settings.console_mode)
-        await _set_commands(application)
+        await handlers.set_commands(application)
         _schedule(application, settings)
 
     return post_init
@@ -105,16 +103,6 @@ async def _post_shutdown(application: BotApp) -> None:
     await services.store.close()
     application.bot_data.services = None
     log.info("app.stopped")
-
-
-async def _set_commands(application: BotApp) -> None:
-    try:
-        await application.bot.set_my_commands(
-            [BotCommand(name, description) for name, description in handlers.COMMANDS]
-        )
-    except TelegramError as exc:
-        # A menu is a convenience; the bot works without it.
-        log.warning("app.set_commands_failed error=%s", exc)
 
 
 def _schedule(application: BotApp, settings: Settings) -> None:

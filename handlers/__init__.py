@@ -5,11 +5,17 @@ Each callback parses its arguments, calls a service and replies; `register` wire
 
 from __future__ import annotations
 
+import logging
+
+from telegram import BotCommand
+from telegram.error import TelegramError
 from telegram.ext import Application, CommandHandler
 
 from handlers import errors, queries, start, subscription
 
-__all__ = ["COMMANDS", "register"]
+__all__ = ["COMMANDS", "register", "set_commands"]
+
+log = logging.getLogger(__name__)
 
 # (command, description) in menu order; the same list feeds setMyCommands.
 COMMANDS: tuple[tuple[str, str], ...] = (
@@ -33,3 +39,14 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CommandHandler("incident", queries.incident))
     application.add_handler(CommandHandler("status", queries.status))
     application.add_error_handler(errors.on_error)
+
+
+async def set_commands(application: Application) -> None:  # type: ignore[type-arg]
+    """Publish the command menu; a failure is logged, never fatal."""
+    try:
+        await application.bot.set_my_commands(
+            [BotCommand(name, description) for name, description in COMMANDS]
+        )
+    except TelegramError as exc:
+        # A menu is a convenience; the bot works without it.
+        log.warning("app.set_commands_failed error=%s", exc)

@@ -29,7 +29,7 @@ GROUP_FEATURES = (
     "casualty_claim", "history", "talks", "landmine", "exchange", "humanitarian",
     "nonhostile", "domestic", "foreign_conflict", "turkey", "drills_arms", "sports_econ",
     "analysis", "rhetoric", "monitoring", "aggregate", "war", "legal", "explosion",
-    "rights_report",
+    "rights_report", "missing",
 )  # fmt: skip
 # Features computed from several signals or from the extracted facts.
 DERIVED_FEATURES = (
@@ -55,7 +55,7 @@ DERIVED_FEATURES = (
 )
 FEATURES: tuple[str, ...] = GROUP_FEATURES + DERIVED_FEATURES
 
-_VIOLENCE = frozenset({"fire", "combat", "kill", "wound", "capture", "incursion"})
+_VIOLENCE = frozenset({"fire", "combat", "kill", "wound", "capture", "incursion", "missing"})
 _BACKGROUND = frozenset({"history", "analysis", "talks", "exchange", "humanitarian"})
 _TITLE_BACKGROUND = frozenset({"history", "analysis", "talks", "rights_report", "exchange"})
 _PARTY = {"armenian": "AM", "karabakh": "AM", "azerbaijani": "AZ"}

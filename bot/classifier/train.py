@@ -52,7 +52,7 @@ SEED = 0
 PRIOR_WEIGHTS: dict[str, float] = {
     # evidence of an armed event
     "fire": 1.5, "combat": 0.7, "kill": 0.5, "wound": 0.5, "no_casualties": 0.3,
-    "capture": 0.8, "incursion": 0.8, "damage": 0.3, "enemy": 1.0, "forces": 0.5,
+    "capture": 0.8, "missing": 0.5, "incursion": 0.8, "damage": 0.3, "enemy": 1.0, "forces": 0.5,
     "position": 0.5, "line": 0.3, "border": 0.3, "village": 0.2, "denial": 0.5,
     "recency": 0.5, "casualty_claim": 0.2, "title_violence": 1.0, "title_denial": 0.5,
     "clock_time": 1.0, "event_date": 0.0, "date_recent": 0.8, "border_place": 0.8,

@@ -136,6 +136,9 @@ class Outbox:
             )
             if skip:
                 stmt = stmt.where(Delivery.chat_id.not_in(skip))
+            # Two senders (replicas) must never claim one row: PostgreSQL locks the rows and
+            # skips those another transaction holds; SQLite serialises writers anyway.
+            stmt = stmt.with_for_update(skip_locked=True)
             rows = list((await session.scalars(stmt)).all())
             if rows:
                 await session.execute(
