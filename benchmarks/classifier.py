@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from bot.classifier import Classifier, ItemText, severity_rank
+from bot.classifier import SEVERITIES, Classifier, ItemText, severity_rank
 from bot.classifier.gazetteer import default_gazetteer
 from bot.classifier.model import Model
 from bot.classifier.train import (
@@ -149,18 +149,24 @@ def error_kind(ci: CorpusItem) -> str:
 
 # ---------------------------------------------------------------- synthetic speed run
 def synthetic_items(items: Sequence[CorpusItem], n: int, seed: int = 7) -> list[ItemText]:
-    """`n` feed-like items made by recombining corpus titles and summary sentences."""
+    """`n` feed-like items: a corpus title with one to three summary sentences of other items
+    in the same language (languages in corpus proportions), so every item is new text."""
     rng = random.Random(seed)
-    titles = [ci.item.title for ci in items]
-    sentences = [
-        s for ci in items for s in re.split(r"(?<=[.;։])\s+", ci.item.summary) if len(s) > 20
-    ]
+    by_lang: dict[str, list[CorpusItem]] = defaultdict(list)
+    for ci in items:
+        by_lang[ci.gold_lang].append(ci)
+    sentences = {
+        lang: [s for ci in group for s in re.split(r"(?<=[.;։])\s+", ci.item.summary) if s]
+        for lang, group in by_lang.items()
+    }
     out = []
     for i in range(n):
-        summary = " ".join(rng.sample(sentences, rng.randint(1, 3)))
-        src = items[rng.randrange(len(items))].item
-        out.append(ItemText(id=f"s{i}", title=rng.choice(titles), summary=summary,
-                            published=src.published))  # fmt: skip
+        src = items[rng.randrange(len(items))]
+        pool = sentences[src.gold_lang]
+        k = min(len(pool), rng.randint(1, 3))
+        summary = " ".join(rng.sample(pool, k))
+        title = rng.choice(by_lang[src.gold_lang]).item.title
+        out.append(ItemText(id=f"s{i}", title=title, summary=summary, published=src.item.published))
     return out
 
 
@@ -188,8 +194,8 @@ def speed(items: Sequence[CorpusItem], n_synth: int) -> list[list[object]]:
     for it in synth:
         fresh.classify(it)
     wall = time.perf_counter() - t0
-    rows.append([f"synthetic {n_synth:,} items incl. start-up", f"{wall:.2f} s wall",
-                 f"{n_synth / wall:,.0f} items/s, {wall / n_synth * 1000:.3f} ms/item"])  # fmt: skip
+    rate = f"{n_synth / wall:,.0f} items/s, {wall / n_synth * 1000:.3f} ms/item"
+    rows.append([f"synthetic {n_synth:,} items incl. start-up", f"{wall:.2f} s wall", rate])
     return rows
 
 
@@ -241,13 +247,14 @@ def run(corpus_path: Path, n_synth: int, show_errors: bool, out: Callable[[str],
     out("")
 
     always = clf.with_model(replace(clf.model, threshold=-1.0))
-    sev_pairs = []
+    sev_pairs: list[tuple[str, str, str]] = []
     for ci in items:
         if ci.incident and ci.severity:
             pred = always.classify(ci.item).severity
-            sev_pairs.append((ci.severity, pred, ci.item.id))
+            sev_pairs.append((ci.severity, pred or "", ci.item.id))
     exact = sum(g == p for g, p, _ in sev_pairs)
-    within = sum(abs(severity_rank(g) - severity_rank(p)) <= 1 for g, p, _ in sev_pairs)  # type: ignore[arg-type]
+    rank: dict[str, int] = {s: severity_rank(s) for s in SEVERITIES}
+    within = sum(abs(rank.get(g, 0) - rank.get(p, 0)) <= 1 for g, p, _ in sev_pairs)
     levels = ("low", "medium", "high", "critical")
     conf = Counter((g, p) for g, p, _ in sev_pairs)
     out(table(
@@ -272,8 +279,12 @@ def run(corpus_path: Path, n_synth: int, show_errors: bool, out: Callable[[str],
                 continue
             hit = locs[0].id in ids
             in_text = name.lower() in text
-            for scope, cond in (("all", True), ("in_text", in_text),
-                                ("inc", ci.incident), ("inc_in_text", ci.incident and in_text)):
+            for scope, cond in (
+                ("all", True),
+                ("in_text", in_text),
+                ("inc", ci.incident),
+                ("inc_in_text", ci.incident and in_text),
+            ):
                 if cond:
                     counts[scope] += 1
                     counts[scope + "_hit"] += hit
@@ -298,8 +309,8 @@ def run(corpus_path: Path, n_synth: int, show_errors: bool, out: Callable[[str],
     out(f"   gold names the gazetteer does not place in AM/AZ ({sum(unresolved.values())}), "
         "e.g.: " + ", ".join(k for k, _ in unresolved.most_common(15)) + "\n")  # fmt: skip
 
-    lang_ok = Counter()
-    lang_n = Counter()
+    lang_ok: Counter[str] = Counter()
+    lang_n: Counter[str] = Counter()
     wrong = []
     for ci, res in zip(items, shipped, strict=True):
         row = lang_row(ci)

@@ -1,30 +1,41 @@
 """One alert per incident: group reports of the same real event into incidents.
 
-Pure and deterministic: no I/O, no clock, no globals. The pipeline owns a `Clusterer`, feeds it
-the incident items it classified (`add`), restores it after a restart from the database (`seed`)
-and trims it (`expire`). `cluster_batch` runs the same clustering over a batch for
-`borderwatch classify`.
+Pure and deterministic: no clock, no globals, no I/O of its own (the default `GazetteerAreas`
+reads the bundled gazetteer once, through `default_gazetteer`; pass `areas_of` to avoid even
+that). The pipeline owns a `Clusterer`, feeds it the incident items it classified (`add`),
+restores it after a restart from the database (`seed`) and trims it (`expire`).
+`cluster_batch` runs the same clustering over a batch for `borderwatch classify`.
 
-Matching rules (see `Clusterer._score`):
+Matching (see `Clusterer._score`). Evidence is weighed between the new report and each report
+of an incident, and the best pair counts, so an incident does not grow more permissive as it
+collects places and names:
 
 1. **Time.** A report's time is the event date the classifier read in its text when that is
    plausible (at most `MAX_BACKDATE` before publication, not after it), else its publication
-   time. A report may join an incident whose span of report times lies within `window` of its
-   own time, before or after, so a report published earlier but arriving later still joins. An
-   incident spans at most `max_span`.
-2. **Places.** Compared on gazetteer ids and sectors, never on spellings, so Сотк and Sotk
-   agree. A report's *primary* places are those named in its title (all of its places when the
-   title names none); places listed in passing in a summary do not decide. A shared settlement
-   scores highest, the same sector or a place within `NEIGHBOUR_KM` next; primary places that
-   share neither veto the match, so two same-day events in different sectors stay apart. A
-   report without places relies on the other evidence.
-3. **Facts.** The same casualty figure for the same side, shared heavy weapons, and a denial by
-   one side of what the other side claimed (a denial joins the claim it denies).
-4. **Text.** Language-independent tokens: names transliterated to one Latin skeleton (Armenian,
-   Cyrillic, Georgian, Azerbaijani Latin) and compared on their first letters, so inflected
-   forms agree, and numbers. Names the gazetteer resolved are left out: places count once.
-5. A report joins the best-scoring incident when the score reaches `JOIN_SCORE`, else it opens
-   a new incident. Explicit event dates more than a day apart count against a match.
+   time. Only incident reports within `window` of it count, before or after, so a report
+   published earlier but arriving later still joins; an incident spans at most `max_span`.
+   Same day scores 1, next day 0.5; two high or critical reports keep 0.5 for the whole window
+   (heavy clashes go on, and are reported, for days).
+2. **Places.** Compared on gazetteer ids and border sectors, never on spellings, so Сотк and
+   Sotk agree. Only places on the border count: capitals in datelines ("YEREVAN, ...", "Baku
+   says"), all-capital datelines and countries do not. A report's *primary* places are those
+   named in its title (all of its places when the title names none). A shared place scores
+   2.5, the same sector or a place within `NEIGHBOUR_KM` 1.5. Primary places that share neither
+   with the incident veto the match, so two same-day events in different sectors stay apart.
+   A province without a sector of its own (Syunik) is in every sector it touches.
+3. **Facts.** The same casualty figure for the same side (+1, +0.5 for a lone death or for
+   wounded), shared heavy weapons (+0.5), a denial by one side of what the other side claimed
+   or accused (+1: a denial joins the claim it denies).
+4. **Text.** Language-independent tokens (+0.75 each, at most +1.5): names transliterated to
+   one Latin skeleton (Armenian, Cyrillic, Georgian, Azerbaijani Latin) and compared on their
+   first six letters, so inflected forms agree, and numbers. Names the gazetteer resolved are
+   left out (places count once), and so are the parties, capitals, ministries and months.
+5. **Only event of the day.** When the report or the incident names no border place and no
+   other incident lies within `_ALONE_GAP`, that counts +0.5 (+1 when either is high or
+   critical): terse "the enemy fired at our positions" or "losses after the clash" items
+   belong to the day's one event.
+6. Explicit event dates more than a day apart count -2. A report joins the best-scoring
+   incident when the score reaches `JOIN_SCORE` (2), else it opens a new incident.
 
 **Wars.** While an incident is *critical* (the April 2016 war, the 2020 war, the 2022 and 2023
 offensives), further critical reports join it whatever places they name as long as they keep
@@ -42,10 +53,10 @@ import hashlib
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Final, Literal, Protocol
+from typing import Any, Final, Literal, Protocol, cast
 
 from bot.classifier.types import (
     SEVERITIES,
@@ -118,6 +129,7 @@ JOIN_SCORE: Final = 2.0
 _PLACE_SAME: Final = 2.5  # a primary place of one is a place of the other
 _PLACE_NEAR: Final = 1.5  # same sector, or primary places within NEIGHBOUR_KM
 _WAR_SCORE: Final = 3.0
+_MAJOR_TAIL: Final = 0.5  # time evidence, within the window, between two major reports
 _ALONE_GAP: Final = timedelta(days=1.5)
 _ALONE: Final = 0.5  # the only incident of the day, for a report that names no place
 _ALONE_MAJOR: Final = 1.0  # the same when one of them is a major (high, critical) event
@@ -239,6 +251,44 @@ class IncidentView:
             "followups": self.followups,
             "reply_worthy": self.reply_worthy,
         }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> IncidentView:
+        """The view back from `to_json` output (as stored with the incident row)."""
+        return cls(
+            id=str(data["id"]),
+            first_published=datetime.fromisoformat(data["first_published"]),
+            last_published=datetime.fromisoformat(data["last_published"]),
+            event_start=datetime.fromisoformat(data["event_start"]),
+            event_end=datetime.fromisoformat(data["event_end"]),
+            report_ids=tuple(data["report_ids"]),
+            location_ids=tuple(data["location_ids"]),
+            sectors=tuple(data["sectors"]),
+            severity=cast("Severity | None", data["severity"]),
+            casualties=tuple(
+                CasualtyFigure(
+                    side=cast("Side | None", c["side"]),
+                    kind=c["kind"],
+                    claimed_by=c["claimed_by"],
+                    killed=c["killed"],
+                    wounded=c["wounded"],
+                )
+                for c in data["casualties"]
+            ),
+            claims=tuple(
+                ActorStatement(
+                    actor=str(c["actor"]),
+                    stances=tuple(cast("list[Stance]", c["stances"])),
+                    accused=tuple(cast("list[Side]", c["accused"])),
+                )
+                for c in data["claims"]
+            ),
+            weapons=tuple(data["weapons"]),
+            sources=tuple(data["sources"]),
+            sides_heard=tuple(cast("list[Side]", data["sides_heard"])),
+            followups=int(data["followups"]),
+            reply_worthy=int(data["reply_worthy"]),
+        )
 
 
 class FollowupCounts(Protocol):
@@ -859,7 +909,10 @@ def _pair_score(member: _Features, feats: _Features) -> float | None:
     place = _place_score(member, feats)
     if place is None:
         return None
-    score = place + _time_score(abs(member.time - feats.time))
+    time = _time_score(abs(member.time - feats.time))
+    if min(member.severity, feats.severity) >= _HIGH:
+        time = max(time, _MAJOR_TAIL)  # heavy clashes go on, and are reported, for days
+    score = place + time
     score += _casualty_score(member, feats)
     if member.weapons & feats.weapons & _HEAVY_WEAPONS:
         score += 0.5

@@ -1,222 +1,74 @@
-"""Fixed interface text in the four languages of the region: en, ru, hy, az.
+"""Interface text in the four languages of the region (en, ru, hy, az), from gettext catalogs.
 
-`t(lang, key, **values)` looks a key up in the reader's language and falls back to English;
-dates are formatted by Babel's CLDR data. Every language must have every key (a test checks).
-Values are plain text: callers escape them for HTML.
+The catalogs are `bot/locale/<lang>/LC_MESSAGES/messages.po`, edited by hand (or with any PO
+editor). They are read once per process with Babel and compiled in memory into
+`gettext.GNUTranslations`, so there is no build step and no `.mo` file to keep in sync.
+
+Message ids are stable keys ("kind_drone", "usage_latest"), not English sentences: the English
+text lives in the `en` catalog like every other language, and a key missing from a catalog
+falls back to English (a test fails when any catalog misses a key or a placeholder).
+`t(lang, key, **values)` fills `{name}` placeholders with `str.format`; values are plain text
+and callers escape them for HTML. Dates are formatted by Babel's CLDR data.
 """
 
 from __future__ import annotations
 
+import functools
+import gettext
+import importlib.resources
+import io
+from collections.abc import Mapping
 from datetime import datetime
+from types import MappingProxyType
 
 from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 
-__all__ = ["CATALOG", "LANGUAGES", "month_day", "normalize_language", "t"]
+__all__ = [
+    "LANGUAGES",
+    "LANGUAGE_NAMES",
+    "catalog_keys",
+    "catalog_text",
+    "has_key",
+    "month_day",
+    "normalize_language",
+    "short_date",
+    "t",
+]
 
 LANGUAGES: tuple[str, ...] = ("en", "ru", "hy", "az")
+# Each language in its own name, for the language picker.
+LANGUAGE_NAMES: Mapping[str, str] = MappingProxyType(
+    {"en": "English", "ru": "Русский", "hy": "Հայերեն", "az": "Azərbaycanca"}
+)
+DOMAIN = "messages"
 
-CATALOG: dict[str, dict[str, str]] = {
-    "en": {
-        "kind_fighting": "Heavy fighting reported",
-        "kind_drone": "Drone strike reported",
-        "kind_shelling": "Shelling reported",
-        "kind_sniper": "Sniper fire reported",
-        "kind_casualties": "Cross-border fire with casualties reported",
-        "kind_denied": "Reported incident, denied",
-        "kind_firing": "Cross-border fire reported",
-        "near": "near {places}",
-        "actor_am_mod": "Armenia's Defence Ministry",
-        "actor_az_mod": "Azerbaijan's Defence Ministry",
-        "actor_am_border": "Border guards in Armenia",
-        "actor_az_border": "Azerbaijan's State Border Service",
-        "actor_am_gov": "Armenian officials",
-        "actor_az_gov": "Azerbaijani officials",
-        "actor_karabakh": "Karabakh Armenian authorities",
-        "actor_third_party": "Third parties",
-        "actor_media": "Media reports",
-        "side_armenian": "Armenian forces",
-        "side_azerbaijani": "Azerbaijani forces",
-        "says_accuses": "{who} says {accused} opened fire",
-        "says_denies": "{who} denies it",
-        "says_reports": "{who} reports the incident",
-        "killed": "{n} killed",
-        "wounded": "{n} wounded",
-        "whose_armenian": "Armenian",
-        "whose_azerbaijani": "Azerbaijani",
-        "whose_unknown": "",
-        "kind_of_servicemen": "servicemen",
-        "kind_of_civilians": "civilians",
-        "casualties_line": "{figures} ({whose} {kind}), according to {who}",
-        "sources": "Sources",
-        "and_more": "and {n} more",
-        "one_side_only": "Only one side's account so far.",
-        "not_confirmed": "Not confirmed independently.",
-        "severity": "Severity",
-        "severity_low": "low",
-        "severity_medium": "medium",
-        "severity_high": "high",
-        "severity_critical": "critical",
-        "update": "Update",
-        "change_other_side_statement": "the other side has responded",
-        "change_casualties": "new casualty figures",
-        "change_new_deaths": "deaths reported",
-        "change_new_place": "more places named",
-        "change_severity_up": "severity raised",
-        "change_new_weapon": "new weapons named",
-        "change_denial": "a denial was issued",
-        "timeline": "Reports",
-    },
-    "ru": {
-        "kind_fighting": "Сообщается о масштабных боях",
-        "kind_drone": "Сообщается об ударе беспилотника",
-        "kind_shelling": "Сообщается об обстреле",
-        "kind_sniper": "Сообщается о снайперском огне",
-        "kind_casualties": "Сообщается о стрельбе на границе с жертвами",
-        "kind_denied": "Сообщение об инциденте, опровергнуто",
-        "kind_firing": "Сообщается о стрельбе на границе",
-        "near": "у {places}",
-        "actor_am_mod": "Минобороны Армении",
-        "actor_az_mod": "Минобороны Азербайджана",
-        "actor_am_border": "Пограничники в Армении",
-        "actor_az_border": "Госпогранслужба Азербайджана",
-        "actor_am_gov": "Армянские официальные лица",
-        "actor_az_gov": "Азербайджанские официальные лица",
-        "actor_karabakh": "Власти карабахских армян",
-        "actor_third_party": "Третьи стороны",
-        "actor_media": "СМИ",
-        "side_armenian": "армянские силы",
-        "side_azerbaijani": "азербайджанские силы",
-        "says_accuses": "{who}: огонь открыли {accused}",
-        "says_denies": "{who} это опровергает",
-        "says_reports": "{who} сообщает об инциденте",
-        "killed": "погибших: {n}",
-        "wounded": "раненых: {n}",
-        "whose_armenian": "армянская сторона",
-        "whose_azerbaijani": "азербайджанская сторона",
-        "whose_unknown": "",
-        "kind_of_servicemen": "военнослужащие",
-        "kind_of_civilians": "мирные жители",
-        "casualties_line": "{figures} ({whose}, {kind}), по данным: {who}",
-        "sources": "Источники",
-        "and_more": "и ещё {n}",
-        "one_side_only": "Пока есть версия только одной стороны.",
-        "not_confirmed": "Независимого подтверждения нет.",
-        "severity": "Серьёзность",
-        "severity_low": "низкая",
-        "severity_medium": "средняя",
-        "severity_high": "высокая",
-        "severity_critical": "критическая",
-        "update": "Обновление",
-        "change_other_side_statement": "другая сторона ответила",
-        "change_casualties": "новые данные о потерях",
-        "change_new_deaths": "сообщается о погибших",
-        "change_new_place": "названы новые места",
-        "change_severity_up": "серьёзность повышена",
-        "change_new_weapon": "названо новое оружие",
-        "change_denial": "опубликовано опровержение",
-        "timeline": "Сообщения",
-    },
-    "hy": {
-        "kind_fighting": "Հաղորդվում է լայնածավալ մարտերի մասին",
-        "kind_drone": "Հաղորդվում է անօդաչու սարքի հարվածի մասին",
-        "kind_shelling": "Հաղորդվում է հրետակոծության մասին",
-        "kind_sniper": "Հաղորդվում է դիպուկահարի կրակի մասին",
-        "kind_casualties": "Հաղորդվում է սահմանին կրակոցների և զոհերի մասին",
-        "kind_denied": "Հաղորդված միջադեպ, հերքված",
-        "kind_firing": "Հաղորդվում է սահմանին կրակոցների մասին",
-        "near": "{places}-ի մոտ",
-        "actor_am_mod": "ՀՀ պաշտպանության նախարարությունը",
-        "actor_az_mod": "Ադրբեջանի պաշտպանության նախարարությունը",
-        "actor_am_border": "Հայաստանում սահմանապահները",
-        "actor_az_border": "Ադրբեջանի պետական սահմանապահ ծառայությունը",
-        "actor_am_gov": "Հայաստանի պաշտոնյաները",
-        "actor_az_gov": "Ադրբեջանի պաշտոնյաները",
-        "actor_karabakh": "Ղարաբաղի հայկական իշխանությունները",
-        "actor_third_party": "Երրորդ կողմերը",
-        "actor_media": "ԶԼՄ-ները",
-        "side_armenian": "հայկական ուժերը",
-        "side_azerbaijani": "ադրբեջանական ուժերը",
-        "says_accuses": "{who}. կրակ են բացել {accused}",
-        "says_denies": "{who} հերքում է",
-        "says_reports": "{who} հաղորդում է միջադեպի մասին",
-        "killed": "զոհեր՝ {n}",
-        "wounded": "վիրավորներ՝ {n}",
-        "whose_armenian": "հայկական կողմ",
-        "whose_azerbaijani": "ադրբեջանական կողմ",
-        "whose_unknown": "",
-        "kind_of_servicemen": "զինծառայողներ",
-        "kind_of_civilians": "խաղաղ բնակիչներ",
-        "casualties_line": "{figures} ({whose}, {kind}), ըստ՝ {who}",
-        "sources": "Աղբյուրներ",
-        "and_more": "և ևս {n}",
-        "one_side_only": "Առայժմ միայն մեկ կողմի տեղեկություն։",
-        "not_confirmed": "Անկախ հաստատում չկա։",
-        "severity": "Լրջություն",
-        "severity_low": "ցածր",
-        "severity_medium": "միջին",
-        "severity_high": "բարձր",
-        "severity_critical": "կրիտիկական",
-        "update": "Թարմացում",
-        "change_other_side_statement": "մյուս կողմը արձագանքել է",
-        "change_casualties": "կորուստների նոր տվյալներ",
-        "change_new_deaths": "հաղորդվում է զոհերի մասին",
-        "change_new_place": "նշվել են նոր վայրեր",
-        "change_severity_up": "լրջությունը բարձրացել է",
-        "change_new_weapon": "նշվել է նոր զենք",
-        "change_denial": "հրապարակվել է հերքում",
-        "timeline": "Հաղորդումներ",
-    },
-    "az": {
-        "kind_fighting": "Geniş miqyaslı döyüşlər barədə məlumat var",
-        "kind_drone": "PUA zərbəsi barədə məlumat var",
-        "kind_shelling": "Atəşə tutma barədə məlumat var",
-        "kind_sniper": "Snayper atəşi barədə məlumat var",
-        "kind_casualties": "Sərhəddə itkilərlə atışma barədə məlumat var",
-        "kind_denied": "Bildirilən insident, təkzib edilib",
-        "kind_firing": "Sərhəddə atışma barədə məlumat var",
-        "near": "{places} yaxınlığında",
-        "actor_am_mod": "Ermənistan Müdafiə Nazirliyi",
-        "actor_az_mod": "Azərbaycan Müdafiə Nazirliyi",
-        "actor_am_border": "Ermənistandakı sərhədçilər",
-        "actor_az_border": "Azərbaycan Dövlət Sərhəd Xidməti",
-        "actor_am_gov": "Ermənistan rəsmiləri",
-        "actor_az_gov": "Azərbaycan rəsmiləri",
-        "actor_karabakh": "Qarabağ erməni hakimiyyəti",
-        "actor_third_party": "Üçüncü tərəflər",
-        "actor_media": "Media",
-        "side_armenian": "erməni qüvvələri",
-        "side_azerbaijani": "Azərbaycan qüvvələri",
-        "says_accuses": "{who}: atəşi {accused} açıb",
-        "says_denies": "{who} bunu təkzib edir",
-        "says_reports": "{who} insident barədə məlumat verir",
-        "killed": "həlak olan: {n}",
-        "wounded": "yaralanan: {n}",
-        "whose_armenian": "erməni tərəfi",
-        "whose_azerbaijani": "Azərbaycan tərəfi",
-        "whose_unknown": "",
-        "kind_of_servicemen": "hərbçilər",
-        "kind_of_civilians": "mülki şəxslər",
-        "casualties_line": "{figures} ({whose}, {kind}), mənbə: {who}",
-        "sources": "Mənbələr",
-        "and_more": "və daha {n}",
-        "one_side_only": "Hələlik yalnız bir tərəfin versiyası var.",
-        "not_confirmed": "Müstəqil təsdiq yoxdur.",
-        "severity": "Ciddilik",
-        "severity_low": "aşağı",
-        "severity_medium": "orta",
-        "severity_high": "yüksək",
-        "severity_critical": "kritik",
-        "update": "Yeniləmə",
-        "change_other_side_statement": "digər tərəf cavab verib",
-        "change_casualties": "itkilər barədə yeni məlumat",
-        "change_new_deaths": "həlak olanlar barədə məlumat",
-        "change_new_place": "yeni yerlər adlanıb",
-        "change_severity_up": "ciddilik artıb",
-        "change_new_weapon": "yeni silah adlanıb",
-        "change_denial": "təkzib verilib",
-        "timeline": "Xəbərlər",
-    },
-}
+
+def _po_text(lang: str) -> bytes:
+    resource = importlib.resources.files("bot").joinpath("locale", lang, "LC_MESSAGES")
+    return resource.joinpath(f"{DOMAIN}.po").read_bytes()
+
+
+@functools.cache
+def _catalog(lang: str) -> dict[str, str]:
+    """The message ids and texts of one catalog (untranslated entries left out)."""
+    catalog = read_po(io.BytesIO(_po_text(lang)), locale=lang, domain=DOMAIN)
+    return {
+        str(message.id): str(message.string)
+        for message in catalog
+        if message.id and isinstance(message.id, str) and message.string
+    }
+
+
+@functools.cache
+def _translations(lang: str) -> gettext.NullTranslations:
+    """A GNUTranslations compiled in memory from the language's .po file."""
+    catalog = read_po(io.BytesIO(_po_text(lang)), locale=lang, domain=DOMAIN)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
 
 
 def normalize_language(code: str | None) -> str:
@@ -227,12 +79,33 @@ def normalize_language(code: str | None) -> str:
 
 def t(lang: str, key: str, **values: object) -> str:
     """The text for `key` in `lang` (English when missing), with `values` filled in."""
-    template = CATALOG.get(lang, CATALOG["en"]).get(key)
-    if template is None:
-        template = CATALOG["en"].get(key, key)
+    lang = lang if lang in LANGUAGES else "en"
+    template = _translations(lang).gettext(key)
+    if template == key and lang != "en":
+        template = _translations("en").gettext(key)
     return template.format(**values) if values else template
+
+
+def has_key(key: str) -> bool:
+    """Whether the English catalog defines `key`."""
+    return key in _catalog("en")
+
+
+def catalog_keys(lang: str) -> frozenset[str]:
+    """The message ids translated in `lang`'s catalog (for the completeness test)."""
+    return frozenset(_catalog(lang))
+
+
+def catalog_text(lang: str, key: str) -> str | None:
+    """The raw template of `key` in `lang`, or None when the catalog lacks it."""
+    return _catalog(lang).get(key)
 
 
 def month_day(moment: datetime, lang: str) -> str:
     """"24 November" in the reader's language (CLDR data via Babel)."""
     return format_date(moment.date(), format="d MMMM", locale=normalize_language(lang))
+
+
+def short_date(moment: datetime, lang: str) -> str:
+    """"24 Nov 2026" in the reader's language."""
+    return format_date(moment.date(), format="medium", locale=normalize_language(lang))

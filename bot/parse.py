@@ -10,6 +10,7 @@ on every item.
 from __future__ import annotations
 
 import calendar
+import email.utils
 import hashlib
 import html
 import re
@@ -110,18 +111,34 @@ def _absolute_link(link: str | None, base: str) -> str | None:
     return absolute
 
 
+def _raw_date(text: str) -> datetime | None:
+    """Dates feedparser gave up on, such as RFC 822 without a zone (read as UTC)."""
+    try:
+        value = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        try:
+            value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 def _entry_date(entry: Any, now: datetime) -> datetime | None:
-    for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        parsed = entry.get(key)
+    value: datetime | None = None
+    for key in ("published", "updated", "created"):
+        parsed = entry.get(f"{key}_parsed")
         if parsed:
             try:
                 value = datetime.fromtimestamp(calendar.timegm(parsed), UTC)
             except (OverflowError, ValueError, OSError):
                 continue
-            if value > now + _FUTURE_SLACK or value.year < 1990:
-                return None
-            return value
-    return None
+        elif isinstance(entry.get(key), str):
+            value = _raw_date(entry[key])
+        if value is not None:
+            break
+    if value is None or value > now + _FUTURE_SLACK or value.year < 1990:
+        return None
+    return value
 
 
 def _digest(*parts: str) -> str:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
+import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import httpx
@@ -24,6 +24,7 @@ from bot.db.store import NewItem, Store
 from bot.db.tables import SourceRow, utcnow
 from bot.exceptions import FeedError, TransientFetchError
 from bot.fetch import fetch_feed
+from bot.formatting import esc
 from bot.parse import FeedEntry, parse_feed
 from bot.settings import Settings
 from bot.summary import LANGUAGES, ReportRef, headline, render_alert, render_followup
@@ -33,6 +34,7 @@ __all__ = ["PollOutcome", "Poller"]
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = timedelta(hours=6)
+SOURCE_DOWN_ALERT = timedelta(hours=3)  # operators hear of an outage this long, once
 PRIORITY = {"critical": 10, "high": 20, "medium": 40, "low": 60, None: 80}
 
 
@@ -71,7 +73,7 @@ class Poller:
 
     async def seed(self) -> int:
         """Rebuild the clusterer's recent incidents from the database after a start."""
-        since = utcnow() - self._clusterer.window
+        since = utcnow() - self._clusterer.retention
         reports: defaultdict[str, list[Report]] = defaultdict(list)
         for item, source in await self._store.recent_incident_items(since):
             if item.incident_id is None or not item.facts:
@@ -105,7 +107,8 @@ class Poller:
         return list(outcomes)
 
     async def _poll_guarded(self, row: SourceRow) -> PollOutcome:
-        host = urlsplit(row.url).hostname or ""
+        # Politeness: one request at a time per server (host and port).
+        host = urlsplit(row.url).netloc.lower()
         async with self._workers, self._hosts[host]:
             try:
                 return await self.poll_source(row)
@@ -130,6 +133,7 @@ class Poller:
                 else parse_feed(result.body, url=result.url, content_type=result.content_type)
             )
         except FeedError as exc:
+            exc.source = exc.source or row.name
             retry_after = exc.retry_after if isinstance(exc, TransientFetchError) else None
             await self._failed(row, str(exc), retry_after)
             return PollOutcome(row.name, ok=False, error=str(exc))
@@ -140,11 +144,17 @@ class Poller:
             # Cache-Control asks us to come back later than our interval: honour it, bounded.
             wait = max(wait, min(float(result.max_age), interval * 4.0))
         ended = await self._store.record_poll_success(
-            row.id, now=now, next_poll_at=now + timedelta(seconds=_jitter(wait)),
+            row.id, now=now, next_poll_at=next_slot(row.id, now, wait),
             etag=result.etag, last_modified=result.last_modified, new_items=new,
         )
         if ended:
             log.info("source.recovered source=%s after_failures=%d", row.name, ended)
+            down_since = row.last_success_at or row.created_at
+            if now - down_since >= SOURCE_DOWN_ALERT:
+                await self._tell_admins(
+                    f"source-up:{row.id}:{now:%Y%m%d%H%M}",
+                    f"✅ Source back: <b>{esc(row.name)}</b> after {_hours(now - down_since)}.",
+                )
         if new:
             log.info("source.polled source=%s new=%d incidents=%d queued=%d",
                      row.name, new, incidents, queued)
@@ -165,6 +175,21 @@ class Poller:
                         delay.total_seconds())
         else:
             log.debug("source.still_failing source=%s streak=%d error=%s", row.name, streak, error)
+        # Tell the operators once per outage, when it first passes SOURCE_DOWN_ALERT.
+        down_since = row.last_success_at or row.created_at
+        before = (row.last_poll_at or down_since) - down_since
+        if now - down_since >= SOURCE_DOWN_ALERT > before:
+            await self._tell_admins(
+                f"source-down:{row.id}:{down_since:%Y%m%d%H%M%S}",
+                f"⚠️ Source down for {_hours(now - down_since)}: <b>{esc(row.name)}</b>\n"
+                f"<code>{esc(error[:300])}</code>",
+            )
+
+    async def _tell_admins(self, key: str, text: str) -> None:
+        if self._settings.admin_chat_ids:
+            await self._store.outbox.queue_messages(
+                self._settings.admin_chat_ids, key=key, text=text, priority=50
+            )
 
     def _item_text(
         self, item_id: int | str, title: str, summary: str, source: SourceRow,
@@ -248,6 +273,17 @@ class Poller:
         return len(ids), incidents, queued
 
 
-def _jitter(seconds: float) -> float:
-    # Up to 10% later, so sources added together drift apart instead of polling in bursts.
-    return seconds * (1.0 + random.random() * 0.1)
+def next_slot(source_id: int, now: datetime, interval: float) -> datetime:
+    """The next poll time for a source: `interval` from now, moved to the source's own phase.
+
+    Each source has a fixed phase within its interval (from its id), so hundreds of sources
+    are spread evenly over the interval instead of all polling in the same second.
+    """
+    phase = (source_id * 0.6180339887) % 1.0 * interval  # golden-ratio spacing of the ids
+    earliest = now.timestamp() + interval * 0.5
+    cycles = math.ceil((earliest - phase) / interval)
+    return datetime.fromtimestamp(cycles * interval + phase, UTC)
+
+
+def _hours(delta: timedelta) -> str:
+    return f"{delta.total_seconds() / 3600:.1f} h"

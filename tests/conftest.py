@@ -1,13 +1,24 @@
-"""Shared fixtures: a clean environment, loopback servers and a ready database."""
+"""Shared fixtures: a clean environment, loopback servers and a ready database.
+
+The database is SQLite in the test's directory, or, when `TEST_DATABASE_URL` names a
+PostgreSQL server (CI runs the suite both ways), a fresh database created for the test and
+dropped after it.
+"""
 
 from __future__ import annotations
 
 import os
 import socket
+import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
 
 from bot.db.engine import create_engine, migrate
 from bot.db.store import Store
@@ -26,6 +37,7 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
             monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("PTB_TIMEDELTA", "true")  # as `borderwatch` sets it at start
+    monkeypatch.setenv("HTTP_PORT", "0")  # no health server unless a test asks for one
 
 
 @pytest.fixture(autouse=True)
@@ -58,10 +70,39 @@ def telegram() -> Iterator[FakeTelegram]:
         yield fake
 
 
+@asynccontextmanager
+async def fresh_postgres_database(server_url: str) -> AsyncIterator[str]:
+    """Create an empty database on the server of `server_url`; yield its URL; drop it."""
+    url = make_url(server_url).set(drivername="postgresql+asyncpg")
+    name = f"bwtest_{uuid.uuid4().hex[:16]}"
+    admin = create_async_engine(url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    try:
+        async with admin.connect() as conn:
+            await conn.execute(text(f'CREATE DATABASE "{name}"'))
+        try:
+            yield url.set(database=name).render_as_string(hide_password=False)
+        finally:
+            async with admin.connect() as conn:
+                await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        await admin.dispose()
+
+
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    """A migrated SQLite database in the test's directory."""
-    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'test.db'}")
+async def database_url(tmp_path: Path) -> AsyncIterator[str]:
+    """An empty database of the test's own: SQLite, or PostgreSQL with TEST_DATABASE_URL."""
+    server = os.environ.get("TEST_DATABASE_URL")
+    if not server:
+        yield f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
+        return
+    async with fresh_postgres_database(server) as url:
+        yield url
+
+
+@pytest.fixture
+async def store(database_url: str) -> AsyncIterator[Store]:
+    """A migrated database (see `database_url`) and the store over it."""
+    engine = create_engine(database_url)
     await migrate(engine)
     s = Store(engine)
     yield s

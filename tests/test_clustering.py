@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -17,6 +18,7 @@ from bot.classifier.types import (
 from bot.clustering import (
     Assignment,
     Clusterer,
+    IncidentView,
     Report,
     cluster_batch,
     default_id,
@@ -24,7 +26,7 @@ from bot.clustering import (
 )
 
 # A small stand-in for the gazetteer: ids, coordinates and border sectors.
-_PLACES: dict[str, tuple[str, str, str, str, float, float, str]] = {
+_PLACES: dict[str, tuple[str, str, str, str, float, float, str | None]] = {
     # id: (name, country, admin, kind, lat, lon, sector)
     "am-sotk": ("Sotk", "AM", "Gegharkunik", "settlement", 40.20, 45.90, "geg-kel"),
     "am-norabak": ("Norabak", "AM", "Gegharkunik", "settlement", 40.16, 45.75, "geg-kel"),
@@ -32,6 +34,7 @@ _PLACES: dict[str, tuple[str, str, str, str, float, float, str]] = {
     "am-tegh": ("Tegh", "AM", "Syunik", "settlement", 39.56, 46.48, "syunik-lachin"),
     "am-yeraskh": ("Yeraskh", "AM", "Ararat", "settlement", 39.77, 44.80, "ararat-nakhchivan"),
     "am-chinari": ("Chinari", "AM", "Tavush", "settlement", 40.96, 45.31, "tavush-gazakh"),
+    "am-yerevan": ("Yerevan", "AM", "Yerevan", "settlement", 40.18, 44.51, None),
 }
 _SECTORS = {place_id: row[6] for place_id, row in _PLACES.items()}
 
@@ -98,7 +101,8 @@ def _clusterer(**kwargs: object) -> Clusterer:
 
 
 def _areas(location: Location) -> frozenset[str]:
-    return frozenset({_SECTORS[location.id]})
+    sector = _SECTORS[location.id]
+    return frozenset() if sector is None else frozenset({sector})
 
 
 _AM_CLAIM = Claim(actor="am_mod", stance="accusation", evidence="...", accused="azerbaijani")
@@ -431,6 +435,14 @@ def test_incident_view_keeps_claims_and_casualties_per_claimant() -> None:
     assert set(view.sides_heard) == {"armenian", "azerbaijani"}
 
 
+def test_incident_view_round_trips_through_json() -> None:
+    """IncidentView.from_json(view.to_json()) gives the same view, via real JSON text."""
+    engine = _clusterer()
+    ids = [engine.add(r).incident_id for r in _sotk_in_four_languages()]
+    view = engine.incident(ids[0])
+    assert IncidentView.from_json(json.loads(json.dumps(view.to_json()))) == view
+
+
 def test_public_names_are_exported() -> None:
     """__all__ names exist in the module."""
     for name in clustering.__all__:
@@ -494,3 +506,41 @@ def test_real_classifier_four_languages_one_incident_other_sector_apart() -> Non
     ids = cluster_batch(reports)
     assert len(set(ids[:4])) == 1
     assert ids[4] != ids[0]
+
+
+def test_placeless_report_joins_the_days_only_major_incident() -> None:
+    """A report naming no place joins the one major incident of the day, not a quiet day's."""
+    engine = _clusterer()
+    clash = engine.add(
+        _report("c1", "Heavy fighting near Tegh", places=(("am-tegh", "Tegh"),), severity="high")
+    )
+    losses = engine.add(
+        _report("c2", "Yerevan names the servicemen killed in the clash", hour=20, severity="high")
+    )
+    assert losses.incident_id == clash.incident_id
+    engine.add(_report("c3", "Shots at Chinari", places=(("am-chinari", "Chinari"),), day=11))
+    vague = engine.add(_report("c4", "The enemy again fired at our positions", day=11, hour=20))
+    assert vague.created
+
+
+def test_capital_in_a_dateline_is_not_a_place() -> None:
+    """ "YEREVAN, ..." datelines do not make two events in different sectors one."""
+    engine = _clusterer()
+    a = engine.add(
+        _report(
+            "y1",
+            "Soldier wounded at Sotk",
+            summary="YEREVAN, March 10. A soldier was wounded at Sotk.",
+            places=(("am-yerevan", "YEREVAN"), ("am-sotk", "Sotk")),
+        )
+    )
+    b = engine.add(
+        _report(
+            "y2",
+            "Shots fired at Yeraskh, Yerevan says",
+            places=(("am-yeraskh", "Yeraskh"), ("am-yerevan", "Yerevan")),
+            hour=14,
+        )
+    )
+    assert a.incident_id != b.incident_id
+    assert engine.incident(a.incident_id).location_ids == ("am-sotk",)

@@ -29,8 +29,10 @@ def rss(*items: tuple[str, str, str, datetime]) -> bytes:
             f"<title>Feed</title><link>http://x/</link>{body}</channel></rss>").encode()
 
 
-def settings_for(tmp_path: Path, telegram: FakeTelegram, feeds: FeedServer) -> Settings:
-    """Settings pointing at the loopback servers and a database in tmp_path."""
+def settings_for(
+    tmp_path: Path, telegram: FakeTelegram, feeds: FeedServer, database_url: str
+) -> Settings:
+    """Settings pointing at the loopback servers and the test's database."""
     sources = tmp_path / "sources.toml"
     sources.write_text(
         f'[[sources]]\nname = "Loopback Armenian"\nurl = "{feeds.url("/am.xml")}"\n'
@@ -42,7 +44,7 @@ def settings_for(tmp_path: Path, telegram: FakeTelegram, feeds: FeedServer) -> S
     return load_settings(
         telegram_bot_token=TOKEN,
         telegram_api_base_url=telegram.base_url,
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'bw.db'}",
+        database_url=database_url,
         sources_file=sources,
         poll_interval_seconds=5,
         delivery_interval_seconds=0.2,
@@ -70,14 +72,14 @@ async def running(settings: Settings) -> AsyncIterator[BotApp]:
 
 
 async def test_subscribe_then_one_alert_and_nothing_twice_after_restart(
-    tmp_path: Path, telegram: FakeTelegram, feeds: FeedServer
+    tmp_path: Path, telegram: FakeTelegram, feeds: FeedServer, database_url: str
 ) -> None:
     """A subscriber gets exactly one alert with its link; unrelated and old items send
     nothing; a restart sends nothing again."""
     now = datetime.now(UTC)
     feeds.serve("/am.xml", rss(), etag=True)
     feeds.html_page("/broken.xml")
-    settings = settings_for(tmp_path, telegram, feeds)
+    settings = settings_for(tmp_path, telegram, feeds, database_url)
     async with running(settings):
         telegram.user_says(USER, "/start")
         telegram.user_says(USER, "/subscribe")
@@ -126,12 +128,12 @@ async def test_subscribe_then_one_alert_and_nothing_twice_after_restart(
 
 
 async def test_malformed_commands_get_usage(
-    tmp_path: Path, telegram: FakeTelegram, feeds: FeedServer
+    tmp_path: Path, telegram: FakeTelegram, feeds: FeedServer, database_url: str
 ) -> None:
     """Wrong arguments get a usage reply; hostile text is escaped."""
     feeds.serve("/am.xml", rss())
     feeds.serve("/broken.xml", rss())
-    async with running(settings_for(tmp_path, telegram, feeds)):
+    async with running(settings_for(tmp_path, telegram, feeds, database_url)):
         telegram.user_says(USER, "/latest lots")
         telegram.user_says(USER, "/incident <script>alert(1)</script>")
         telegram.user_says(USER, "/latest")

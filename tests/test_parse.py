@@ -152,3 +152,11 @@ def test_normalize_url() -> None:
     b = normalize_url("https://news.am/eng/news/1?a=1&b=2")
     assert a == b
     assert normalize_url("javascript:alert(1)") is None
+
+
+def test_zone_less_date_read_as_utc() -> None:
+    """An RFC 822 date without a zone (feedparser drops it) is kept, read as UTC."""
+    body = rss("<item><title>a</title><link>https://h.am/a</link>"
+               "<pubDate>Tue, 24 Nov 2026 09:05:00</pubDate></item>")
+    (entry,) = parse_feed(body, url="https://h.am/rss", now=NOW)
+    assert entry.published == datetime(2026, 11, 24, 9, 5, tzinfo=UTC)

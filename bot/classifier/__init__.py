@@ -142,7 +142,7 @@ class Classifier:
         severity: Severity | None = None
         reason = ""
         if incident:
-            groups = {m.group for m in matches if m.layer == "signal"}
+            groups = {m.group for m in matches if m.layer in ("signal", "detail")}
             severity, reason = grade_severity(facts, groups, item.published)
             signals.append(Signal(f"severity_{severity}", 0.0, reason))
         result = Classification(

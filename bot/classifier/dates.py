@@ -113,6 +113,8 @@ def find_dates(text: str, tokens: Tokens, when: Sequence[Match]) -> list[DateMen
     words = tokens.words
     n = len(words)
     for i, w in enumerate(words):
+        if not w[0].isdigit():
+            continue
         day = _day(w)
         if day is None:
             continue

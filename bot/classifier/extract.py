@@ -15,7 +15,7 @@ from typing import Literal
 from bot.classifier.dates import find_dates, resolve
 from bot.classifier.lexicon import Match
 from bot.classifier.tokens import Tokens
-from bot.classifier.types import Casualties, Claim, Location, Severity
+from bot.classifier.types import Casualties, Claim, Severity
 
 __all__ = [
     "ESCALATIONS",
@@ -121,25 +121,141 @@ NUMBER_WORDS: dict[str, int] = {
     "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7, "acht": 8,
     "zehn": 10, "elf": 11, "zwölf": 12, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5,
     "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "siete": 7, "twee": 2, "drie": 3,
-    "dva": 2, "tri": 3, "dvojica": 2,
+    "dva": 2, "tri": 3, "dvojica": 2, "another": 1,
+    # ka, ar
+    "ერთი": 1, "ორი": 2, "სამი": 3, "ოთხი": 4, "ხუთი": 5, "ექვსი": 6, "შვიდი": 7,
+    "واحد": 1, "اثنان": 2, "ثلاثة": 3, "أربعة": 4, "خمسة": 5, "ستة": 6, "سبعة": 7,
 }  # fmt: skip
+# Ages and durations: a number followed by one of these is not a head count.
+_AGE_AFTER = (
+    "year", "yr", "лет", "летн", "годовал", "jarig", "godi", "річн", "yas", "ans", "jahr",
+    "ano", "año", "ամյա", "տարեկան",
+)  # fmt: skip
+# Casualty words that do not say killed or wounded ("casualties", "losses"): no head count.
+_AMBIGUOUS_KILL = ("casualt", "loss", "toll", "потер", "жертв", "կորուստ", "itki", "victim")
 _AZ_ONLY_NUMBERS = {"on": 10}
 _ARTICLE_NUMBERS = frozenset({"a", "an", "մի"})
 
 _TOKEN = re.compile(r"\w+")
 _UNIT_AFTER = frozenset(
-    "year years yr old km kilometers kilometres m meters metres mm cm calibre caliber percent "
-    "hours hour minutes days day weeks months лет года летний летнего летняя лет км м мм "
-    "калибра часов часа минут дней суток месяцев տարեկան ամյա թ կմ մ մմ ժամ օր il yaşlı km "
-    "saat gün ay".split()
+    [
+        "year",
+        "years",
+        "yr",
+        "old",
+        "km",
+        "kilometers",
+        "kilometres",
+        "m",
+        "meters",
+        "metres",
+        "mm",
+        "cm",
+        "calibre",
+        "caliber",
+        "percent",
+        "hours",
+        "hour",
+        "minutes",
+        "days",
+        "day",
+        "weeks",
+        "months",
+        "лет",
+        "года",
+        "летний",
+        "летнего",
+        "летняя",
+        "лет",
+        "км",
+        "м",
+        "мм",
+        "калибра",
+        "часов",
+        "часа",
+        "минут",
+        "дней",
+        "суток",
+        "месяцев",
+        "տարեկան",
+        "ամյա",
+        "թ",
+        "կմ",
+        "մ",
+        "մմ",
+        "ժամ",
+        "օր",
+        "il",
+        "yaşlı",
+        "km",
+        "saat",
+        "gün",
+        "ay",
+    ]
 )
-_BIRTH_BEFORE = frozenset("born b рождения родившийся ծնված doğum doğulmuş".split())
+_BIRTH_BEFORE = frozenset(["born", "b", "рождения", "родившийся", "ծնված", "doğum", "doğulmuş"])
 _MONTH_WORDS = frozenset(
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec января февраля марта апреля мая июня "
-    "июля августа сентября октября ноября декабря հունվարի փետրվարի մարտի ապրիլի մայիսի "
-    "հունիսի հուլիսի օգոստոսի սեպտեմբերի հոկտեմբերի նոյեմբերի դեկտեմբերի yanvar fevral mart "
-    "aprel iyun iyul avqust sentyabr oktyabr noyabr dekabr".split()
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "января",
+        "февраля",
+        "марта",
+        "апреля",
+        "мая",
+        "июня",
+        "июля",
+        "августа",
+        "сентября",
+        "октября",
+        "ноября",
+        "декабря",
+        "հունվարի",
+        "փետրվարի",
+        "մարտի",
+        "ապրիլի",
+        "մայիսի",
+        "հունիսի",
+        "հուլիսի",
+        "օգոստոսի",
+        "սեպտեմբերի",
+        "հոկտեմբերի",
+        "նոյեմբերի",
+        "դեկտեմբերի",
+        "yanvar",
+        "fevral",
+        "mart",
+        "aprel",
+        "iyun",
+        "iyul",
+        "avqust",
+        "sentyabr",
+        "oktyabr",
+        "noyabr",
+        "dekabr",
+    ]
 )
 _CLAUSE_BREAK = re.compile(r"[,;:()\u2014\u2013]| - | and | while | whereas | и | а | և |, ")
 _SENTENCE_END = re.compile(r"(?<=[.!?;։])\s+|\n+")
@@ -152,6 +268,7 @@ _CLOCK = re.compile(
     r"|(?<![\d.:])(?:1[0-2]|0?[1-9])\s*(?:a\.m\.|p\.m\.|am\b|pm\b)",
     re.IGNORECASE,
 )
+_DIGIT = re.compile(r"\d")
 _CLOCK_HINT = re.compile(r"\d[:.]\d\d|\d\s*[ap]\.?m\b", re.IGNORECASE)
 _YEAR_RE = re.compile(r"(?<![\d.,:])((?:19|20)\d\d)(?![\d])")
 # Words after a side word that make it the source of a claim ("Baku's claim", "Azerbaijani
@@ -239,8 +356,11 @@ def _number_at(tokens: Tokens, i: int, text: str, lang: str) -> int | None:
     prev = tokens.words[i - 1] if i > 0 else ""
     if nxt in _UNIT_AFTER or nxt in _MONTH_WORDS or prev in _MONTH_WORDS:
         return None
-    if prev in _BIRTH_BEFORE:
+    if nxt.startswith(_AGE_AFTER) or prev in _BIRTH_BEFORE:
         return None
+    s, e = tokens.starts[i], tokens.ends[i]
+    if text[max(0, s - 2) : s].strip() in (",", "(") and text[e : e + 1] in (",", ")"):
+        return None  # an age after a name: "Sona Revazian, 41, and ..."
     return value
 
 
@@ -296,9 +416,7 @@ def _agent_sides(
     return out
 
 
-def _resolve_actor(
-    m: Match, sides: Sequence[Match], norm: str
-) -> tuple[Actor | None, str]:
+def _resolve_actor(m: Match, sides: Sequence[Match], norm: str) -> tuple[Actor | None, str]:
     """The actor of an actor-layer match; ("", kind) when the country is still unknown."""
     if m.tag in _FIXED_ACTORS:
         return _FIXED_ACTORS[m.tag], ""
@@ -378,9 +496,7 @@ def _sentences(
             violent = groups & {"fire", "combat", "incursion", "capture", "kill", "wound"}
             if accused is not None and violent:
                 stance = "accusation"
-        out.append(
-            _Sentence(lo, hi, tuple(actors), stance, accused, " ".join(text[lo:hi].split()))
-        )
+        out.append(_Sentence(lo, hi, tuple(actors), stance, accused, " ".join(text[lo:hi].split())))
     return out
 
 
@@ -397,15 +513,19 @@ def _casualties(
     persons = by_layer.get("person", [])
     sides = by_layer.get("side", [])
     hits = [m for m in signal if m.group in ("kill", "wound")]
+    agents = [m for m in signal if m.group in ("fire", "forces", "combat", "incursion")]
     records: dict[tuple[Side | None, str, Actor], dict[str, int | str | None]] = {}
+    consumed = 0  # numbers before this offset were taken by an earlier casualty word
     for n, hit in enumerate(hits):
         sent = next((s for s in sentences if s.start <= hit.start < s.end), None)
         if sent is None:
             continue
+        if norm[hit.start : hit.end].startswith(_AMBIGUOUS_KILL):
+            continue
         field_name = "killed" if hit.group == "kill" else "wounded"
         # backwards: numbers between the previous casualty word (same sentence) and this one
-        prev_end = sent.start
-        if n > 0 and hits[n - 1].end > sent.start:
+        prev_end = max(sent.start, consumed)
+        if n > 0 and hits[n - 1].end > prev_end:
             prev_end = hits[n - 1].end
         first = tokens.index_at(prev_end)
         last = tokens.index_before(hit.start)
@@ -417,9 +537,6 @@ def _casualties(
             if tokens.words[i] in ("a", "an", "մի") and not _person_after(tokens, i, persons):
                 continue
             found.append((i, value))
-            if i > 0 and tokens.words[i - 1] not in ("and", "и", "և", "ve", "ev", "va", "və"):
-                # keep collecting across "four Armenian and three Azerbaijani soldiers"
-                pass
         # forwards: "гибели семи военнослужащих", "killing three soldiers"
         if not found:
             start_i = tokens.index_at(hit.end)
@@ -427,8 +544,11 @@ def _casualties(
                 if tokens.starts[i] >= sent.end:
                     break
                 value = _number_at(tokens, i, text, lang)
-                if value is not None and _person_after(tokens, i, persons):
+                if value is not None and (
+                    _person_after(tokens, i, persons) or tokens.words[i] == "another"
+                ):
                     found.append((i, value))
+                    consumed = tokens.ends[i]
                     break
         if not found:
             value = _singular(tokens, hit, persons, norm, sent)
@@ -448,7 +568,16 @@ def _casualties(
             if side is None and _own_word(norm, s0, s1):
                 side = next((_ACTOR_SIDE[a] for a in sent.actors if a in _ACTOR_SIDE), None)
             if side is None:
-                side = _side_near(sides, max(sent.start, s0 - 60), s0, nearest_to=s0)
+                before = [
+                    m
+                    for m in sides
+                    if max(sent.start, s0 - 60) <= m.start < s0 and m.tag in _SIDE_TAG
+                ]
+                if before:
+                    near = max(before, key=lambda m: m.start)
+                    side = _SIDE_TAG[near.tag]
+                    if any(0 <= a.start - near.end <= 3 for a in agents):
+                        side = _OTHER[side]  # "from Azerbaijani fire, a soldier died"
             if side is None:
                 actor_side = next(
                     (_ACTOR_SIDE[a] for a in sent.actors if a in _ACTOR_SIDE), None
@@ -474,16 +603,18 @@ def _casualties(
             ev_lo = min(s0, hit.start)
             ev_hi = max(hit.end, s1)
             snippet = " ".join(text[ev_lo:ev_hi].split())
-            rec["evidence"] = (
-                f"{rec['evidence']} | {snippet}" if rec["evidence"] else snippet
-            )
+            rec["evidence"] = f"{rec['evidence']} | {snippet}" if rec["evidence"] else snippet
     out: list[Casualties] = []
     for (side, _kind_key, claimed), rec in records.items():
         killed = rec["killed"] if isinstance(rec["killed"], int) else None
         wounded = rec["wounded"] if isinstance(rec["wounded"], int) else None
         kind_v = rec["kind"]
         kind_lit: Kind | None = (
-            "servicemen" if kind_v == "servicemen" else "civilians" if kind_v == "civilians" else None
+            "servicemen"
+            if kind_v == "servicemen"
+            else "civilians"
+            if kind_v == "civilians"
+            else None
         )
         out.append(
             Casualties(
@@ -505,7 +636,7 @@ def _person_after(tokens: Tokens, i: int, persons: Sequence[Match]) -> bool:
 
 
 def _own_word(norm: str, s0: int, s1: int) -> bool:
-    """"12 of its soldiers", "its own", "наших", "մեր", "bizim" right after the number."""
+    """ "12 of its soldiers", "its own", "наших", "մեր", "bizim" right after the number."""
     after = norm[s1 : s1 + 16].split()
     return bool(after) and (
         after[0] in ("its", "their", "our", "наших", "своих", "մեր", "bizim")
@@ -513,9 +644,7 @@ def _own_word(norm: str, s0: int, s1: int) -> bool:
     )
 
 
-def _kind_near(
-    persons: Sequence[Match], s0: int, hit: Match, sent: _Sentence
-) -> Kind | None:
+def _kind_near(persons: Sequence[Match], s0: int, hit: Match, sent: _Sentence) -> Kind | None:
     near = [p for p in persons if sent.start <= p.start < sent.end]
     if not near:
         return None
@@ -531,8 +660,8 @@ def _kind_near(
 _SINGULAR_VERB = re.compile(
     r"\b(?:погиб|погибла|убит|убита|скончался|ранен|ранена|смертельно ранен|"
     r"զոհվել է|մահացել է|սպանվել է|վիրավորվել է|մահացու վիրավորում է ստացել|"
-    r"mortally wounded|fatally wounded|fatally wounding|was killed|was wounded|was injured|"
-    r"was shot dead|died|dies|ubijen|poginuo)\b"
+    r"mortally wounded|fatally wounded|fatally wounding|was (?:\w+ )?killed|was wounded|"
+    r"was injured|was (?:\w+ )?shot dead|died|dies|ubijen|poginuo)\b"
 )
 _SINGULAR_NOUN = re.compile(
     r"\b(?:a|an|one|the)\s+(?:\w+\s+){0,2}?(?:soldier|serviceman|conscript|officer|sergeant|"
@@ -548,21 +677,20 @@ def _singular(
     tokens: Tokens, hit: Match, persons: Sequence[Match], norm: str, sent: _Sentence
 ) -> int | None:
     """1 when the casualty is one person ("a soldier was killed", "погиб контрактник")."""
-    lo = max(sent.start, hit.start - 60)
-    hi = min(sent.end, hit.end + 60)
+    lo = max(sent.start, hit.start - 70)
+    hi = min(sent.end, hit.end + 70)
     window = norm[lo:hi]
     verb_window = norm[max(sent.start, hit.start - 20) : min(sent.end, hit.end + 30)]
-    if not _SINGULAR_VERB.search(verb_window) and not _SINGULAR_NOUN.search(
-        norm[max(sent.start, hit.start - 40) : min(sent.end, hit.end + 40)]
-    ):
+    if not _SINGULAR_VERB.search(verb_window) and not _SINGULAR_NOUN.search(window):
         return None
     if not any(lo <= p.start < hi for p in persons):
         return None
     # a plural noun next to the verb ("soldiers were killed") leaves the number unknown
-    if re.search(r"\b(?:soldiers|servicemen|troops|civilians|военнослужащие|солдаты|"
-                 r"զինծառայողներ|զինվորներ|esgerler|herbciler)\b", window) and not re.search(
-        r"\b(?:a|an|one)\s", window
-    ):
+    if re.search(
+        r"\b(?:soldiers|servicemen|troops|civilians|военнослужащие|солдаты|"
+        r"զինծառայողներ|զինվորներ|esgerler|herbciler)\b",
+        window,
+    ) and not re.search(r"\b(?:a|an|one)\s", window):
         return None
     return 1
 
@@ -578,7 +706,11 @@ def _event_date(
     mentions = find_dates(text, tokens, when)
     if not mentions:
         return None, ""
-    violent = [m.start for m in signal if m.group in ("fire", "combat", "kill", "wound", "capture", "incursion", "denial")]
+    violent = [
+        m.start
+        for m in signal
+        if m.group in ("fire", "combat", "kill", "wound", "capture", "incursion", "denial")
+    ]
 
     def in_violent_sentence(start: int) -> bool:
         for lo, hi in spans:
@@ -588,11 +720,11 @@ def _event_date(
 
     ordered = sorted(mentions, key=lambda d: (not in_violent_sentence(d.start), d.start))
     for mention in ordered:
-        when = resolve(mention, published)
-        if when is not None:
-            if published is not None and when > published + timedelta(days=2):
+        day = resolve(mention, published)
+        if day is not None:
+            if published is not None and day > published + timedelta(days=2):
                 continue
-            return when, text[mention.start : mention.end]
+            return day, text[mention.start : mention.end]
     return None, ""
 
 
@@ -619,7 +751,9 @@ def extract_facts(
 
     sentences = _sentences(text, norm, spans, signal, by_layer, lang)
     for s in sentences:
-        facts.accused.extend(a for a in ([s.accused] if s.accused else []) if a not in facts.accused)
+        facts.accused.extend(
+            a for a in ([s.accused] if s.accused else []) if a not in facts.accused
+        )
     seen: set[tuple[str, str, str | None]] = set()
     for s in sentences:
         for actor in s.actors:
@@ -645,10 +779,13 @@ def extract_facts(
                     )
                 )
 
-    tokens = Tokens(norm)
-    facts.casualties = _casualties(
-        text, norm, tokens, signal, by_layer, sentences, lang, default_actor
-    )
+    casualty_words = any(m.group in ("kill", "wound") for m in signal)
+    # word tokens serve head counts and day numbers only; skip them when neither can occur
+    tokens = Tokens(norm if casualty_words or _DIGIT.search(text) else "")
+    if casualty_words:
+        facts.casualties = _casualties(
+            text, norm, tokens, signal, by_layer, sentences, lang, default_actor
+        )
     facts.event_date, facts.date_evidence = _event_date(
         text, tokens, by_layer.get("when", []), published, spans, signal
     )
@@ -693,10 +830,16 @@ def grade_severity(
         return "high", "heavy weapons: " + ", ".join(heavy)
     if killed == 1:
         return "medium", "one killed"
-    if wounded or "capture" in groups or "damage" in groups:
-        return "medium", "wounded, captured or damage"
-    if ("wound" in groups or "kill" in groups) and "no_casualties" not in groups and not (
-        "denial" in groups
+    if wounded:
+        return "medium", f"{wounded} wounded"
+    if "capture" in groups:
+        return "medium", "capture or detention"
+    if "damage" in groups and "civil_property" in groups:
+        return "medium", "damage to civilian property"
+    if (
+        ("wound" in groups or "kill" in groups)
+        and "no_casualties" not in groups
+        and "denial" not in groups
     ):
         return "medium", "casualties reported"
     return "low", "fire or incursion without casualties"

@@ -8,7 +8,7 @@ Order of evidence, strongest first:
    Kazakh letters) -> ``az``; ``ї є ґ і`` -> ``uk``; ``ы э ъ`` with none of those -> ``ru``;
 3. the hint (`ItemText.lang`, e.g. the feed's language), when its script matches the text;
 4. a fast English check (ASCII letters and several English function words);
-5. py3langid restricted to the languages of that script.
+5. py3langid restricted to the Latin-script languages (Cyrillic ones are told apart by letters).
 
 The py3langid model takes ~0.7 s to load, so it is loaded on first need only.
 """
@@ -28,7 +28,11 @@ _HEBREW = re.compile(r"[\u0590-\u05ff]")
 _GREEK = re.compile(r"[\u0370-\u03ff]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
-_NON_ASCII_LATIN = re.compile(r"[\u00c0-\u024f]")
+_NOT_LATIN_SCRIPT = re.compile(
+    r"[\u0370-\u03ff\u0400-\u04ff\u0531-\u0587\u0590-\u06ff\u10a0-\u10ff]"
+)
+_WORD = re.compile(r"\w+")
+_AZ_WORD = re.compile(r"\w*[əƏ]\w*")
 _PERSIAN = re.compile(r"[پچژگ]")
 _AZ_LATIN = re.compile(r"[əƏ]")
 _AZ_CYR_STRONG = re.compile(r"[ҹҸјЈҝҜ]")
@@ -36,9 +40,14 @@ _AZ_CYR_WEAK = re.compile(r"[әӘ]")
 _KAZAKH = re.compile(r"[қҚңҢұҰіІ]")
 _UKRAINIAN = re.compile(r"[їЇєЄґҐ]")
 _UK_OR_BE = re.compile(r"[іІ]")
-_RUSSIAN = re.compile(r"[ыЫэЭъЪ]")
+_RUSSIAN = re.compile(r"[ыЫэЭ]")
+_SERBIAN = re.compile(r"[ђЂћЋџЏљЉњЊ]")
+_MACEDONIAN = re.compile(r"[ѓЃќЌѕЅ]")
+_BELARUSIAN = re.compile(r"[ўЎ]")
+_HARD_SIGN = re.compile(r"[ъЪ]")
 _EN_FUNCTION = re.compile(
-    r"\b(?:the|and|of|to|on|at|said|says|were|was|with|after|from|by|is|in|near)\b",
+    r"\b(?:the|and|of|to|on|at|said|says|were|was|with|after|from|by|is|in|near|a|an|for|"
+    r"as|that|its|his|has|have|had|are|been|will|into|over|when|while|who|which|it|not)\b",
     re.IGNORECASE,
 )
 
@@ -92,6 +101,8 @@ class LanguageDetector:
     def detect(self, text: str, hint: str | None = None) -> str:
         """ISO 639-1 code of `text`; `hint` wins only when the script does not contradict it."""
         hint = hint.lower().split("-")[0].split("_")[0] if hint else None
+        if not _NOT_LATIN_SCRIPT.search(text):  # the common case: one regex, no counting
+            return self._latin(text, hint) if _LATIN.search(text) else (hint or "und")
         counts = {
             "armenian": len(_ARMENIAN.findall(text)),
             "cyrillic": len(_CYRILLIC.findall(text)),
@@ -119,23 +130,38 @@ class LanguageDetector:
         return self._latin(text, hint)
 
     def _cyrillic(self, text: str, hint: str | None) -> str:
+        """Cyrillic languages differ by letters; no statistical model is needed."""
         if is_az_cyrillic(text):
             return "az"
+        if _KAZAKH.search(text) and _AZ_CYR_WEAK.search(text):
+            return "kk"
         if _UKRAINIAN.search(text):
             return "uk"
-        if _RUSSIAN.search(text) and not _UK_OR_BE.search(text):
+        if _BELARUSIAN.search(text):
+            return "be"
+        if _SERBIAN.search(text):
+            return "sr"
+        if _MACEDONIAN.search(text):
+            return "mk"
+        if _UK_OR_BE.search(text):
+            return hint if hint in ("uk", "be", "kk") else "uk"
+        if _RUSSIAN.search(text):
             return "ru"
         if hint in CYRILLIC_LANGS:
             return hint
-        return self._langid(text, CYRILLIC_LANGS)
+        # Bulgarian writes ъ in many words; Russian rarely and never without ы or э
+        return "bg" if len(_HARD_SIGN.findall(text)) >= 2 else "ru"
 
     def _latin(self, text: str, hint: str | None) -> str:
-        if _AZ_LATIN.search(text):
+        n_words = max(1, len(_WORD.findall(text)))
+        # Azerbaijani: many words with ə (one place name like "Kəlbəcər" in English is not)
+        if _AZ_LATIN.search(text) and len(_AZ_WORD.findall(text)) / n_words >= 0.1:
             return "az"
         if hint is not None and _SCRIPT_OF_HINT.get(hint) == "latin":
             return hint
-        if not _NON_ASCII_LATIN.search(text):
-            words = {w.lower() for w in _EN_FUNCTION.findall(text)}
-            if "the" in words and len(words) >= 3:
-                return "en"
+        found = _EN_FUNCTION.findall(text)
+        distinct = {w.lower() for w in found}
+        marker = "the" in distinct or "and" in distinct or "said" in distinct
+        if marker and len(distinct) >= 3 and len(found) / n_words >= 0.08:
+            return "en"
         return self._langid(text, LATIN_LANGS)

@@ -6,7 +6,9 @@ domain knowledge. Pattern syntax, applied to `normalize`d text:
 - words are matched whole: ``fire`` matches "fire" but not "fires" or "ceasefire";
 - a trailing ``*`` lets the word go on: ``shell*`` matches "shelled", "shelling";
 - ``_`` between two words allows up to two other words: ``opened _ fire`` matches
-  "opened heavy fire" and "opened fire".
+  "opened heavy fire" and "opened fire";
+- words of a phrase are separated by exactly one space in the normalised text, so punctuation
+  between them ("fire, at") breaks the phrase, as it should.
 
 Run-time stemming was measured at ~0.5 ms per item with snowballstemmer, more than the whole
 per-item budget, so inflection is covered by prefixes instead.
@@ -65,20 +67,30 @@ class _Entry:
 
 
 def _compile(pattern: str) -> tuple[str, re.Pattern[str] | None, bool]:
-    """Return the Aho-Corasick key, the verifying regex (multi-word only) and the prefix flag.
+    """Return the Aho-Corasick key, the verifying regex (if any) and the prefix flag.
 
     Keys start with a space, so the automaton reports hits at word starts only (the text is
-    matched with a space before and after it). A whole single word is keyed with its trailing
-    space and needs no further check.
+    matched with a space before and after it). A pattern that is literal up to an optional `*`
+    on its last word is keyed whole (words joined by one space) and needs no regex; a pattern
+    with `*` inside or a `_` gap is keyed by its literal head and verified by a regex.
     """
     words = pattern.split()
     if not words or words[0] == "_" or words[-1] == "_" or not words[0].rstrip("*"):
         raise ValueError(f"bad lexicon pattern: {pattern!r}")
-    if len(words) == 1:
-        word = words[0]
+    inner = words[:-1]
+    if "_" not in words and not any(w.endswith("*") for w in inner):
+        last = words[-1]
+        literal = " ".join([*inner, last.rstrip("*")])
+        if last.endswith("*"):
+            return " " + literal, None, True
+        return " " + literal + " ", None, False
+    head: list[str] = []
+    for word in words:
+        if word == "_":
+            break
+        head.append(word.rstrip("*"))
         if word.endswith("*"):
-            return " " + word[:-1], None, True
-        return " " + word + " ", None, False
+            break
     parts: list[str] = []
     gap = False
     for word in words:
@@ -92,7 +104,7 @@ def _compile(pattern: str) -> tuple[str, re.Pattern[str] | None, bool]:
             parts.append(re.escape(word[:-1]) + r"\w*")
         else:
             parts.append(re.escape(word) + r"(?!\w)")
-    return " " + words[0].rstrip("*"), re.compile("".join(parts)), False
+    return " " + " ".join(head), re.compile("".join(parts)), False
 
 
 class Lexicon:
@@ -126,10 +138,8 @@ class Lexicon:
             start = end - length + 1  # the space before the word, i.e. the word's index in norm
             for entry in entries:
                 if entry.regex is None:
-                    if entry.prefix:
-                        stop = padded.find(" ", end + 1) - 1
-                    else:
-                        stop = end - 1  # drop the key's trailing space
+                    # a prefix runs to the word's end; a whole word drops the key's trailing space
+                    stop = padded.find(" ", end + 1) - 1 if entry.prefix else end - 1
                     g = entry.group
                     found.append(Match(g.name, g.layer, g.tag, start, stop))
                 else:
@@ -151,9 +161,14 @@ def _resolve(found: list[Match]) -> list[Match]:
         if m.start < r:
             if last_span.get(m.layer) != (m.start, m.end):
                 continue
-            if kept and kept[-1].group == m.group and (kept[-1].start, kept[-1].end) == (
-                m.start,
-                m.end,
+            if (
+                kept
+                and kept[-1].group == m.group
+                and (kept[-1].start, kept[-1].end)
+                == (
+                    m.start,
+                    m.end,
+                )
             ):
                 continue
         kept.append(m)

@@ -29,7 +29,7 @@ GROUP_FEATURES = (
     "casualty_claim", "history", "talks", "landmine", "exchange", "humanitarian",
     "nonhostile", "domestic", "foreign_conflict", "turkey", "drills_arms", "sports_econ",
     "analysis", "rhetoric", "monitoring", "aggregate", "war", "legal", "explosion",
-    "rights_report", "missing",
+    "rights_report", "missing", "losses",
 )  # fmt: skip
 # Features computed from several signals or from the extracted facts.
 DERIVED_FEATURES = (
@@ -136,7 +136,7 @@ def compute_features(
     ]
     if border:
         feats["border_place"] = Evidence(1.0, " | ".join(loc.matched for loc in border[:4]))
-    sides = [m for m in matches if m.layer == "side"]
+    sides = [m for m in matches if m.layer == "side" and m.tag in _PARTY]
     if not sides and not local:
         feats["no_context"] = Evidence(1.0, "no mention of Armenia, Azerbaijan or Karabakh")
     heavy = [

@@ -51,7 +51,7 @@ SEED = 0
 # Domain-knowledge starting weights (log-odds) for every feature; see model.FEATURES.
 PRIOR_WEIGHTS: dict[str, float] = {
     # evidence of an armed event
-    "fire": 1.5, "combat": 0.7, "kill": 0.5, "wound": 0.5, "no_casualties": 0.3,
+    "fire": 1.5, "combat": 0.7, "kill": 0.5, "wound": 0.5, "losses": 0.2, "no_casualties": 0.3,
     "capture": 0.8, "missing": 0.5, "incursion": 0.8, "damage": 0.3, "enemy": 1.0, "forces": 0.5,
     "position": 0.5, "line": 0.3, "border": 0.3, "village": 0.2, "denial": 0.5,
     "recency": 0.5, "casualty_claim": 0.2, "title_violence": 1.0, "title_denial": 0.5,
@@ -178,7 +178,9 @@ def _cv_f1(
     return 2 * tp / max(1, 2 * tp + fp + fn)
 
 
-def choose_lambda(items: Sequence[CorpusItem], x: list[list[float]]) -> tuple[float, dict[float, float]]:
+def choose_lambda(
+    items: Sequence[CorpusItem], x: list[list[float]]
+) -> tuple[float, dict[float, float]]:
     """The grid lambda with the best grouped-CV F1 (ties go to the stronger prior)."""
     y = [int(ci.incident) for ci in items]
     folds = grouped_folds(items)

@@ -1,21 +1,34 @@
 """Chats, their subscriptions and settings: who receives what.
 
 `audience` decides, inside the transaction that records an incident, which subscriptions get
-its alert and when (a chat's filters, quiet hours and digest mode are applied there).
+its alert and when: each chat's preferences (`bot.chat_settings.ChatPrefs`, stored as the
+`chats.settings` JSON) are applied there by the pure `wants` / `send_at` decisions. Chats in
+digest mode get no instant alert; the digest job queues their daily digest with
+`queue_message`.
 """
 
 from __future__ import annotations
 
+import logging
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db.tables import Chat, Delivery, Subscription, utcnow
+from bot.chat_settings import AlertFacts, ChatPrefs, digest_due, send_at, wants
+from bot.classifier.gazetteer import default_gazetteer
+from bot.db.tables import Chat, Delivery, Incident, Item, Subscription, utcnow
+from bot.i18n import normalize_language
+from bot.keyboards import alert_markup_json
 
-__all__ = ["AlertMeta", "ChatStore", "Recipient"]
+__all__ = ["AlertMeta", "ChatStore", "DigestTarget", "Recipient", "SubscriberStats"]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,38 +43,114 @@ class AlertMeta:
 
 @dataclass(frozen=True, slots=True)
 class Recipient:
-    """One subscription that gets an alert, in its language, not before `send_at`."""
+    """One subscription that gets an alert, in its language, not before `send_at`.
+
+    `reply_markup` is the JSON of the alert's inline buttons, in the chat's language.
+    """
 
     chat_id: int
     thread_id: int
     language: str
     send_at: datetime
+    reply_markup: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DigestTarget:
+    """A chat whose daily digest is due, with its subscribed topics."""
+
+    chat_id: int
+    threads: tuple[int, ...]
+    prefs: ChatPrefs
+    due: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriberStats:
+    """Operator statistics: subscriptions by chat type, language and delivery mode."""
+
+    chats: int
+    active_chats: int
+    subscriptions: int
+    by_type: dict[str, int]
+    by_language: dict[str, int]
+    by_mode: dict[str, int]
 
 
 class ChatStore:
-    """Data access for chats and subscriptions."""
+    """Data access for chats, their settings and subscriptions."""
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self.sessions = sessions
+
+    # -- who gets an alert -----------------------------------------------------------------
 
     async def audience(
         self, session: AsyncSession, meta: AlertMeta, now: datetime
     ) -> list[Recipient]:
         """Active subscriptions that should get the alert for `meta`, and when."""
         stmt = (
-            select(Subscription.chat_id, Subscription.thread_id, Chat.language)
+            select(Subscription.chat_id, Subscription.thread_id, Chat.language, Chat.settings)
             .join(Chat, Chat.id == Subscription.chat_id)
             .where(Chat.active.is_(True))
+            .order_by(Subscription.id)
         )
-        return [
-            Recipient(chat_id, thread_id, language, now)
-            for chat_id, thread_id, language in (await session.execute(stmt)).all()
-        ]
+        rows = (await session.execute(stmt)).all()
+        prefs_by_chat: dict[int, ChatPrefs] = {}
+        needs_text = False
+        for chat_id, _thread, language, settings in rows:
+            if chat_id not in prefs_by_chat:
+                prefs = ChatPrefs.from_json(settings, language)
+                prefs_by_chat[chat_id] = prefs
+                needs_text = needs_text or bool(prefs.include or prefs.exclude)
+        text = await self._alert_text(session, meta) if needs_text else meta.text
+        facts = AlertFacts(meta.severity, meta.sectors, text)
+        markups: dict[str, str] = {}
+        recipients: list[Recipient] = []
+        for chat_id, thread_id, _language, _settings in rows:
+            prefs = prefs_by_chat[chat_id]
+            if prefs.mode == "digest" or not wants(prefs, facts, now):
+                continue
+            lang = prefs.language
+            if lang not in markups:
+                markups[lang] = alert_markup_json(
+                    meta.incident_id, lang, can_mute=bool(meta.sectors)
+                )
+            recipients.append(
+                Recipient(
+                    chat_id, thread_id, lang, send_at(prefs, now, meta.severity), markups[lang]
+                )
+            )
+        return recipients
+
+    async def _alert_text(self, session: AsyncSession, meta: AlertMeta) -> str:
+        """What keyword filters match: headline, the reports' text, the places in 4 languages."""
+        parts = [meta.text]
+        items = await session.execute(
+            select(Item.title, Item.summary, Item.facts).where(
+                Item.incident_id == meta.incident_id
+            )
+        )
+        gazetteer = default_gazetteer()
+        for title, summary, facts in items.all():
+            parts += [title, summary]
+            for location in (facts or {}).get("locations") or []:
+                place_id = location.get("id") if isinstance(location, dict) else None
+                if isinstance(place_id, str) and place_id in gazetteer:
+                    for names in gazetteer.get(place_id).names.values():
+                        parts.extend(names)
+        return "\n".join(p for p in parts if p)
+
+    # -- chats and their settings ------------------------------------------------------------
 
     async def upsert_chat(
         self, chat_id: int, *, type_: str, title: str | None, language: str | None = None
     ) -> Chat:
-        """Record a chat we heard from; reactivate it if it had blocked us before."""
+        """Record a chat we heard from; reactivate it if it had blocked us before.
+
+        `language` is the first user's Telegram language: it becomes the chat's language
+        only when the chat is new (a chosen language is never overwritten).
+        """
         async with self.sessions.begin() as session:
             chat = await session.get(Chat, chat_id)
             if chat is None:
@@ -69,15 +158,52 @@ class ChatStore:
                     id=chat_id,
                     type=type_,
                     title=title,
-                    language=language or "en",
+                    language=normalize_language(language),
                     active=True,
                     settings={},
+                    created_at=utcnow(),
                 )
                 session.add(chat)
             else:
                 chat.type, chat.title = type_, title
                 chat.active, chat.deactivated_reason = True, None
             return chat
+
+    async def prefs(self, chat_id: int) -> ChatPrefs | None:
+        """The chat's preferences, or None for a chat the bot has not recorded."""
+        async with self.sessions() as session:
+            row = (
+                await session.execute(
+                    select(Chat.language, Chat.settings).where(Chat.id == chat_id)
+                )
+            ).first()
+        if row is None:
+            return None
+        return ChatPrefs.from_json(row.settings, row.language)
+
+    async def save_prefs(
+        self,
+        chat_id: int,
+        prefs: ChatPrefs,
+        *,
+        type_: str = "private",
+        title: str | None = None,
+    ) -> None:
+        """Store the chat's preferences (creating the chat row when needed)."""
+        async with self.sessions.begin() as session:
+            chat = await session.get(Chat, chat_id)
+            if chat is None:
+                session.add(
+                    Chat(
+                        id=chat_id, type=type_, title=title, language=prefs.language,
+                        active=True, settings=prefs.to_json(), created_at=utcnow(),
+                    )
+                )
+                return
+            chat.language = prefs.language
+            chat.settings = prefs.to_json()
+
+    # -- subscriptions ---------------------------------------------------------------------
 
     async def subscribe(self, chat_id: int, thread_id: int = 0) -> bool:
         """Subscribe a chat (or topic); False when it already was."""
@@ -170,3 +296,128 @@ class ChatStore:
                 .where(Chat.active.is_(True))
             )
             return [(c, t) for c, t in (await session.execute(stmt)).all()]
+
+    # -- digests ---------------------------------------------------------------------------
+
+    async def digest_targets(self, now: datetime) -> list[DigestTarget]:
+        """Active subscribed chats in digest mode whose digest time has come."""
+        async with self.sessions() as session:
+            stmt = (
+                select(Subscription.chat_id, Subscription.thread_id, Chat.language, Chat.settings)
+                .join(Chat, Chat.id == Subscription.chat_id)
+                .where(Chat.active.is_(True))
+                .order_by(Subscription.chat_id, Subscription.thread_id)
+            )
+            rows = (await session.execute(stmt)).all()
+        threads: dict[int, list[int]] = {}
+        prefs: dict[int, ChatPrefs] = {}
+        for chat_id, thread_id, language, settings in rows:
+            if chat_id not in prefs:
+                prefs[chat_id] = ChatPrefs.from_json(settings, language)
+            threads.setdefault(chat_id, []).append(thread_id)
+        targets = []
+        for chat_id, chat_prefs in prefs.items():
+            due = digest_due(chat_prefs, now)
+            if due is not None:
+                targets.append(DigestTarget(chat_id, tuple(threads[chat_id]), chat_prefs, due))
+        return targets
+
+    async def queue_digest(
+        self, target: DigestTarget, text: str, now: datetime
+    ) -> int:
+        """Queue the digest to each subscribed topic and remember it was sent; idempotent."""
+        day = target.due.date().isoformat()
+        async with self.sessions.begin() as session:
+            chat = await session.get(Chat, target.chat_id)
+            if chat is None:
+                return 0
+            prefs = ChatPrefs.from_json(chat.settings, chat.language)
+            if prefs.digest_last is not None and prefs.digest_last >= target.due:
+                return 0  # another replica queued it
+            chat.settings = prefs.with_(digest_last=now).to_json()
+            return await self._queue(
+                session,
+                [(target.chat_id, thread, f"digest:{target.chat_id}:{thread}:{day}")
+                 for thread in target.threads],
+                text,
+                now,
+            )
+
+    async def _queue(
+        self,
+        session: AsyncSession,
+        targets: Sequence[tuple[int, int, str]],
+        text: str,
+        now: datetime,
+    ) -> int:
+        existing = set(
+            (
+                await session.scalars(
+                    select(Delivery.dedupe_key).where(
+                        Delivery.dedupe_key.in_([key for _, _, key in targets])
+                    )
+                )
+            ).all()
+        )
+        rows: list[dict[str, Any]] = [
+            {
+                "dedupe_key": key, "chat_id": chat_id, "thread_id": thread_id,
+                "incident_id": None, "kind": "message", "text": text, "priority": 90,
+                "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now,
+            }
+            for chat_id, thread_id, key in targets
+            if key not in existing
+        ]
+        if rows:
+            await session.execute(insert(Delivery), rows)
+        return len(rows)
+
+    # -- statistics ------------------------------------------------------------------------
+
+    async def subscriber_stats(self) -> SubscriberStats:
+        """Counts for the operator's /admin."""
+        async with self.sessions() as session:
+            chats = (await session.execute(select(Chat.type, Chat.language, Chat.active,
+                                                  Chat.settings))).all()
+            subs = int(await session.scalar(select(func.count(Subscription.id))) or 0)
+            subscribed = set(
+                (await session.scalars(select(Subscription.chat_id).distinct())).all()
+            )
+        active = [c for c in chats if c.active]
+        by_mode: Counter[str] = Counter()
+        by_type: Counter[str] = Counter()
+        by_language: Counter[str] = Counter()
+        for row in active:
+            by_type[row.type] += 1
+            by_language[row.language] += 1
+        ids = await self._active_subscribed_modes(subscribed)
+        by_mode.update(ids)
+        return SubscriberStats(
+            chats=len(chats), active_chats=len(active), subscriptions=subs,
+            by_type=dict(by_type), by_language=dict(by_language), by_mode=dict(by_mode),
+        )
+
+    async def _active_subscribed_modes(self, chat_ids: Iterable[int]) -> list[str]:
+        ids = list(chat_ids)
+        if not ids:
+            return []
+        async with self.sessions() as session:
+            rows = (
+                await session.execute(
+                    select(Chat.settings, Chat.language).where(
+                        Chat.id.in_(ids), Chat.active.is_(True)
+                    )
+                )
+            ).all()
+        return [ChatPrefs.from_json(s, lang).mode for s, lang in rows]
+
+    async def incidents_since(self, since: datetime, limit: int = 200) -> list[Incident]:
+        """Incidents first recorded since `since`, oldest first (for digests)."""
+        async with self.sessions() as session:
+            stmt = (
+                select(Incident)
+                .where(Incident.created_at >= since, Incident.alerted.is_(True))
+                .order_by(Incident.first_published_at)
+                .limit(limit)
+            )
+            return list((await session.scalars(stmt)).all())

@@ -7,7 +7,7 @@ can be queued for a chat only once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -73,15 +73,9 @@ class Outbox:
                 )
             )
         ).all()
-        languages = dict(
-            (
-                await session.execute(
-                    select(Chat.id, Chat.language).where(Chat.id.in_({a.chat_id for a in alerts}))
-                )
-            )
-            .tuples()
-            .all()
-        )
+        chat_ids = {a.chat_id for a in alerts}
+        stmt = select(Chat.id, Chat.language).where(Chat.id.in_(chat_ids))
+        languages = {chat_id: lang for chat_id, lang in (await session.execute(stmt)).all()}
         for alert in alerts:
             lang = languages.get(alert.chat_id, "en")
             edit = edits.get(lang) or edits.get("en")
@@ -112,6 +106,27 @@ class Outbox:
                     )
                 )
                 queued += 1
+        return queued
+
+    async def queue_messages(
+        self, chat_ids: Iterable[int], *, key: str, text: str, priority: int = 50
+    ) -> int:
+        """Queue one plain message (an operator notice) to each chat, once per `key`."""
+        now = utcnow()
+        queued = 0
+        async with self.sessions.begin() as session:
+            for chat_id in chat_ids:
+                dedupe = f"message:{key}:{chat_id}"
+                exists = await session.scalar(
+                    select(Delivery.id).where(Delivery.dedupe_key == dedupe)
+                )
+                if exists is None:
+                    session.add(
+                        Delivery(dedupe_key=dedupe, chat_id=chat_id, thread_id=0, kind="message",
+                                 text=text, priority=priority, status="pending", attempts=0,
+                                 next_attempt_at=now, created_at=now)
+                    )
+                    queued += 1
         return queued
 
     async def requeue_inflight(self) -> int:
@@ -148,13 +163,28 @@ class Outbox:
                 )
             return rows
 
-    async def mark_sent(self, delivery_id: int, message_id: int | None) -> None:
-        """The message is out: never send it again."""
+    async def mark_sent_many(self, sent: Sequence[tuple[int, int | None]]) -> None:
+        """Record a batch of `(delivery_id, message_id)` as sent, in one transaction."""
+        if not sent:
+            return
+        now = utcnow()
+        async with self.sessions.begin() as session:
+            await session.execute(
+                update(Delivery),
+                [
+                    {"id": delivery_id, "status": "sent", "message_id": message_id,
+                     "sent_at": now, "error": None}
+                    for delivery_id, message_id in sent
+                ],
+            )
+
+    async def set_text(self, delivery_id: int, text: str) -> None:
+        """Replace a delivery's text (a shortened version) and queue it again."""
         async with self.sessions.begin() as session:
             await session.execute(
                 update(Delivery)
                 .where(Delivery.id == delivery_id)
-                .values(status="sent", message_id=message_id, sent_at=utcnow(), error=None)
+                .values(text=text, status="pending", attempts=Delivery.attempts + 1)
             )
 
     async def mark_retry(

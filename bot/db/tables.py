@@ -203,3 +203,4 @@ class Delivery(Base):
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     target_message_id: Mapped[int | None] = mapped_column(BigInteger)  # for edits and replies
     error: Mapped[str | None] = mapped_column(Text)
+    reply_markup: Mapped[str | None] = mapped_column(Text)  # inline keyboard JSON (0002)

@@ -1,0 +1,184 @@
+"""Polling benchmark: 300 loopback feeds, a mix of changed, unchanged (304) and failing.
+
+Prints the time of a poll cycle and its ratio to a bare concurrent httpx fetch of the same
+URLs (goal <= 1.5), CPU per new item, and the process's peak memory with 300 sources,
+10,000 subscribed chats and 100,000 stored items (goal < 200 MB). The feed servers run in a
+child process so the memory figure is the bot's own.
+
+    python benchmarks/polling.py [--sources 300] [--chats 10000] [--items 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing as mp
+import resource
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+import httpx
+from _common import ROOT, open_store, subscribe_many
+from sqlalchemy import insert, update
+
+sys.path.insert(0, str(ROOT))
+from bot.classifier import default_classifier  # noqa: E402
+from bot.clustering import Clusterer  # noqa: E402
+from bot.db.tables import Item, SourceRow  # noqa: E402
+from bot.fetch import build_http_client  # noqa: E402
+from bot.pipeline import Poller  # noqa: E402
+from bot.settings import load_settings  # noqa: E402
+from bot.sources import Source  # noqa: E402
+
+PER_SERVER = 10
+TITLES = [
+    "Armenia's Defence Ministry says Azerbaijani forces fired at positions near {place}",
+    "Parliament debates the budget for {place} schools",
+    "Azerbaijan's MoD denies firing at Armenian positions near {place}",
+    "Foreign ministers discuss the peace treaty; {place} mentioned",
+]
+PLACES = ["Sotk", "Tegh", "Kut", "Norabak", "Berd", "Chinari", "Tovuz", "Kalbajar"]
+
+
+def feed(feed_no: int, generation: int, items: int = 20) -> bytes:
+    """An RSS body whose newest items depend on `generation` (a 'changed' feed)."""
+    now = datetime.now(UTC)
+    body = []
+    for k in range(items):
+        n = generation * 3 + k
+        title = TITLES[n % 4].format(place=PLACES[(n + feed_no) % len(PLACES)])
+        body.append(
+            f"<item><title>{title} ({feed_no}-{n})</title>"
+            f"<description>Report {n} of feed {feed_no}.</description>"
+            f"<link>https://feed{feed_no}.example/{n}</link><guid>f{feed_no}-{n}</guid>"
+            f"<pubDate>{format_datetime(now - timedelta(minutes=k))}</pubDate></item>"
+        )
+    return ('<?xml version="1.0"?><rss version="2.0"><channel><title>f</title>'
+            + "".join(body) + "</channel></rss>").encode()
+
+
+def serve(sources: int, conn: Connection) -> None:
+    """Child process: start the feed servers, then apply 'advance' commands."""
+    from tests.fakes.feed_server import FeedServer
+
+    servers = [FeedServer().start() for _ in range((sources + PER_SERVER - 1) // PER_SERVER)]
+    urls = []
+    for i in range(sources):
+        server, path = servers[i // PER_SERVER], f"/f{i}.xml"
+        kind = i % 3  # 0 changed, 1 unchanged with an ETag (304), 2 failing
+        if kind == 2:
+            server.status(path, 500)
+        else:
+            server.serve(path, feed(i, 0), etag=True)
+        urls.append((server.url(path), kind))
+    conn.send(urls)
+    generation = 0
+    while (command := conn.recv()) != "stop":
+        if command == "advance":
+            generation += 1
+            for i in range(0, sources, 3):
+                servers[i // PER_SERVER].serve(f"/f{i}.xml", feed(i, generation), etag=True)
+            conn.send("ok")
+    for server in servers:
+        server.stop()
+
+
+async def bare_fetch(urls: list[str], connections: int) -> float:
+    """Seconds for a plain concurrent httpx GET of every URL (same connection limit)."""
+    limits = httpx.Limits(max_connections=connections)
+    async with httpx.AsyncClient(limits=limits, timeout=10) as client:
+        started = time.perf_counter()
+        await asyncio.gather(*(client.get(u) for u in urls), return_exceptions=True)
+        return time.perf_counter() - started
+
+
+async def run(args: argparse.Namespace, conn: Connection, urls: list[tuple[str, int]]) -> None:
+    """Fill the database, run poll cycles, print the figures."""
+    with tempfile.TemporaryDirectory() as tmp:
+        store = await open_store(f"sqlite+aiosqlite:///{Path(tmp) / 'poll.db'}")
+        await subscribe_many(store, list(range(3_000_001, 3_000_001 + args.chats)))
+        sources = [Source(f"feed {i}", url, interval_seconds=300) for i, (url, _) in
+                   enumerate(urls)]
+        await store.sync_sources(sources)
+        await _fill_items(store, args.items)
+        settings = load_settings(http_max_connections=args.connections, http_timeout_seconds=5)
+        async with build_http_client(timeout=5, max_connections=args.connections,
+                                     user_agent="Mozilla/5.0 (bench)") as client:
+            poller = Poller(settings, store, client, default_classifier(), Clusterer())
+            await poller.poll_due()  # warm-up: first sight of every feed
+            results = []
+            for _ in range(args.cycles):
+                conn.send("advance")
+                conn.recv()
+                async with store.sessions.begin() as session:
+                    await session.execute(update(SourceRow).values(next_poll_at=None))
+                cpu0, t0 = time.process_time(), time.perf_counter()
+                outcomes = await poller.poll_due()
+                elapsed, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+                new = sum(o.new_items for o in outcomes)
+                bare = await bare_fetch([u for u, _ in urls], args.connections)
+                results.append((elapsed, bare, cpu, new, outcomes))
+        await store.close()
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    elapsed, bare, cpu, new, outcomes = min(results, key=lambda r: r[0])
+    failed = sum(1 for o in outcomes if not o.ok)
+    print(f"sources                   {len(urls)} (changed / 304 / failing: "
+          f"{sum(k == 0 for _, k in urls)} / {sum(k == 1 for _, k in urls)} / "
+          f"{sum(k == 2 for _, k in urls)})")
+    print(f"stored items, chats       {args.items} + polled, {args.chats}")
+    print(f"poll cycle                {elapsed * 1000:.0f} ms (best of {args.cycles})")
+    print(f"bare httpx fetch          {bare * 1000:.0f} ms")
+    print(f"ratio                     {elapsed / bare:.2f}   (goal <= 1.5)")
+    print(f"new items in the cycle    {new}; failing sources {failed}")
+    print(f"CPU per new item          {cpu / max(new, 1) * 1000:.2f} ms "
+          f"(cycle CPU {cpu * 1000:.0f} ms)")
+    print(f"peak memory (RSS)         {peak_mb:.0f} MB   (goal < 200 MB)")
+
+
+async def _fill_items(store: object, count: int) -> None:
+    from bot.db.store import Store
+
+    assert isinstance(store, Store)
+    now = datetime.now(UTC) - timedelta(days=30)
+    async with store.sessions.begin() as session:
+        source = SourceRow(name="archive", url="https://archive.example/rss", enabled=False,
+                           origin="file", failures=0, items_seen=0)
+        session.add(source)
+        await session.flush()
+        for start in range(0, count, 5000):
+            await session.execute(insert(Item), [
+                {"source_id": source.id, "dedupe_key": f"a{n}", "url": f"https://a.example/{n}",
+                 "url_norm": f"https://a.example/{n}", "title": f"Archived report {n}",
+                 "summary": "Old text " * 20, "published_at": now, "first_seen_at": now,
+                 "lang": "en", "is_incident": False, "score": 0.01}
+                for n in range(start, min(count, start + 5000))
+            ])
+
+
+def main() -> None:
+    """Parse arguments, start the servers, run."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sources", type=int, default=300)
+    parser.add_argument("--chats", type=int, default=10_000)
+    parser.add_argument("--items", type=int, default=100_000)
+    parser.add_argument("--cycles", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=20)
+    args = parser.parse_args()
+    parent, child = mp.Pipe()
+    proc = mp.get_context("spawn").Process(target=serve, args=(args.sources, child), daemon=True)
+    proc.start()
+    urls = parent.recv()
+    try:
+        asyncio.run(run(args, parent, urls))
+    finally:
+        parent.send("stop")
+        proc.join(10)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,201 @@
+"""Incident or not: hard positives and hard negatives in four languages (new sentences)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.classifier import Classification, ItemText, classify
+
+PUB = datetime(2025, 6, 5, 9, 0, tzinfo=UTC)
+
+
+def _run(title: str, summary: str = "", published: datetime | None = PUB) -> Classification:
+    return classify(ItemText(id="t", title=title, summary=summary, published=published))
+
+
+HARD_POSITIVES = [
+    pytest.param(
+        "Enemy fire near Berkaber",
+        "At 23:40 the enemy fired small arms at positions near Berkaber, the Defence Ministry "
+        "said. There were no losses.",
+        id="en-terse-enemy",
+    ),
+    pytest.param(
+        "Противник обстрелял позиции у Барекамавана",
+        "Около 22:15 противник открыл огонь из стрелкового оружия по позициям у села "
+        "Барекамаван, сообщили в Минобороны. Потерь нет.",
+        id="ru-terse-enemy",
+    ),
+    pytest.param(
+        "Հակառակորդը կրակ է բացել Չինարիի ուղղությամբ",
+        "Ժամը 21:30-ի սահմաններում հակառակորդը հրաձգային զենքերից կրակ է բացել Չինարի գյուղի "
+        "ուղղությամբ, հայտնում է ՊՆ-ն։ Կորուստներ չկան։",
+        id="hy-terse-enemy",
+    ),
+    pytest.param(
+        "Düşmən Qaymaqlı istiqamətində mövqeləri atəşə tutub",
+        "Müdafiə Nazirliyi: gecə saat 02:10-da düşmən Qazax rayonunun Qaymaqlı kəndi "
+        "istiqamətində mövqelərimizi iriçaplı pulemyotlardan atəşə tutub, cavab atəşi ilə "
+        "susdurulub.",
+        id="az-terse-enemy",
+    ),
+    pytest.param(
+        "Yerevan: report of fire at Gadabay positions is disinformation",
+        "Armenia's Defence Ministry said Baku's report that Armenian units fired on Azerbaijani "
+        "positions in the Gadabay direction on Thursday night is disinformation.",
+        id="en-denial",
+    ),
+    pytest.param(
+        "Баку: сообщение об обстреле Сотка не соответствует действительности",
+        "Минобороны Азербайджана заявило, что утверждение армянской стороны о том, что "
+        "3 июня азербайджанские подразделения обстреляли позиции у Сотка, не соответствует "
+        "действительности.",
+        id="ru-denial",
+    ),
+    pytest.param(
+        "ՊՆ. Երասխի ուղղությամբ կրակելու մասին պնդումն ապատեղեկատվություն է",
+        "Պաշտպանության նախարարությունը հերքում է ադրբեջանական կողմի տարածած տեղեկությունը, թե "
+        "հայկական ստորաբաժանումները հունիսի 4-ին կրակ են բացել Նախիջևանի ուղղությամբ։",
+        id="hy-denial",
+    ),
+    pytest.param(
+        "MN: Tovuz istiqamətində atəş açılması barədə iddia həqiqətə uyğun deyil",
+        "Müdafiə Nazirliyi bildirib ki, Azərbaycan Ordusu bölmələrinin Tavuş istiqamətində "
+        "erməni mövqelərini atəşə tutması barədə məlumat həqiqətə uyğun deyil.",
+        id="az-denial",
+    ),
+    pytest.param(
+        "Soldier wounded by sniper on Tavush border",
+        "An Armenian contract soldier was wounded by Azerbaijani sniper fire near Aygepar this "
+        "morning, the ministry said; his life is not in danger.",
+        id="en-sniper",
+    ),
+    pytest.param(
+        "Двое военнослужащих взяты в плен у Кельбаджара",
+        "По данным Минобороны Армении, азербайджанские военные задержали двух солдат, "
+        "заблудившихся в тумане у линии границы в Гегаркунике.",
+        id="ru-capture",
+    ),
+]
+
+HARD_NEGATIVES = [
+    pytest.param(
+        "Five years since the 44-day war: families remember killed soldiers",
+        "On the anniversary of the 2020 war, relatives of soldiers killed in Karabakh gathered "
+        "at Yerablur to lay flowers; officials recalled the fierce clashes of that autumn.",
+        datetime(2025, 9, 27, tzinfo=UTC),
+        id="en-anniversary",
+    ),
+    pytest.param(
+        "Годовщина апрельской войны: в Ереване почтили память погибших",
+        "Девять лет назад в боях на линии соприкосновения погибли десятки военнослужащих; "
+        "сегодня родные возложили цветы к мемориалу.",
+        datetime(2025, 4, 2, tzinfo=UTC),
+        id="ru-anniversary",
+    ),
+    pytest.param(
+        "Mirzoyan and Bayramov discuss peace treaty after years of clashes",
+        "The foreign ministers met in Abu Dhabi to discuss the draft peace treaty and the "
+        "delimitation commissions; both said deadly border clashes like those of 2022 must "
+        "not recur.",
+        PUB,
+        id="en-peace-talks",
+    ),
+    pytest.param(
+        "Переговоры о мирном договоре: стороны обсудили делимитацию",
+        "Главы МИД Армении и Азербайджана обсудили работу комиссий по делимитации; по их "
+        "словам, вооруженные столкновения на границе должны остаться в прошлом.",
+        PUB,
+        id="ru-peace-talks",
+    ),
+    pytest.param(
+        "Shepherd wounded by landmine near Fuzuli",
+        "A 45-year-old shepherd stepped on an anti-personnel mine while grazing sheep near a "
+        "village in Fuzuli district; ANAMA said he was taken to hospital.",
+        PUB,
+        id="en-landmine",
+    ),
+    pytest.param(
+        "Ağdamda tank əleyhinə mina partlayıb, sürücü yaralanıb",
+        "Ağdam rayonunda yük maşını tank əleyhinə minaya düşüb, sürücü xəsarət alıb; ANAMA "
+        "ərazinin minatəmizləmə işlərini davam etdirir.",
+        PUB,
+        id="az-landmine",
+    ),
+    pytest.param(
+        "Russian shelling kills three in Kharkiv region",
+        "Artillery and drone strikes on villages in Kharkiv region killed three civilians and "
+        "wounded five overnight, Ukrainian officials said.",
+        PUB,
+        id="en-ukraine",
+    ),
+    pytest.param(
+        "Обстрел Херсона: двое погибших",
+        "Украинские власти сообщили, что в результате артиллерийского обстрела Херсона "
+        "погибли два человека.",
+        PUB,
+        id="ru-ukraine",
+    ),
+    pytest.param(
+        "Խաղաղության պայմանագրի շուրջ բանակցությունները շարունակվում են",
+        "Արտգործնախարարները քննարկել են սահմանազատման հանձնաժողովների աշխատանքը և "
+        "խաղաղության պայմանագրի նախագիծը։",
+        PUB,
+        id="hy-talks",
+    ),
+    pytest.param(
+        "Conscript dies in avalanche near Jermuk",
+        "A conscript serving in Vayots Dzor died after an avalanche hit his unit's post, the "
+        "Defence Ministry said; an investigation into the accident is under way.",
+        PUB,
+        id="en-nonhostile",
+    ),
+]
+
+
+@pytest.mark.parametrize(("title", "summary"), HARD_POSITIVES)
+def test_hard_positive(title: str, summary: str) -> None:
+    """Terse ministry lines, denials, sniper fire and captures are incidents."""
+    result = _run(title, summary)
+    assert result.incident, [(s.name, round(s.weight, 2)) for s in result.signals]
+    assert result.severity is not None
+
+
+@pytest.mark.parametrize(("title", "summary", "published"), HARD_NEGATIVES)
+def test_hard_negative(title: str, summary: str, published: datetime) -> None:
+    """Anniversaries, talks, landmines, other wars and accidents are not incidents."""
+    result = _run(title, summary, published)
+    assert not result.incident, [(s.name, round(s.weight, 2)) for s in result.signals]
+    assert result.severity is None
+
+
+def test_every_signal_has_evidence() -> None:
+    """Every signal carries a weight and the text that triggered it."""
+    title = "Azerbaijani units fire on Sotk"
+    summary = "Two soldiers were wounded at 14:20 when Azerbaijani units fired mortars at Sotk."
+    result = _run(title, summary)
+    assert result.signals
+    text = f"{title} {summary}"
+    for signal in result.signals:
+        assert isinstance(signal.weight, float)
+        assert signal.evidence.strip(), signal.name
+    fire = next(s for s in result.signals if s.name == "fire")
+    assert all(part in text for part in fire.evidence.split(" | "))
+    explained = result.to_json(explain=True)
+    assert explained["signals"]
+    assert explained["facts_basis"]["claims"]
+
+
+def test_classify_is_deterministic() -> None:
+    """The same item gives the same judgement twice (no hidden state)."""
+    item = ItemText(id="d", title="Противник обстрелял Норабак", summary="", published=PUB)
+    assert classify(item) == classify(item)
+
+
+def test_score_is_probability() -> None:
+    """The score lies in 0..1 and the decision follows it."""
+    result = _run("Weather in Yerevan", "Sunny and warm.")
+    assert 0.0 <= result.score <= 1.0
+    assert not result.incident
