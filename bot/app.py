@@ -1,15 +1,23 @@
 """Building the python-telegram-bot Application: services, handlers and named jobs.
 
-Shared resources (database, HTTP client) open in `post_init` and close in `post_shutdown`.
-Every schedule is a named JobQueue job: "poll" looks for due sources, "deliver" drains the
-outbox. Console mode swaps only the request backend (see `bot.console`).
+Shared resources (database, HTTP client, the HTTP endpoint, the leader election) open in
+`post_init` and close in `post_shutdown`. Every schedule is a named JobQueue job: "leader"
+runs an election round, "poll" looks for due sources, "deliver" drains the outbox. Poll and
+deliver run on the leader only (see `bot.leader`); every replica answers commands. In
+polling mode only the leader fetches updates too, since Telegram serves `getUpdates` to one
+client at a time; in webhook mode every replica answers what its load balancer sends it.
+Console mode swaps only the request backend (see `bot.console`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import re
+from collections.abc import Awaitable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from telegram.ext import Application, ApplicationBuilder, CallbackContext, ContextTypes
 
@@ -20,18 +28,26 @@ from bot.console import CONSOLE_TOKEN, ConsoleIO, ConsoleRequest
 from bot.db.engine import create_engine, migrate
 from bot.db.store import Store
 from bot.delivery import Pacing, Sender
+from bot.exceptions import ConfigError
 from bot.fetch import build_http_client
+from bot.leader import CHECK_INTERVAL, Leadership, election_for, replica_name
+from bot.metrics import Metrics
 from bot.pipeline import Poller
 from bot.services import BotData, Services
 from bot.settings import Settings
 from bot.sources import load_sources
+from bot.web import WebServer
 from handlers.context import Context
 
-__all__ = ["build_application"]
+__all__ = ["ALLOWED_UPDATES", "BotApp", "build_application", "webhook_options"]
 
 log = logging.getLogger(__name__)
 
 BotApp = Application[Any, Context, Any, Any, BotData, Any]
+T = TypeVar("T")
+
+ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member", "channel_post"]
+_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what Telegram accepts as secret_token
 
 
 def build_application(settings: Settings, *, console: ConsoleIO | None = None) -> BotApp:
@@ -57,8 +73,36 @@ def build_application(settings: Settings, *, console: ConsoleIO | None = None) -
     return application
 
 
+def webhook_options(settings: Settings) -> dict[str, Any]:
+    """Keyword arguments for `run_webhook` / `Updater.start_webhook` from the settings.
+
+    The secret is required: Telegram sends it in `X-Telegram-Bot-Api-Secret-Token`, and
+    python-telegram-bot answers 403 to any request without it.
+    """
+    url = settings.telegram_webhook_url or ""
+    parts = urlsplit(url)
+    if parts.scheme not in {"https", "http"} or not parts.hostname:
+        raise ConfigError("TELEGRAM_WEBHOOK_URL: must be an absolute https:// URL")
+    secret = settings.telegram_webhook_secret
+    if secret is None or not _SECRET.match(secret.get_secret_value()):
+        raise ConfigError(
+            "TELEGRAM_WEBHOOK_SECRET: required with TELEGRAM_WEBHOOK_URL; 1-256 characters "
+            "from A-Z, a-z, 0-9, _ and -"
+        )
+    return {
+        "listen": settings.webhook_listen,
+        "port": settings.webhook_port,
+        "url_path": parts.path.lstrip("/"),
+        "webhook_url": url,
+        "secret_token": secret.get_secret_value(),
+        "allowed_updates": ALLOWED_UPDATES,
+    }
+
+
 def _post_init(settings: Settings) -> Any:
     async def post_init(application: BotApp) -> None:
+        if settings.telegram_webhook_url and not settings.console_mode:
+            webhook_options(settings)  # a bad webhook setting stops the start, not the first update
         sources = load_sources(settings.sources_file)
         engine = create_engine(settings.database_url)
         await migrate(engine)
@@ -71,7 +115,6 @@ def _post_init(settings: Settings) -> Any:
         )
         classifier = default_classifier()
         poller = Poller(settings, store, http, classifier, Clusterer())
-        seeded = await poller.seed()
         pacing = Pacing(
             global_per_second=settings.send_rate_global_per_second,
             per_chat_per_second=settings.send_rate_per_chat_per_second,
@@ -79,19 +122,70 @@ def _post_init(settings: Settings) -> Any:
             paid_broadcast=settings.allow_paid_broadcast,
         )
         sender = Sender(application.bot, store, pacing)
-        requeued = await store.outbox.requeue_inflight()
-        if requeued:
-            log.warning("delivery.requeued_inflight count=%d (may arrive twice)", requeued)
-        application.bot_data.services = Services(
-            settings=settings, store=store, http=http, classifier=classifier, poller=poller,
-            sender=sender, started_at=datetime.now(UTC), inflight_requeued=requeued,
+        name = replica_name()
+        leader = Leadership(
+            election_for(engine, settings.leader_lock_id, name),
+            name=name,
+            on_elected=lambda grace: _on_elected(application, grace),
+            on_deposed=lambda: _on_deposed(application),
         )
-        log.info("app.started sources=%d incidents_restored=%d console=%s",
-                 len(sources), seeded, settings.console_mode)
+        services = Services(
+            settings=settings, store=store, http=http, classifier=classifier, poller=poller,
+            sender=sender, started_at=datetime.now(UTC), leader=leader, metrics=Metrics(),
+        )
+        application.bot_data.services = services
+        # The first round now: a lone replica is leader before its jobs first run.
+        await leader.check()
+        if settings.http_port:
+            services.web = WebServer(services, host=settings.http_listen, port=settings.http_port)
+            await services.web.start()
+        log.info("app.started sources=%d role=%s replica=%s console=%s",
+                 len(sources), leader.role, name, settings.console_mode)
         await handlers.set_commands(application)
         _schedule(application, settings)
 
     return post_init
+
+
+async def _on_elected(application: BotApp, grace: float) -> None:
+    """Before acting as leader: take over what a previous leader left unfinished."""
+    services = application.bot_data.services
+    outbox = services.store.outbox
+    if grace > 0 and (await outbox.delivery_counts()).get("sending"):
+        # The old leader may be alive but cut off; by now it has stopped sending.
+        log.info("leader.takeover_wait seconds=%.1f", grace)
+        await asyncio.sleep(grace)
+    requeued = await outbox.requeue_inflight()
+    if requeued:
+        services.inflight_requeued += requeued
+        log.warning("delivery.requeued_inflight count=%d (may arrive twice)", requeued)
+    seeded = await services.poller.seed()
+    log.info("leader.ready incidents_restored=%d", seeded)
+
+
+async def _on_deposed(application: BotApp) -> None:
+    """Stop fetching updates in polling mode: the new leader does that now."""
+    await _sync_updater(application, leader=False)
+
+
+async def _sync_updater(application: Application[Any, Any, Any, Any, BotData, Any], *,
+                        leader: bool) -> None:
+    """In polling mode, fetch updates on the leader only (one `getUpdates` client at a time)."""
+    try:
+        settings = application.bot_data.services.settings
+    except RuntimeError:
+        return
+    updater = application.updater
+    if updater is None or settings.console_mode or settings.telegram_webhook_url:
+        return
+    if not application.running:
+        return  # starting or stopping: run_polling owns the updater then
+    if leader and not updater.running:
+        log.info("app.updates_polling_started (leader)")
+        await updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+    elif not leader and updater.running:
+        log.info("app.updates_polling_stopped (follower)")
+        await updater.stop()
 
 
 async def _post_shutdown(application: BotApp) -> None:
@@ -99,6 +193,10 @@ async def _post_shutdown(application: BotApp) -> None:
         services = application.bot_data.services
     except RuntimeError:
         return  # post_init never ran to the end
+    if services.web is not None:
+        await services.web.stop()
+    if services.leader is not None:
+        await services.leader.stop()
     await services.http.aclose()
     await services.store.close()
     application.bot_data.services = None
@@ -109,6 +207,10 @@ def _schedule(application: BotApp, settings: Settings) -> None:
     queue = application.job_queue
     if queue is None:
         raise RuntimeError("python-telegram-bot was installed without the job-queue extra")
+    queue.run_repeating(
+        leader_job, interval=CHECK_INTERVAL, first=CHECK_INTERVAL / 3, name="leader",
+        job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": 30},
+    )
     tick = min(30.0, max(1.0, settings.poll_interval_seconds / 5))
     queue.run_repeating(
         poll_job, interval=tick, first=0.5, name="poll",
@@ -121,17 +223,40 @@ def _schedule(application: BotApp, settings: Settings) -> None:
     )
 
 
-async def poll_job(context: CallbackContext[Any, Any, Any, BotData]) -> None:
-    """Poll due sources; drain the outbox at once when something was queued."""
+async def leader_job(context: CallbackContext[Any, Any, Any, BotData]) -> None:
+    """One election round; in polling mode, fetch updates only while leader."""
     services = context.bot_data.services
+    if services.leader is None:
+        return
+    leader = await services.leader.check()
+    await _sync_updater(context.application, leader=leader)
+
+
+async def poll_job(context: CallbackContext[Any, Any, Any, BotData]) -> None:
+    """Poll due sources (leader only); drain the outbox at once when something was queued."""
+    services = context.bot_data.services
+    if not services.is_leader():
+        return
     outcomes = await services.poller.poll_due()
+    if services.metrics is not None:
+        services.metrics.record_polls(outcomes)
     if any(o.queued for o in outcomes):
-        await services.sender.drain(max_seconds=_DRAIN_SLICE.total_seconds())
+        await _while_leader(services, services.sender.drain(
+            max_seconds=_DRAIN_SLICE.total_seconds()))
 
 
 async def deliver_job(context: CallbackContext[Any, Any, Any, BotData]) -> None:
-    """Send what is due in the outbox."""
-    await context.bot_data.services.sender.drain(max_seconds=_DRAIN_SLICE.total_seconds())
+    """Send what is due in the outbox (leader only; stops mid-way if leadership is lost)."""
+    services = context.bot_data.services
+    if not services.is_leader():
+        return
+    await _while_leader(services, services.sender.drain(max_seconds=_DRAIN_SLICE.total_seconds()))
+
+
+async def _while_leader(services: Services, work: Awaitable[T]) -> T | None:
+    if services.leader is None:
+        return await work
+    return await services.leader.run_while_leader(work)
 
 
 _DRAIN_SLICE = timedelta(seconds=5)

@@ -71,21 +71,27 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from bot.app import build_application
+    from bot.app import ALLOWED_UPDATES, build_application, webhook_options
     from bot.logs import configure_logging
     from bot.settings import load_settings
 
     settings = load_settings()
+    secret = settings.telegram_webhook_secret
     configure_logging(
         settings.log_level,
         fmt=settings.log_format,
-        secrets=(settings.token,) if settings.token else (),
+        secrets=tuple(s for s in (settings.token, secret and secret.get_secret_value()) if s),
     )
     if settings.console_mode:
         log.info("app.console_mode reason=no TELEGRAM_BOT_TOKEN")
     application = build_application(settings)
-    application.run_polling(allowed_updates=["message", "callback_query", "my_chat_member",
-                                             "channel_post"])
+    if settings.telegram_webhook_url and not settings.console_mode:
+        options = webhook_options(settings)
+        log.info("app.webhook_mode listen=%s port=%d path=/%s", options["listen"],
+                 options["port"], options["url_path"])
+        application.run_webhook(**options)
+    else:
+        application.run_polling(allowed_updates=ALLOWED_UPDATES)
     return 0
 
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from xml.etree import ElementTree as ET  # noqa: S405 - building XML, never parsing it
+from xml.etree import ElementTree as ET
 
 from bot import __version__
 from bot.console import html_to_text
@@ -151,7 +151,8 @@ def atom_feed(
             sub(entry, "category", term=incident.severity, scheme=_SEVERITY_SCHEME)
         for sector in incident.sectors:
             sub(entry, "category", term=sector, scheme=_SECTOR_SCHEME)
-    return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    document: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return document
 
 
 def json_feed(

@@ -42,9 +42,14 @@ def link(url: str | None, label: str) -> str:
     return f'<a href="{esc(url)}">{label_html}</a>'
 
 
+def _units(text: str) -> int:
+    # Telegram measures messages in UTF-16 code units: an emoji flag counts 4.
+    return len(text.encode("utf-16-le")) // 2
+
+
 def visible_length(markup: str) -> int:
-    """Length of the text Telegram shows (tags removed, entities decoded)."""
-    return len(html.unescape(_TAG.sub("", markup)))
+    """Length of the text Telegram shows (tags removed, entities decoded), in UTF-16 units."""
+    return _units(html.unescape(_TAG.sub("", markup)))
 
 
 def shorten_html(markup: str, limit: int = TELEGRAM_LIMIT) -> str:
@@ -70,13 +75,15 @@ def shorten_html(markup: str, limit: int = TELEGRAM_LIMIT) -> str:
                 out.append(token)
             continue
         text = html.unescape(token)
-        if used + len(text) <= budget:
+        if used + _units(text) <= budget:
             out.append(token)
-            used += len(text)
+            used += _units(text)
             continue
         room = budget - used
         if room > 0 and not token.startswith("&"):
             piece = text[:room]
+            while _units(piece) > room:
+                piece = piece[:-1]
             if " " in piece[room // 2 :]:
                 piece = piece.rsplit(" ", 1)[0]
             out.append(esc(piece))

@@ -11,14 +11,24 @@ Callback data is short, versionless text under Telegram's 64-byte limit:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Final
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.chat_settings import SECTOR_IDS, ChatPrefs, clock_label
+from bot.chat_settings import (
+    SECTOR_IDS,
+    ArgError,
+    ChatPrefs,
+    clock_label,
+    parse_quiet,
+    parse_severity,
+)
 from bot.classifier.types import SEVERITIES
+from bot.formatting import esc
 from bot.i18n import LANGUAGE_NAMES, LANGUAGES, t
 
 __all__ = [
@@ -29,9 +39,13 @@ __all__ = [
     "SettingsPress",
     "alert_markup",
     "alert_markup_json",
+    "apply_press",
+    "keywords_text",
+    "markup_from_json",
     "parse_alert_data",
     "parse_settings_data",
     "settings_markup",
+    "settings_text",
 ]
 
 QUIET_PRESETS: Final = ("22-07", "23-07", "00-08")
@@ -76,6 +90,16 @@ def alert_markup(incident_id: str, lang: str, *, can_mute: bool = True) -> Inlin
 def alert_markup_json(incident_id: str, lang: str, *, can_mute: bool = True) -> str:
     """`alert_markup` as the JSON the outbox stores with the delivery."""
     return alert_markup(incident_id, lang, can_mute=can_mute).to_json()
+
+
+def markup_from_json(data: str | None) -> InlineKeyboardMarkup | None:
+    """The inline keyboard stored with a delivery, or None (also for damaged JSON)."""
+    if not data:
+        return None
+    try:
+        return InlineKeyboardMarkup.de_json(json.loads(data), None)
+    except (ValueError, TypeError, KeyError):
+        return None
 
 
 def parse_alert_data(data: str) -> AlertPress | None:
@@ -185,3 +209,110 @@ def settings_markup(chat_id: int, prefs: ChatPrefs, page: str) -> InlineKeyboard
             ]
         )  # fmt: skip
     return InlineKeyboardMarkup([*rows, back])
+
+
+def apply_press(prefs: ChatPrefs, press: SettingsPress, now: datetime) -> tuple[ChatPrefs, str]:
+    """The preferences after a settings press, and the page to show next.
+
+    A press without a value opens its page; a value changes the setting and stays on the
+    page (so several sectors can be ticked in a row). Unknown values change nothing.
+    """
+    page, value = press.page, press.value
+    if not value or page in {"main", "close"}:
+        return prefs, page
+    if page == "lang" and value in LANGUAGES:
+        return prefs.with_(language=value), page
+    if page == "sev":
+        try:
+            return prefs.with_(min_severity=parse_severity(value)), page
+        except ArgError:
+            return prefs, page
+    if page == "sec":
+        if value == "all":
+            return prefs.with_(sectors=frozenset()), page
+        if value.isdigit() and 1 <= int(value) <= len(SECTOR_IDS):
+            return prefs.toggle_sector(SECTOR_IDS[int(value) - 1]), page
+        return prefs, page
+    if page == "quiet":
+        return _apply_quiet(prefs, value), page
+    if page == "mode":
+        if value == "instant":
+            return prefs.with_(mode="instant"), page
+        if value.isdigit() and int(value) in DIGEST_HOURS:
+            return prefs.with_(mode="digest", digest_minute=int(value) * 60,
+                               digest_last=now), page
+        return prefs, page
+    if page == "kw":
+        if value == "clear":
+            return prefs.with_(include=(), exclude=()), page
+        words = (*prefs.include, *prefs.exclude)
+        if value.startswith("rm") and value[2:].isdigit() and int(value[2:]) < len(words):
+            return prefs.remove_keyword(words[int(value[2:])]), page
+    return prefs, page
+
+
+def _apply_quiet(prefs: ChatPrefs, value: str) -> ChatPrefs:
+    if value == "off":
+        return prefs.with_(quiet=None)
+    if value == "crit":
+        return prefs.with_(critical_through=not prefs.critical_through)
+    if value.startswith("tz=") and value[3:] in TIMEZONES:
+        return prefs.with_(timezone=value[3:])
+    if value in QUIET_PRESETS:
+        return prefs.with_(quiet=parse_quiet(value))
+    return prefs
+
+
+def settings_text(prefs: ChatPrefs, title: str, page: str, now: datetime) -> str:
+    """The settings message (HTML): a summary of every setting and the page's prompt."""
+    lang = prefs.language
+    lines = [t(lang, "settings_title", chat=esc(title)), ""]
+    severity = t(lang, f"sev_min_{prefs.min_severity or 'all'}")
+    sectors = (
+        ", ".join(t(lang, f"sector_{s}") for s in SECTOR_IDS if s in prefs.sectors)
+        if prefs.sectors
+        else t(lang, "sectors_all")
+    )
+    if prefs.quiet:
+        quiet = t(
+            lang,
+            "settings_quiet_on" if prefs.critical_through else "settings_quiet_on_held",
+            hours=prefs.quiet.label(),
+            tz=esc(prefs.timezone),
+        )
+    else:
+        quiet = t(lang, "quiet_off")
+    mode = (
+        t(lang, "mode_digest_at", time=clock_label(prefs.digest_minute))
+        + f" ({esc(prefs.timezone)})"
+        if prefs.mode == "digest"
+        else t(lang, "mode_instant")
+    )
+    lines += [
+        f"{t(lang, 'btn_language')}: {LANGUAGE_NAMES[lang]}",
+        f"{t(lang, 'btn_severity')}: {severity}",
+        f"{t(lang, 'btn_sectors')}: {sectors}",
+        f"{t(lang, 'btn_quiet')}: {quiet}",
+        f"{t(lang, 'btn_delivery')}: {mode}",
+        f"{t(lang, 'btn_keywords')}: {keywords_text(prefs)}",
+    ]
+    mutes = prefs.active_mutes(now)
+    if mutes:
+        muted = ", ".join(
+            f"{t(lang, f'sector_{s}')} ({until:%H:%M} UTC)" for s, until in sorted(mutes.items())
+        )
+        lines.append(t(lang, "settings_muted", sectors=muted))
+    prompt = f"settings_prompt_{page}" if page in PAGES - {"close"} else "settings_prompt_main"
+    lines += ["", f"<i>{t(lang, prompt)}</i>"]
+    return "\n".join(lines)
+
+
+def keywords_text(prefs: ChatPrefs) -> str:
+    """The keyword filters, escaped, or "none" in the chat's language."""
+    lang = prefs.language
+    parts = []
+    if prefs.include:
+        parts.append(t(lang, "kw_include", words=esc(", ".join(prefs.include))))
+    if prefs.exclude:
+        parts.append(t(lang, "kw_exclude", words=esc(", ".join(prefs.exclude))))
+    return "; ".join(parts) if parts else t(lang, "kw_none")

@@ -42,8 +42,8 @@ __all__ = [
     "CHECK_INTERVAL",
     "AdvisoryLockElection",
     "Election",
-    "LeaseElection",
     "Leadership",
+    "LeaseElection",
     "election_for",
     "leader_lease",
     "replica_name",
@@ -224,7 +224,7 @@ class LeaseElection(Election):
                            or_(row.holder == self._holder, row.expires_at < now))
                     .values(holder=self._holder, expires_at=now + self._lease)
                 )
-                if renewed.rowcount:  # type: ignore[attr-defined]
+                if renewed.rowcount:
                     return True
                 if await session.scalar(select(row.holder).where(row.name == self._name)):
                     return False

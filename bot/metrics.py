@@ -9,7 +9,6 @@ applications (tests, replicas in one process) each keep their own `Metrics`.
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -168,7 +167,3 @@ class Metrics:
         """The text exposition format of everything registered."""
         return generate_latest(self.registry)
 
-
-def monotonic_age(since: float | None) -> float | None:
-    """Seconds since a monotonic timestamp, or None."""
-    return None if since is None else time.monotonic() - since

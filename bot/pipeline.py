@@ -11,7 +11,7 @@ import asyncio
 import logging
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
@@ -60,12 +60,15 @@ class Poller:
         client: httpx.AsyncClient,
         classifier: Classifier,
         clusterer: Clusterer,
+        *,
+        clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self._settings = settings
         self._store = store
         self._client = client
         self._classifier = classifier
         self._clusterer = clusterer
+        self._clock = clock  # injectable so a replay of old reports can run in their time
         self._workers = asyncio.Semaphore(max(1, settings.http_max_connections))
         self._hosts: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._ingest = asyncio.Lock()  # the clusterer and the incident rows change one at a time
@@ -73,7 +76,7 @@ class Poller:
 
     async def seed(self) -> int:
         """Rebuild the clusterer's recent incidents from the database after a start."""
-        since = utcnow() - self._clusterer.retention
+        since = self._clock() - self._clusterer.retention
         reports: defaultdict[str, list[Report]] = defaultdict(list)
         for item, source in await self._store.recent_incident_items(since):
             if item.incident_id is None or not item.facts:
@@ -99,10 +102,10 @@ class Poller:
 
     async def poll_due(self) -> list[PollOutcome]:
         """Poll every source whose time has come, concurrently and politely."""
-        now = utcnow()
+        now = self._clock()
         rows = await self._store.due_sources(now)
         outcomes = await asyncio.gather(*(self._poll_guarded(row) for row in rows))
-        self.last_cycle_at = utcnow()
+        self.last_cycle_at = self._clock()
         self._clusterer.expire(self.last_cycle_at)
         return list(outcomes)
 
@@ -138,7 +141,7 @@ class Poller:
             await self._failed(row, str(exc), retry_after)
             return PollOutcome(row.name, ok=False, error=str(exc))
         new, incidents, queued = await self._ingest_entries(row, entries)
-        now = utcnow()
+        now = self._clock()
         wait = float(interval)
         if result.max_age and not result.not_modified:
             # Cache-Control asks us to come back later than our interval: honour it, bounded.
@@ -166,7 +169,7 @@ class Poller:
         delay = min(delay, MAX_BACKOFF)
         if retry_after:
             delay = max(delay, timedelta(seconds=min(retry_after, MAX_BACKOFF.total_seconds())))
-        now = utcnow()
+        now = self._clock()
         streak = await self._store.record_poll_failure(
             row.id, now=now, error=error, next_poll_at=now + delay
         )
@@ -206,7 +209,7 @@ class Poller:
         fresh = await self._store.unseen(row.id, [(e.dedupe_key, e.url_norm) for e in entries])
         if not fresh:
             return 0, 0, 0
-        now = utcnow()
+        now = self._clock()
         max_age = timedelta(hours=self._settings.alert_max_age_hours)
         batch = sorted((entries[i] for i in fresh), key=lambda e: e.published or now)
         new_items: list[NewItem] = []

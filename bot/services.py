@@ -1,12 +1,14 @@
 """The application's shared services, built in `post_init` and reached from handlers and jobs.
 
 Handlers get them as `context.bot_data.services`; nothing here is module-level state.
+Jobs that must run on one replica only (polling, sending, digests) check `is_leader()`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -15,6 +17,11 @@ from bot.db.store import Store
 from bot.delivery import Sender
 from bot.pipeline import Poller
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.leader import Leadership
+    from bot.metrics import Metrics
+    from bot.web import WebServer
 
 __all__ = ["BotData", "Services"]
 
@@ -31,6 +38,14 @@ class Services:
     sender: Sender
     started_at: datetime
     inflight_requeued: int = 0
+    leader: Leadership | None = None
+    """The election; None means this process is the only one (always leader)."""
+    metrics: Metrics | None = None
+    web: WebServer | None = None
+
+    def is_leader(self) -> bool:
+        """Whether this replica should poll, send and run once-only jobs right now."""
+        return self.leader is None or self.leader.is_leader
 
 
 class BotData:

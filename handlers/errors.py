@@ -9,6 +9,7 @@ from telegram import Update
 from telegram.error import TelegramError
 
 from bot.formatting import esc
+from bot.i18n import normalize_language, t
 from handlers.context import Context
 
 __all__ = ["on_error"]
@@ -23,10 +24,10 @@ async def on_error(update: object, context: Context) -> None:
     error = context.error
     log.error("handler.error update=%s", type(update).__name__, exc_info=error)
     if isinstance(update, Update) and update.effective_message is not None:
+        user = update.effective_user
+        lang = normalize_language(user.language_code if user else None)
         try:
-            await update.effective_message.reply_text(
-                "Sorry, something went wrong with that command. It has been logged."
-            )
+            await update.effective_message.reply_text(t(lang, "error_generic"))
         except TelegramError:
             log.warning("handler.error_reply_failed")
     key = type(error).__name__
@@ -35,7 +36,11 @@ async def on_error(update: object, context: Context) -> None:
     if now - _last_admin_report.get(key, -_ADMIN_GAP_SECONDS) < _ADMIN_GAP_SECONDS:
         return
     _last_admin_report[key] = now
-    for admin in context.services.settings.admin_chat_ids:
+    try:
+        admins = context.services.settings.admin_chat_ids
+    except RuntimeError:
+        return
+    for admin in admins:
         try:
             await context.bot.send_message(
                 admin, f"⚠️ Border Watch error: <code>{esc(key)}: {esc(str(error))[:500]}</code>",

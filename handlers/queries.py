@@ -1,4 +1,4 @@
-"""/latest, /incident and /status: read-only queries."""
+"""/latest, /incident, /search (and plain text in private chats), /digest, /sources, /status."""
 
 from __future__ import annotations
 
@@ -7,80 +7,147 @@ from datetime import UTC, datetime
 
 from telegram import Update
 
+from bot.chat_settings import ArgError, clean_text
+from bot.db.search import SearchStore
+from bot.db.tables import utcnow
+from bot.digest import digest_for
 from bot.formatting import esc
-from bot.incidents import incident_detail, latest_lines
-from handlers.context import Context, reply
+from bot.i18n import t
+from bot.incidents import incident_detail, latest_lines, search_text, sources_text
+from bot.search import parse_query
+from handlers.context import Context, chat_prefs, reply, reply_error, where
+from handlers.settings import digest_setting
 
-__all__ = ["incident", "latest", "status"]
+__all__ = [
+    "digest",
+    "incident",
+    "latest",
+    "search",
+    "sources",
+    "status",
+    "text_search",
+]
 
-LATEST_USAGE = "Usage: /latest [n] — n from 1 to 20, default 5."
-INCIDENT_USAGE = "Usage: /incident &lt;id&gt; — the id is shown under each alert and in /latest."
-_ID = re.compile(r"^inc[-_][0-9]{8}[-_][0-9a-f]{4,16}$")
+INCIDENT_ID = re.compile(r"^inc[-_][0-9]{8}[-_][0-9a-f]{4,16}$")
+
+
+async def _lang(update: Update, context: Context) -> str:
+    at = where(update)
+    return (await chat_prefs(context, at)).language if at else "en"
 
 
 async def latest(update: Update, context: Context) -> None:
     """The most recent incidents, newest first."""
+    lang = await _lang(update, context)
     args = context.args or []
-    count = 5
-    if len(args) > 1 or (args and not (args[0].isdigit() and 1 <= int(args[0]) <= 20)):
-        await reply(update, LATEST_USAGE)
+    if len(args) > 1 or (args and not (args[0].isdecimal() and 1 <= int(args[0]) <= 20)):
+        await reply(update, t(lang, "usage_latest"))
         return
-    if args:
-        count = int(args[0])
-    lines = await latest_lines(context.services.store, count, "en")
+    count = int(args[0]) if args else 5
+    lines = await latest_lines(context.services.store, count, lang)
     if not lines:
-        await reply(update, "No incidents recorded yet. /subscribe to be told of the next one.")
+        await reply(update, t(lang, "latest_none"))
         return
-    await reply(update, "<b>Latest incidents</b>\n" + "\n".join(lines))
+    await reply(update, t(lang, "latest_title") + "\n" + "\n".join(lines))
 
 
 async def incident(update: Update, context: Context) -> None:
     """One incident in full: summary, each side's claims, the timeline of reports."""
+    lang = await _lang(update, context)
     args = context.args or []
     message = update.effective_message
     raw = args[0] if len(args) == 1 else ""
-    if not raw and message and message.text and message.text.startswith("/incident_"):
-        raw = message.text.split()[0].split("@")[0].removeprefix("/")
-    if not _ID.match(raw):
-        await reply(update, INCIDENT_USAGE)
+    if not args and message and message.text and message.text.startswith("/incident_"):
+        raw = message.text.split()[0].split("@")[0].removeprefix("/incident_")
+    if not INCIDENT_ID.match(raw):
+        await reply(update, t(lang, "usage_incident"))
         return
     incident_id = raw.replace("_", "-")
-    text = await incident_detail(context.services.store, incident_id, "en")
-    await reply(update, text or f"No incident with id {esc(incident_id)}.")
+    text = await incident_detail(context.services.store, incident_id, lang)
+    await reply(update, text or t(lang, "incident_unknown", id=esc(incident_id)))
+
+
+async def search(update: Update, context: Context) -> None:
+    """/search <text>: incidents whose reports match words, places and dates."""
+    await _search(update, context, " ".join(context.args or []))
+
+
+async def text_search(update: Update, context: Context) -> None:
+    """A plain message in a private chat is a search."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    await _search(update, context, message.text)
+
+
+async def _search(update: Update, context: Context, text: str) -> None:
+    lang = await _lang(update, context)
+    query_text = clean_text(text, 300)
+    try:
+        query = parse_query(query_text)
+    except ArgError as error:
+        await reply_error(update, lang, error)
+        return
+    if query.empty:
+        await reply(update, t(lang, "usage_search"))
+        return
+    hits = await SearchStore(context.services.store.sessions).search(query)
+    await reply(update, search_text(hits, lang, query_text))
+
+
+async def digest(update: Update, context: Context) -> None:
+    """/digest: the last 24 hours now; /digest 08:00 or /digest off: the setting."""
+    args = context.args or []
+    if args:
+        await digest_setting(update, context, args)
+        return
+    at = where(update)
+    if at is None:
+        return
+    prefs = await chat_prefs(context, at)
+    await reply(update, await digest_for(context.services.store, prefs, utcnow()))
+
+
+async def sources(update: Update, context: Context) -> None:
+    """Each source, its perspective and its health."""
+    lang = await _lang(update, context)
+    health = await context.services.store.source_health()
+    for part in sources_text(health, lang, utcnow()):
+        await reply(update, part)
 
 
 async def status(update: Update, context: Context) -> None:
     """Sources polled, their health, the last poll."""
+    lang = await _lang(update, context)
     services = context.services
     health = await services.store.source_health()
     counts = await services.store.counts()
     ok = sum(1 for h in health if h.failures == 0 and h.last_success_at)
     failing = [h for h in health if h.failures > 0]
     never = sum(1 for h in health if h.last_poll_at is None)
-    last = services.poller.last_cycle_at
     lines = [
-        "<b>Border Watch status</b>",
-        f"Sources: {len(health)} ({ok} healthy, {len(failing)} failing, {never} not polled yet)",
-        f"Last poll: {_ago(last)}",
-        f"Items stored: {counts['items']} · incidents: {counts['incidents']}",
-        f"Subscribed chats: {counts['subscriptions']} · messages queued: {counts['pending']}",
+        t(lang, "status_title"),
+        t(lang, "status_sources", n=len(health), ok=ok, failing=len(failing), never=never),
+        t(lang, "status_last_poll", ago=_ago(services.poller.last_cycle_at, lang)),
+        t(lang, "status_counts", items=counts["items"], incidents=counts["incidents"]),
+        t(lang, "status_queue", subscriptions=counts["subscriptions"], pending=counts["pending"]),
     ]
     if failing:
-        lines.append("\n<b>Failing sources</b>")
+        lines.append("\n" + t(lang, "status_failing"))
         for h in failing[:15]:
             lines.append(f"• {esc(h.name)}: {esc((h.last_error or '')[:120])} "
-                         f"({h.failures}× in a row)")
+                         f"({t(lang, 'source_failing', n=h.failures)})")
         if len(failing) > 15:
-            lines.append(f"… and {len(failing) - 15} more")
+            lines.append(t(lang, "and_more", n=len(failing) - 15))
     await reply(update, "\n".join(lines))
 
 
-def _ago(moment: datetime | None) -> str:
+def _ago(moment: datetime | None, lang: str) -> str:
     if moment is None:
-        return "not yet"
+        return t(lang, "ago_never")
     seconds = int((datetime.now(UTC) - moment).total_seconds())
     if seconds < 120:
-        return f"{seconds} s ago"
+        return t(lang, "ago_seconds", n=seconds)
     if seconds < 7200:
-        return f"{seconds // 60} min ago"
-    return f"{seconds // 3600} h ago"
+        return t(lang, "ago_minutes", n=seconds // 60)
+    return t(lang, "ago_hours", n=seconds // 3600)

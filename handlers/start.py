@@ -4,29 +4,29 @@ from __future__ import annotations
 
 from telegram import Update
 
-from handlers.context import Context, reply
+from bot.i18n import t
+from handlers.context import Context, chat_prefs, reply, where
 
-__all__ = ["HELP", "help_command", "start"]
-
-HELP = (
-    "<b>Border Watch</b> alerts you to armed incidents on the Armenia–Azerbaijan border: "
-    "firing, shelling, drone strikes, casualties, detentions, and each side's claims and "
-    "denials. Reports from many outlets in four languages become one alert, and every claim "
-    "names who made it.\n\n"
-    "/subscribe: get alerts in this chat\n"
-    "/unsubscribe: stop them\n"
-    "/latest [n]: the most recent incidents (1–20)\n"
-    "/incident &lt;id&gt;: one incident with its sources\n"
-    "/status: sources and their health\n"
-    "/help: this text"
-)
+__all__ = ["help_command", "start"]
 
 
 async def start(update: Update, context: Context) -> None:
-    """Say what the bot does and how to subscribe."""
-    await reply(update, HELP + "\n\nSend /subscribe to start receiving alerts.")
+    """Say what the bot does and how to subscribe; remember the chat and its language."""
+    at = where(update)
+    if at is None:
+        return
+    if at.private:
+        await context.services.store.chats.upsert_chat(
+            at.chat_id, type_=at.chat_type, title=at.title, language=at.user_language
+        )
+    lang = (await chat_prefs(context, at)).language
+    await reply(update, t(lang, "help") + "\n\n" + t(lang, "start_hint"))
 
 
 async def help_command(update: Update, context: Context) -> None:
     """List the commands."""
-    await reply(update, HELP)
+    at = where(update)
+    if at is None:
+        return
+    lang = (await chat_prefs(context, at)).language
+    await reply(update, t(lang, "help"))

@@ -1,72 +1,77 @@
-"""/subscribe and /unsubscribe."""
+"""/subscribe and /unsubscribe: this chat, this forum topic, or a channel from a private chat.
+
+In a forum supergroup the subscription belongs to the topic it was made in. A channel admin
+subscribes the channel by naming it in a private chat (``/subscribe @channel``): the bot
+checks that the user and the bot itself are admins of the channel.
+"""
 
 from __future__ import annotations
 
-from telegram import Chat, Update
-from telegram.constants import ChatMemberStatus
+from telegram import Update
 
-from handlers.context import Context, reply
+from bot.formatting import esc
+from bot.i18n import t
+from handlers.access import can_manage, check_channel
+from handlers.context import Context, Where, chat_prefs, reply, where
 
 __all__ = ["subscribe", "unsubscribe"]
 
-_ADMINS = {ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
-
-
-async def _allowed(update: Update, context: Context) -> bool:
-    """In groups only chat admins may change the subscription."""
-    chat, user = update.effective_chat, update.effective_user
-    if chat is None:
-        return False
-    if chat.type == Chat.PRIVATE or chat.type == Chat.CHANNEL:
-        return True
-    if user is None:
-        return False
-    member = await context.bot.get_chat_member(chat.id, user.id)
-    return member.status in _ADMINS
-
-
-def _thread(update: Update) -> int:
-    message = update.effective_message
-    if message is not None and message.is_topic_message and message.message_thread_id:
-        return message.message_thread_id
-    return 0
-
 
 async def subscribe(update: Update, context: Context) -> None:
-    """Subscribe this chat (or forum topic) to alerts."""
-    chat = update.effective_chat
-    if chat is None:
-        return
-    if not await _allowed(update, context):
-        await reply(update, "Only the chat's admins can subscribe this chat.")
-        return
-    store = context.services.store
-    user = update.effective_user
-    await store.chats.upsert_chat(
-        chat.id, type_=chat.type, title=chat.title or chat.full_name,
-        language=_language(user.language_code if user else None),
-    )
-    if await store.chats.subscribe(chat.id, _thread(update)):
-        await reply(update, "Subscribed. New border incidents will be posted here. "
-                            "/unsubscribe stops them.")
-    else:
-        await reply(update, "This chat is already subscribed. /unsubscribe stops alerts.")
+    """Subscribe this chat (or forum topic, or a named channel) to alerts."""
+    await _change(update, context, on=True)
 
 
 async def unsubscribe(update: Update, context: Context) -> None:
-    """Stop alerts in this chat (or forum topic)."""
-    chat = update.effective_chat
-    if chat is None:
+    """Stop alerts in this chat (or forum topic, or a named channel)."""
+    await _change(update, context, on=False)
+
+
+async def _change(update: Update, context: Context, *, on: bool) -> None:
+    at = where(update)
+    if at is None:
         return
-    if not await _allowed(update, context):
-        await reply(update, "Only the chat's admins can unsubscribe this chat.")
+    lang = (await chat_prefs(context, at)).language
+    args = context.args or []
+    if args:
+        await _channel(update, context, at, lang, args, on=on)
         return
-    if await context.services.store.chats.unsubscribe(chat.id, _thread(update)):
-        await reply(update, "Unsubscribed. No more alerts here; /subscribe to come back.")
+    if not await can_manage(update, context, at):
+        await reply(update, t(lang, "admins_only"))
+        return
+    chats = context.services.store.chats
+    if on:
+        await chats.upsert_chat(
+            at.chat_id, type_=at.chat_type, title=at.title, language=at.user_language
+        )
+        done = await chats.subscribe(at.chat_id, at.thread_id)
+        key = "subscribed" if done else "already_subscribed"
     else:
-        await reply(update, "This chat was not subscribed. /subscribe to get alerts.")
+        done = await chats.unsubscribe(at.chat_id, at.thread_id)
+        key = "unsubscribed" if done else "not_subscribed"
+    if at.thread_id and done:
+        key += "_topic"
+    await reply(update, t(lang, key))
 
 
-def _language(code: str | None) -> str:
-    base = (code or "en").split("-")[0].lower()
-    return base if base in {"en", "ru", "hy", "az"} else "en"
+async def _channel(
+    update: Update, context: Context, at: Where, lang: str, args: list[str], *, on: bool
+) -> None:
+    """/subscribe @channel from a private chat."""
+    if not at.private or len(args) != 1:
+        await reply(update, t(lang, "usage_subscribe"))
+        return
+    check = await check_channel(context, args[0], at.user_id)
+    if check.chat_id is None:
+        await reply(update, t(lang, check.problem or "channel_usage"))
+        return
+    chats = context.services.store.chats
+    title = esc(check.title or str(check.chat_id))
+    if on:
+        await chats.upsert_chat(check.chat_id, type_="channel", title=check.title, language=lang)
+        done = await chats.subscribe(check.chat_id, 0)
+        key = "channel_subscribed" if done else "channel_already_subscribed"
+    else:
+        done = await chats.unsubscribe(check.chat_id, 0)
+        key = "channel_unsubscribed" if done else "channel_not_subscribed"
+    await reply(update, t(lang, key, channel=title))

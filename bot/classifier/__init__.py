@@ -133,7 +133,7 @@ class Classifier:
         norm = normalize(text, az_cyrillic=lang == "az" and is_az_cyrillic(text))
         matches = self._lexicon.find(norm)
         locations = self._places.find(text)
-        facts = extract_facts(text, norm, title_end, matches, lang, item.published)
+        facts = extract_facts(text, norm, title_end, matches, lang, item.published, locations)
         feats = compute_features(
             text, title_end, matches, facts, locations, item.published, self._border_ids
         )

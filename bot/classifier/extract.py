@@ -15,7 +15,7 @@ from typing import Literal
 from bot.classifier.dates import find_dates, resolve
 from bot.classifier.lexicon import Match
 from bot.classifier.tokens import Tokens
-from bot.classifier.types import Casualties, Claim, Severity
+from bot.classifier.types import Casualties, Claim, Location, Severity
 
 __all__ = [
     "ESCALATIONS",
@@ -455,6 +455,7 @@ def _sentences(
     signal: list[Match],
     by_layer: dict[str, list[Match]],
     lang: str,
+    place_side: Side | None = None,
 ) -> list[_Sentence]:
     out: list[_Sentence] = []
     for lo, hi in spans:
@@ -469,6 +470,8 @@ def _sentences(
             actor, kind = _resolve_actor(am, sides, norm)
             if actor is None:
                 own: Side | None = _LANG_SIDE.get(lang)
+                if own is None and enemy and not denial:
+                    own = place_side  # "the enemy fired at positions near <our village>"
                 if own is None and denial:
                     source = _claim_source_side(sides, norm)
                     if source is not None:
@@ -735,8 +738,10 @@ def extract_facts(
     matches: Sequence[Match],
     lang: str,
     published: datetime | None,
+    locations: Sequence[Location] = (),
 ) -> Facts:
-    """All facts of one item. `text[:title_end]` is the title; `norm` is `normalize(text)`."""
+    """All facts of one item. `text[:title_end]` is the title; `norm` is `normalize(text)`;
+    `locations` (from the gazetteer) tell whose positions a terse "enemy fire" line is about."""
     facts = Facts()
     by_layer: dict[str, list[Match]] = {}
     for m in matches:
@@ -749,7 +754,13 @@ def extract_facts(
             facts.weapons.append(m.tag)
             facts.weapon_evidence.append(text[m.start : m.end])
 
-    sentences = _sentences(text, norm, spans, signal, by_layer, lang)
+    countries = {loc.country for loc in locations if loc.kind in ("settlement", "district")}
+    place_side: Side | None = None
+    if countries == {"AM"}:
+        place_side = "armenian"
+    elif countries == {"AZ"}:
+        place_side = "azerbaijani"
+    sentences = _sentences(text, norm, spans, signal, by_layer, lang, place_side)
     for s in sentences:
         facts.accused.extend(
             a for a in ([s.accused] if s.accused else []) if a not in facts.accused

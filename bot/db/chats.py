@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.chat_settings import AlertFacts, ChatPrefs, digest_due, send_at, wants
 from bot.classifier.gazetteer import default_gazetteer
-from bot.db.tables import Chat, Delivery, Incident, Item, Subscription, utcnow
+from bot.db.tables import Chat, Delivery, Item, Subscription, utcnow
 from bot.i18n import normalize_language
 from bot.keyboards import alert_markup_json
 
@@ -410,14 +410,3 @@ class ChatStore:
                 )
             ).all()
         return [ChatPrefs.from_json(s, lang).mode for s, lang in rows]
-
-    async def incidents_since(self, since: datetime, limit: int = 200) -> list[Incident]:
-        """Incidents first recorded since `since`, oldest first (for digests)."""
-        async with self.sessions() as session:
-            stmt = (
-                select(Incident)
-                .where(Incident.created_at >= since, Incident.alerted.is_(True))
-                .order_by(Incident.first_published_at)
-                .limit(limit)
-            )
-            return list((await session.scalars(stmt)).all())

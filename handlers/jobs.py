@@ -1,0 +1,28 @@
+"""Named JobQueue jobs of the handlers: "digest" queues the daily digests that are due."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram.ext import CallbackContext
+
+from bot.db.tables import utcnow
+from bot.digest import queue_due_digests
+from bot.services import BotData
+
+__all__ = ["DIGEST_INTERVAL_SECONDS", "digest_job"]
+
+log = logging.getLogger(__name__)
+DIGEST_INTERVAL_SECONDS = 60.0
+
+
+async def digest_job(context: CallbackContext[Any, Any, Any, BotData]) -> None:
+    """Queue every digest whose local time has come; the sender delivers them."""
+    try:
+        services = context.bot_data.services
+    except RuntimeError:
+        return  # the application is still starting
+    queued = await queue_due_digests(services.store, utcnow())
+    if queued:
+        await services.sender.drain(max_seconds=5.0)
