@@ -17,6 +17,7 @@ from typing import Final
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from bot.chat_settings import SECTOR_IDS
 from bot.i18n import short_date, t
@@ -89,7 +90,7 @@ def render_stats(data: WeeklyCounts, lang: str) -> bytes:
                              rotation=30, ha="right", fontsize=8)
         axes.set_ylabel(t(lang, "chart_incidents"))
         axes.set_title(t(lang, "chart_title", weeks=len(data.weeks)))
-        axes.yaxis.get_major_locator().set_params(integer=True)
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
         axes.grid(axis="y", alpha=0.3)
         if data.counts:
             axes.legend(fontsize=7, loc="upper left", frameon=False, ncols=2)

@@ -221,9 +221,7 @@ class AlertFacts:
 
 def wants(prefs: ChatPrefs, alert: AlertFacts, now: datetime) -> bool:
     """Whether the chat wants this incident (severity, sectors, mutes, keyword filters)."""
-    if prefs.min_severity and severity_rank(alert.severity) < severity_rank(
-        prefs.min_severity  # type: ignore[arg-type]
-    ):
+    if prefs.min_severity and _rank(alert.severity) < _rank(prefs.min_severity):
         return False
     if prefs.sectors and not prefs.sectors.intersection(alert.sectors):
         return False
@@ -233,6 +231,11 @@ def wants(prefs: ChatPrefs, alert: AlertFacts, now: datetime) -> bool:
     if prefs.exclude and keyword_matches(prefs.exclude, alert.text):
         return False
     return not prefs.include or keyword_matches(prefs.include, alert.text)
+
+
+def _rank(severity: str | None) -> int:
+    """0 for none (or unknown), 1..4 for low..critical."""
+    return severity_rank(severity) if severity in SEVERITIES else 0
 
 
 def in_quiet_hours(prefs: ChatPrefs, now: datetime) -> bool:

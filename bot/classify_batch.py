@@ -61,7 +61,7 @@ def classify_lines(
     engine = classifier or default_classifier()
     results: list[dict[str, Any]] = []
     errors: list[str] = []
-    reports: list[tuple[int, Report]] = []
+    items: list[tuple[int, ItemText]] = []
     for number, line in lines:
         raw: Any = None
         try:
@@ -73,14 +73,18 @@ def classify_lines(
             results.append({"id": raw.get("id") if isinstance(raw, dict) else None,
                             "error": message})
             continue
-        verdict = engine.classify(item)
+        results.append({})
+        items.append((len(results) - 1, item))
+    verdicts = [engine.classify(item) for _, item in items]
+    reports: list[tuple[int, Report]] = []
+    for (index, item), verdict in zip(items, verdicts, strict=True):
         out = verdict.to_json(explain=explain)
         out["incident_id"] = None
-        results.append(out)
+        results[index] = out
         if verdict.incident:
             reports.append(
-                (len(results) - 1,
-                 Report(item_id=f"{len(results) - 1}:{item.id}", published=item.published or now,
+                (index,
+                 Report(item_id=f"{index}:{item.id}", published=item.published or now,
                         title=item.title, summary=item.summary, source=item.source,
                         perspective=None, classification=verdict))
             )

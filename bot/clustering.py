@@ -49,6 +49,7 @@ idempotent per `item_id`.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import re
@@ -444,6 +445,7 @@ def _script_is_caseless(ch: str) -> bool:
     return any(name.startswith(script) for script in _CASELESS_SCRIPTS)
 
 
+@functools.lru_cache(maxsize=65536)
 def _skeleton(token: str, lang: str) -> str:
     """A Latin skeleton of a token: transliterated, accents dropped, spelling variants folded."""
     az = lang in ("az", "tr")
@@ -622,6 +624,9 @@ def _days(delta: timedelta) -> float:
 
 # ------------------------------------------------------------------------------------- incidents
 
+_SAMPLE_FIRST: Final = 4
+_SAMPLE_LAST: Final = 12
+
 
 @dataclass(slots=True)
 class _Incident:
@@ -732,6 +737,12 @@ class Clusterer:
         self._areas_of = areas_of or GazetteerAreas()
         self._incidents: dict[str, _Incident] = {}
         self._item_index: dict[str, str] = {}
+        # Candidate lookup: incidents by the days their span covers, so a report is scored
+        # only against incidents near it in time (wars, which match further out, always).
+        self._by_day: dict[int, set[str]] = {}
+        self._indexed: dict[str, tuple[int, int]] = {}
+        self._wars: set[str] = set()
+        self._opened: dict[str, int] = {}  # opening order, for deterministic tie-breaks
 
     # -- public API
 
@@ -741,11 +752,12 @@ class Clusterer:
         if known is not None:
             return Assignment(incident_id=known, created=False, duplicate=True)
         feats = _features(report, self._areas_of)
-        near = [i for i in self._incidents.values() if i.gap(feats.time) < _ALONE_GAP]
+        candidates = self._candidates(feats.time)
+        near = [i for i in candidates if i.gap(feats.time) < _ALONE_GAP]
         alone = near[0] if len(near) == 1 else None
         best: _Incident | None = None
         best_key: tuple[float, datetime] | None = None
-        for incident in self._incidents.values():
+        for incident in candidates:
             score = self._score(incident, feats, alone=incident is alone)
             if score is None or score < JOIN_SCORE:
                 continue
@@ -786,6 +798,9 @@ class Clusterer:
                 gone.append(incident.id)
         for incident_id in gone:
             incident = self._incidents.pop(incident_id)
+            self._unindex(incident_id)
+            self._wars.discard(incident_id)
+            self._opened.pop(incident_id, None)
             for item_id in incident.reports:
                 self._item_index.pop(item_id, None)
         return tuple(gone)
@@ -813,6 +828,38 @@ class Clusterer:
 
     # -- internals
 
+    def _candidates(self, time: datetime) -> list[_Incident]:
+        """Incidents that could take a report at `time`, in the order they were opened."""
+        first, last = _day(time - self.window), _day(time + self.window)
+        ids: set[str] = set()
+        for day in range(first, last + 1):
+            ids.update(self._by_day.get(day, ()))
+        ids.update(self._wars)
+        incidents = self._incidents
+        return sorted((incidents[i] for i in ids), key=lambda i: self._opened[i.id])
+
+    def _index(self, incident: _Incident) -> None:
+        self._opened.setdefault(incident.id, len(self._opened))
+        days = (_day(incident.start), _day(incident.end))
+        if self._indexed.get(incident.id) != days:
+            self._unindex(incident.id)
+            for day in range(days[0], days[1] + 1):
+                self._by_day.setdefault(day, set()).add(incident.id)
+            self._indexed[incident.id] = days
+        if incident.war:
+            self._wars.add(incident.id)
+
+    def _unindex(self, incident_id: str) -> None:
+        days = self._indexed.pop(incident_id, None)
+        if days is None:
+            return
+        for day in range(days[0], days[1] + 1):
+            bucket = self._by_day.get(day)
+            if bucket is not None:
+                bucket.discard(incident_id)
+                if not bucket:
+                    del self._by_day[day]
+
     def _join(self, incident: _Incident, report: Report, feats: _Features) -> Assignment:
         changes = _changes(incident, feats, report)
         if changes:
@@ -820,6 +867,7 @@ class Clusterer:
         if changes & REPLY_CHANGES:
             incident.reply_worthy += 1
         _absorb(incident, report, feats)
+        self._index(incident)
         self._item_index[report.item_id] = incident.id
         assignment = Assignment(incident_id=incident.id, created=False, changes=changes)
         action = followup_action(
@@ -844,6 +892,7 @@ class Clusterer:
         )
         _absorb(incident, report, feats)
         self._incidents[new_id] = incident
+        self._index(incident)
         self._item_index[report.item_id] = new_id
         return incident
 
@@ -871,7 +920,7 @@ class Clusterer:
             return None
         pairs = [
             score
-            for member in incident.members
+            for member in _sample(incident.members)
             if _days(abs(member.time - feats.time)) <= _days(self.window)
             and (score := _pair_score(member, feats)) is not None
         ]
@@ -879,6 +928,21 @@ class Clusterer:
         if alone and (not feats.primary_areas or not incident.primary_areas):
             score += _ALONE_MAJOR if max(feats.severity, incident.severity) >= _HIGH else _ALONE
         return max(score, JOIN_SCORE) if war_wide else score
+
+
+def _day(moment: datetime) -> int:
+    return moment.toordinal()
+
+
+def _sample(members: list[_Features]) -> list[_Features]:
+    """The members a new report is compared with: the first reports and the latest ones.
+
+    A busy incident collects hundreds of near-identical reports; comparing with all of them
+    costs quadratic time and adds no evidence the first and latest do not already give.
+    """
+    if len(members) <= _SAMPLE_FIRST + _SAMPLE_LAST:
+        return members
+    return members[:_SAMPLE_FIRST] + members[-_SAMPLE_LAST:]
 
 
 def _time_score(gap: timedelta) -> float:

@@ -28,6 +28,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 from bot.db.store import Store
 from bot.db.tables import Delivery, utcnow
 from bot.formatting import shorten_html
+from bot.keyboards import markup_from_json
 
 __all__ = ["Pacing", "Sender", "SenderStats"]
 
@@ -196,6 +197,7 @@ class Sender:
             await self._bot.edit_message_text(
                 row.text, chat_id=row.chat_id, message_id=target,
                 parse_mode=ParseMode.HTML, link_preview_options=no_preview,
+                reply_markup=markup_from_json(row.reply_markup),
             )
             return target
         reply = None
@@ -206,6 +208,7 @@ class Sender:
         message = await self._bot.send_message(
             row.chat_id, row.text, parse_mode=ParseMode.HTML, message_thread_id=thread,
             link_preview_options=no_preview, reply_parameters=reply, allow_paid_broadcast=paid,
+            reply_markup=markup_from_json(row.reply_markup),
         )
         return message.message_id
 

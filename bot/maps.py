@@ -25,7 +25,7 @@ from matplotlib.patches import Polygon
 
 from bot.charts import RENDER_LOCK
 from bot.classifier.gazetteer import default_gazetteer
-from bot.classifier.types import SEVERITIES, severity_rank
+from bot.classifier.types import SEVERITIES
 from bot.i18n import t
 
 __all__ = ["MapPoint", "Outline", "incident_place", "load_outline", "render_map"]
@@ -33,8 +33,9 @@ __all__ = ["MapPoint", "Outline", "incident_place", "load_outline", "render_map"
 _FILL: Final = {"AM": "#f3e3c3", "AZ": "#d8e8d0"}
 _NEIGHBOUR: Final = "#ececec"
 _WATER: Final = "#a9cfe8"
-_SEVERITY_COLOR: Final = {
-    "critical": "#7a0019", "high": "#d62728", "medium": "#ff7f0e", "low": "#e6c229", None: "#666666",
+_SEVERITY_COLOR: Final[dict[str | None, str]] = {
+    "critical": "#7a0019", "high": "#d62728", "medium": "#ff7f0e", "low": "#e6c229",
+    None: "#666666",
 }  # fmt: skip
 _KIND_ORDER: Final = {"settlement": 0, "feature": 1, "district": 2, "province": 3}
 _MAX_LABELS: Final = 10
@@ -67,12 +68,15 @@ def load_outline() -> Outline:
         importlib.resources.files("bot").joinpath("data", "map_outline.json").read_text("utf-8")
     )
     return Outline(
-        box=tuple(raw["box"]),  # type: ignore[arg-type]
+        box=(float(raw["box"][0]), float(raw["box"][1]), float(raw["box"][2]),
+             float(raw["box"][3])),
         countries={
             code: [[(float(x), float(y)) for x, y in ring] for ring in rings]
             for code, rings in raw["countries"].items()
         },
-        lakes={name: [(float(x), float(y)) for x, y in ring] for name, ring in raw["lakes"].items()},
+        lakes={
+            name: [(float(x), float(y)) for x, y in ring] for name, ring in raw["lakes"].items()
+        },
         source=str(raw["source"]),
     )
 
@@ -86,6 +90,10 @@ def incident_place(location_ids: Sequence[str]) -> tuple[str, float, float] | No
         return None
     best = min(places, key=lambda p: _KIND_ORDER[p.kind])
     return best.id, best.lat, best.lon
+
+
+def _rank(severity: str | None) -> int:
+    return SEVERITIES.index(severity) + 1 if severity in SEVERITIES else 0
 
 
 def render_map(points: Sequence[MapPoint], lang: str, *, days: int) -> bytes:
@@ -114,7 +122,7 @@ def render_map(points: Sequence[MapPoint], lang: str, *, days: int) -> bytes:
         for point in points:
             groups.setdefault((point.lon, point.lat), []).append(point)
         for (lon, lat), group in sorted(groups.items(), key=lambda g: len(g[1])):
-            worst = max(group, key=lambda p: severity_rank(p.severity)).severity  # type: ignore[arg-type]
+            worst = max(group, key=lambda p: _rank(p.severity)).severity
             axes.scatter([lon], [lat], s=40 + 35 * math.sqrt(len(group) - 1) * 4,
                          color=_SEVERITY_COLOR.get(worst, "#666666"), edgecolor="white",
                          linewidth=0.8, alpha=0.85, zorder=5)

@@ -147,4 +147,5 @@ def render_opml(entries: Sequence[OpmlEntry], title: str = "Border Watch sources
             attrs["category"] = entry.perspective
         ET.SubElement(body, "outline", attrs)
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    document: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return document

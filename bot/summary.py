@@ -123,7 +123,7 @@ def _casualty_lines(view: IncidentView, lang: str) -> list[str]:
             parts.append(t(lang, "killed", n=figure.killed))
         if figure.wounded:
             parts.append(t(lang, "wounded", n=figure.wounded))
-        whose = t(lang, f"whose_{figure.side}") if figure.side else t(lang, "whose_unknown")
+        whose = t(lang, f"whose_{figure.side}") if figure.side else ""
         kind = t(lang, f"kind_of_{figure.kind}") if figure.kind else ""
         who = _actor(lang, figure.claimed_by or "media")
         lines.append(

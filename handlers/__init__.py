@@ -72,10 +72,6 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(TypeHandler(Update, Throttle()), group=-1)
     for name, callback in _HANDLERS.items():
         application.add_handler(CommandHandler(name, callback))
-    # Commands posted in a channel the bot administers.
-    channel = filters.UpdateType.CHANNEL_POST
-    for name in ("subscribe", "unsubscribe", "latest", "help"):
-        application.add_handler(CommandHandler(name, _HANDLERS[name], filters=channel))
     application.add_handler(
         MessageHandler(filters.Regex(r"^/incident_inc_[0-9]{8}_[0-9a-f]{4,16}(@\w+)?$"),
                        queries.incident)

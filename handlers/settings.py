@@ -113,10 +113,8 @@ async def on_settings_button(update: Update, context: Context) -> None:
     now = utcnow()
     changed, page = apply_press(prefs, press, now)
     if changed != prefs:
-        await chats.save_prefs(
-            press.chat_id, changed, type_=at.chat_type if press.chat_id == at.chat_id else "channel",
-            title=title,
-        )
+        kind = at.chat_type if press.chat_id == at.chat_id else "channel"
+        await chats.save_prefs(press.chat_id, changed, type_=kind, title=title)
     await query.answer(t(changed.language, "saved") if changed != prefs else None)
     try:
         await query.edit_message_text(

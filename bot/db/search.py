@@ -12,10 +12,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, cast, exists, func, literal_column, or_, select, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.sql import Select
 
 from bot.db.tables import Incident, Item
 from bot.search import SearchQuery, day_after, expand_places
@@ -42,7 +44,7 @@ class SearchStore:
         if query.empty:
             return []
         async with self.sessions() as session:
-            dialect = session.bind.dialect.name
+            dialect = session.get_bind().dialect.name
             conditions: list[ColumnElement[bool]] = [Item.incident_id.is_not(None)]
             if query.terms:
                 conditions.append(_text_match(dialect, query.terms))
@@ -70,22 +72,26 @@ class SearchStore:
         return [SearchHit(incident, int(n)) for incident, n in rows]
 
     async def recent(self, since: datetime, limit: int = 500) -> list[Incident]:
-        """Alerted incidents whose first report is from `since` on, oldest first."""
+        """Incidents whose first report is from `since` on, oldest first (charts, maps)."""
         async with self.sessions() as session:
             stmt = (
                 select(Incident)
-                .where(Incident.first_published_at >= since, Incident.alerted.is_(True))
+                .where(Incident.first_published_at >= since)
                 .order_by(Incident.first_published_at)
                 .limit(limit)
             )
             return list((await session.scalars(stmt)).all())
 
     async def created_since(self, since: datetime, limit: int = 200) -> list[Incident]:
-        """Alerted incidents first recorded since `since` (a digest's period), oldest first."""
+        """Alerted incidents recorded and reported since `since` (a digest's period)."""
         async with self.sessions() as session:
             stmt = (
                 select(Incident)
-                .where(Incident.created_at >= since, Incident.alerted.is_(True))
+                .where(
+                    Incident.created_at >= since,
+                    Incident.last_published_at >= since,
+                    Incident.alerted.is_(True),
+                )
                 .order_by(Incident.first_published_at)
                 .limit(limit)
             )
@@ -113,7 +119,7 @@ def _place_match(dialect: str, place_ids: Sequence[str]) -> ColumnElement[bool]:
         locations = cast(Item.facts, JSONB)["locations"]
         return or_(*(locations.contains([{"id": place}]) for place in place_ids))
     each = func.json_each(Item.facts, "$.locations").table_valued("value")
-    located = (
+    located: Select[tuple[Any]] = (
         select(literal_column("1"))
         .select_from(each)
         .where(func.json_extract(each.c.value, "$.id").in_(list(place_ids)))

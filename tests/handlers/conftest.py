@@ -1,0 +1,188 @@
+"""A running bot for handler tests: loopback Bot API, loopback feeds, the test's database.
+
+`bot` starts the real application (handlers, jobs, pipeline, sender) against the fake
+Telegram and a feed server; tests talk to it only as users do (`user_says`, `press_button`,
+channel posts) and read what it sent. `Bot.ask` sends one message and waits for the reply.
+Incidents come from feeds the tests serve, through the real classifier and pipeline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.app import BotApp, build_application
+from bot.settings import Settings, load_settings
+from tests.conftest import TOKEN
+from tests.fakes.feed_server import FeedServer
+from tests.fakes.telegram_api import FakeTelegram, SentMessage
+
+USER = 4242
+OPERATOR = 777
+GROUP = -1001234500001
+FORUM = -1001234500002
+CHANNEL = -1001234500003
+ADMIN_USER = 5001
+MEMBER_USER = 5002
+
+NOW = datetime.now(UTC)
+
+SOTK = (
+    "Armenia's Defence Ministry: Azerbaijani forces opened fire on Sotk",
+    "Azerbaijani units fired small arms at Armenian positions near Sotk in Gegharkunik this "
+    "morning, the Defence Ministry said. No casualties.",
+)
+TEGH = (
+    "Azerbaijani drone strike near Tegh kills two Armenian soldiers",
+    "Armenia's Defence Ministry said a drone struck positions near Tegh in Syunik, killing "
+    "two servicemen.",
+)
+KALBAJAR_RU = (
+    "Минобороны Азербайджана: армянские силы обстреляли позиции в Кельбаджарском районе",
+    "Армянские подразделения открыли огонь из стрелкового оружия по позициям в Кельбаджаре, "
+    "сообщило Минобороны Азербайджана.",
+)
+JERMUK = (
+    "Artillery shelling of Jermuk reported",
+    "Azerbaijani artillery shelled Jermuk overnight, Armenia's Defence Ministry said; three "
+    "soldiers wounded.",
+)
+
+
+def rss(*items: tuple[str, str, str, datetime]) -> bytes:
+    """An RSS document with (title, description, link, date) items."""
+    body = "".join(
+        f"<item><title>{t}</title><description>{d}</description><link>{link}</link>"
+        f"<guid>{link}</guid><pubDate>{format_datetime(when)}</pubDate></item>"
+        for t, d, link, when in items
+    )
+    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+            f"<title>Feed</title><link>http://x/</link>{body}</channel></rss>").encode()
+
+
+def item(text: tuple[str, str], slug: str, age: timedelta) -> tuple[str, str, str, datetime]:
+    """An RSS item from a (title, summary) pair, published `age` ago."""
+    return (text[0], text[1], f"https://news.example/{slug}", NOW - age)
+
+
+@dataclass
+class Bot:
+    """The running application and the fakes around it."""
+
+    app: BotApp
+    telegram: FakeTelegram
+    feeds: FeedServer
+    settings: Settings
+
+    async def ask(self, chat_id: int, text: str, timeout: float = 10, **kw: Any) -> SentMessage:
+        """Say `text` in `chat_id` and return the bot's next message there."""
+        before = len(self.telegram.sent(chat_id))
+        self.telegram.user_says(chat_id, text, **kw)
+        sent = await self.telegram.wait_for_sent(before + 1, timeout=timeout, chat_id=chat_id)
+        return sent[before]
+
+    async def press(self, chat_id: int, message_id: int, data: str, **kw: Any) -> dict[str, Any]:
+        """Press a button and return the callback answer."""
+        before = len(self.telegram.callback_answers)
+        self.telegram.press_button(chat_id, message_id, data, **kw)
+        await self.telegram.wait_until(lambda f: len(f.callback_answers) > before, 10)
+        return self.telegram.callback_answers[before]
+
+    async def redraw(self, chat_id: int, message_id: int, data: str, **kw: Any) -> Any:
+        """Press a settings button and return the edit that redraws the menu."""
+        before = len(self.telegram.edits(chat_id, message_id))
+        await self.press(chat_id, message_id, data, **kw)
+        await self.telegram.wait_until(
+            lambda f: len(f.edits(chat_id, message_id)) > before, 10
+        )
+        return self.telegram.edits(chat_id, message_id)[-1]
+
+    async def incidents(self, *items: tuple[str, str, str, datetime], count: int) -> None:
+        """Serve `items` on the feed and wait until `count` incidents are stored."""
+        self.feeds.serve("/am.xml", rss(*items))
+        services = self.app.bot_data.services
+
+        async def stored() -> bool:
+            return (await services.store.counts())["incidents"] >= count
+
+        await until(stored, 25)
+
+
+async def until(check: Callable[[], Awaitable[bool]], timeout: float) -> None:
+    """Wait for an async condition."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not await check():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.1)
+
+
+@asynccontextmanager
+async def running(settings: Settings) -> AsyncIterator[BotApp]:
+    """Start the application with polling for updates; stop it afterwards."""
+    app = build_application(settings)
+    async with app:
+        assert app.post_init is not None
+        assert app.post_shutdown is not None
+        await app.post_init(app)
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0.02, timeout=1)
+        await app.start()
+        try:
+            yield app
+        finally:
+            await app.updater.stop()
+            await app.stop()
+    await app.post_shutdown(app)
+
+
+StartBot = Callable[..., Any]
+
+
+@pytest.fixture
+async def start_bot(
+    tmp_path: Path, telegram: FakeTelegram, feeds: FeedServer, database_url: str
+) -> AsyncIterator[StartBot]:
+    """A factory: `async with start_bot(**setting_overrides) as bot:`."""
+    feeds.serve("/am.xml", rss())
+    sources = tmp_path / "sources.toml"
+    sources.write_text(
+        f'[[sources]]\nname = "Loopback Armenian"\nurl = "{feeds.url("/am.xml")}"\n'
+        f'lang = "en"\nperspective = "armenian"\ninterval_seconds = 5\n',
+        encoding="utf-8",
+    )
+
+    @asynccontextmanager
+    async def start(**overrides: Any) -> AsyncIterator[Bot]:
+        values: dict[str, Any] = {
+            "telegram_bot_token": TOKEN,
+            "telegram_api_base_url": telegram.base_url,
+            "database_url": database_url,
+            "sources_file": sources,
+            "poll_interval_seconds": 5,
+            "delivery_interval_seconds": 0.2,
+            "http_timeout_seconds": 2,
+            "admin_chat_ids": str(OPERATOR),
+            "alert_max_age_hours": 24 * 60,
+        }
+        values.update(overrides)
+        settings = load_settings(**values)
+        async with running(settings) as app:
+            yield Bot(app, telegram, feeds, settings)
+
+    yield start
+
+
+@pytest.fixture
+async def bot(start_bot: StartBot) -> AsyncIterator[Bot]:
+    """The running bot with default test settings."""
+    async with start_bot() as running_bot:
+        yield running_bot
