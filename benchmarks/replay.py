@@ -30,7 +30,7 @@ from sqlalchemy import select, update
 sys.path.insert(0, str(ROOT))
 from bot.classifier import default_classifier  # noqa: E402
 from bot.clustering import Clusterer  # noqa: E402
-from bot.db.tables import Delivery, Item, SourceRow  # noqa: E402
+from bot.db.tables import Delivery, Incident, Item, SourceRow  # noqa: E402
 from bot.fetch import build_http_client  # noqa: E402
 from bot.pipeline import Poller  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
@@ -84,9 +84,11 @@ async def replay(items: list[dict[str, Any]]) -> dict[str, Any]:
         async with store.sessions() as session:
             deliveries = (await session.execute(
                 select(Delivery.incident_id, Delivery.kind))).all()
+            followups = (await session.execute(
+                select(Incident.id, Incident.followups))).all()
             members = (await session.execute(select(Item.url, Item.incident_id))).all()
         await store.close()
-    return {"deliveries": deliveries, "members": members}
+    return {"deliveries": deliveries, "members": members, "followups": dict(followups)}
 
 
 def main() -> None:
@@ -121,8 +123,9 @@ def main() -> None:
     true_alerts = [inc for inc in alerted if any(k for k in keys_of_incident[inc])]
     false_alerts = [inc for inc in alerted if not any(k for k in keys_of_incident[inc])]
     keys_alerted = {k for inc in true_alerts for k in keys_of_incident[inc] if k}
-    edits = [kinds[(inc, "edit")] for inc in alerted]
-    replies = [kinds[(inc, "reply")] for inc in alerted]
+    # Follow-ups decided per alerted incident (edits of the alert; with no sender running
+    # here they refresh the pending alert's text instead of going out as edits).
+    edits = [result["followups"].get(inc, 0) for inc in alerted]
     print(f"items replayed             {len(corpus)} ({undated if not args.dated_only else 0}"
           " undated, first seen alone)")
     print(f"real incidents (keys)      {len(real_keys)}")
@@ -132,10 +135,18 @@ def main() -> None:
     print(f"alerts per real incident   {len(true_alerts) / max(1, len(keys_alerted)):.3f}"
           "   (goal <= 1.05)")
     print(f"edits per incident         max {max(edits, default=0)}, mean "
-          f"{sum(edits) / max(1, len(edits)):.2f}; replies max {max(replies, default=0)}")
+          f"{sum(edits) / max(1, len(edits)):.2f}")
     missed = sorted(real_keys - keys_alerted)
     if missed:
         print("missed keys:", ", ".join(missed))
+    per_key = Counter(max(keys_of_incident[inc], key=lambda k: keys_of_incident[inc][k] if k
+                          else -1) for inc in true_alerts)
+    split = {k: n for k, n in per_key.items() if n > 1}
+    if split:
+        print("keys alerted more than once:", ", ".join(f"{k} x{n}" for k, n in split.items()))
+    if false_alerts:
+        urls = [u for u, inc in result["members"] if inc in false_alerts]
+        print("false alerts from:", ", ".join(urls))
 
 
 if __name__ == "__main__":

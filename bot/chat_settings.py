@@ -41,6 +41,7 @@ __all__ = [
     "ChatPrefs",
     "Mode",
     "QuietHours",
+    "ascii_int",
     "clean_text",
     "clock_label",
     "digest_due",
@@ -65,7 +66,7 @@ MAX_MUTE: Final = timedelta(days=7)
 DEFAULT_DIGEST_MINUTE: Final = 8 * 60
 _OFFSET = re.compile(r"^(?:utc|gmt)?\s*([+-])(\d{1,2})(?::?(\d{2}))?$", re.I)
 _ZONE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+){0,2}$")
-_CLOCK = re.compile(r"^(\d{1,2})(?:[:.h](\d{2}))?$")
+_CLOCK = re.compile(r"^([0-9]{1,2})(?:[:.h]([0-9]{2}))?$")
 
 
 class ArgError(ValueError):
@@ -319,8 +320,9 @@ def parse_severity(arg: str) -> str | None:
     value = clean_text(arg, 20).lower()
     if value in {"all", "any", "0", "off", "none"}:
         return None
-    if value.isdigit() and 1 <= int(value) <= len(SEVERITIES):
-        return SEVERITIES[int(value) - 1]
+    number = ascii_int(value)
+    if number is not None and 1 <= number <= len(SEVERITIES):
+        return SEVERITIES[number - 1]
     if value in SEVERITIES:
         return value
     raise ArgError("usage_severity")
@@ -335,8 +337,9 @@ def parse_sectors(args: Iterable[str]) -> frozenset[str]:
             continue
         if value in {"all", "any"}:
             return frozenset()
-        if value.isdigit() and 1 <= int(value) <= len(SECTOR_IDS):
-            chosen.add(SECTOR_IDS[int(value) - 1])
+        number = ascii_int(value)
+        if number is not None and 1 <= number <= len(SECTOR_IDS):
+            chosen.add(SECTOR_IDS[number - 1])
         elif value in SECTORS:
             chosen.add(value)
         else:
@@ -412,6 +415,13 @@ def parse_keywords(args: Iterable[str]) -> list[str]:
 
 
 # ------------------------------------------------------------------------------- helpers
+
+
+def ascii_int(text: str, max_digits: int = 9) -> int | None:
+    """A non-negative integer written in ASCII digits, else None ("¹" and "٣" are not)."""
+    if text.isascii() and text.isdigit() and len(text) <= max_digits:
+        return int(text)
+    return None
 
 
 def _hhmm(minutes: int) -> str:

@@ -7,7 +7,7 @@ Telegram stack, and nothing is configured at import time.
 from __future__ import annotations
 
 import argparse
-import asyncio
+import gc
 import json
 import logging
 import os
@@ -96,6 +96,8 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _migrate(args: argparse.Namespace) -> int:
+    import asyncio
+
     from bot.db.engine import create_engine, migrate
     from bot.logs import configure_logging
     from bot.settings import load_settings
@@ -142,13 +144,21 @@ def _classify(args: argparse.Namespace) -> int:
             return 2
     else:
         stream = sys.stdin
-    with stream:
-        results, errors = classify_lines(_read_lines(stream), explain=args.explain,
-                                         now=datetime.now(UTC))
-    out = sys.stdout
-    for result in results:
-        out.write(json.dumps(result, ensure_ascii=False) + "\n")
-    out.flush()
+    # A batch keeps every verdict alive until it is printed: millions of long-lived objects and
+    # no reference cycles to reclaim, which the cyclic collector would re-scan over and over
+    # (~1.2 s of a 10 s run on 20,000 items). Reference counting still frees everything else.
+    gc.disable()
+    try:
+        with stream:
+            results, errors = classify_lines(_read_lines(stream), explain=args.explain,
+                                             now=datetime.now(UTC))
+        # one encoder for the batch: json.dumps builds a new one per call for ensure_ascii=False
+        encode = json.JSONEncoder(ensure_ascii=False).encode
+        out = sys.stdout
+        out.writelines([encode(result) + "\n" for result in results])
+        out.flush()
+    finally:
+        gc.enable()
     for error in errors:
         print(f"borderwatch classify: {error}", file=sys.stderr)
     return 1 if errors else 0

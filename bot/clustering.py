@@ -440,6 +440,7 @@ _NOISE_WORDS: Final = (
 )
 
 
+@functools.lru_cache(maxsize=4096)  # asked for the first letter of every lower-case word
 def _script_is_caseless(ch: str) -> bool:
     name = unicodedata.name(ch, "")
     return any(name.startswith(script) for script in _CASELESS_SCRIPTS)
@@ -490,12 +491,12 @@ def _text_features(report: Report) -> frozenset[str]:
                 if value >= 3 and not 1900 <= value <= 2100:
                     features.add(f"#{value}")
                 continue
-            start = match.start()
-            if start == 0 or _SENTENCE_BREAK_RE.search(text[max(0, start - 4) : start]):
-                continue  # sentence-initial capitals say nothing about names
             first = token[0]
             if not (first.isupper() or _script_is_caseless(first)):
                 continue
+            start = match.start()
+            if start == 0 or _SENTENCE_BREAK_RE.search(text[max(0, start - 4) : start]):
+                continue  # sentence-initial capitals say nothing about names
             if token.lower() in matched:
                 continue  # a place the gazetteer resolved; places are compared by id
             stem = _skeleton(token, lang)[:_STEM]
@@ -543,6 +544,7 @@ class _Features:
     denial_sides: frozenset[Side]
     claim_sides: frozenset[Side]  # sides that claim or accuse
     weapons: frozenset[str]
+    heavy_weapons: frozenset[str]  # the heavy ones among `weapons`, compared for every pair
     casualties: tuple[Casualties, ...]
     tokens: frozenset[str]
 
@@ -604,6 +606,7 @@ def _features(report: Report, areas_of: AreaLookup) -> _Features:
             if c.stance != "denial" and c.actor in _ACTOR_SIDE
         ),
         weapons=frozenset(cls.weapons),
+        heavy_weapons=frozenset(cls.weapons) & _HEAVY_WEAPONS,
         casualties=cls.casualties,
         tokens=_text_features(report),
     )
@@ -618,8 +621,28 @@ def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 6371.0 * 2 * math.asin(math.sqrt(min(1.0, h)))
 
 
-def _days(delta: timedelta) -> float:
-    return delta.total_seconds() / 86400.0
+Point = tuple[float, float]
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _near(a: Point, b: Point) -> bool:
+    """Whether two points lie within `NEIGHBOUR_KM`.
+
+    Cached: the points are gazetteer places, a few hundred, while a batch compares them
+    hundreds of thousands of times.
+    """
+    return _km(a, b) <= NEIGHBOUR_KM
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _any_near(a: tuple[Point, ...], b: tuple[Point, ...]) -> bool:
+    """Whether a point of `a` lies within `NEIGHBOUR_KM` of a point of `b` (cached likewise)."""
+    return any(_near(p, q) for p in a for q in b)
+
+
+# Time thresholds as timedeltas: comparing timedeltas is exact and cheaper than float days.
+_ONE_DAY: Final = timedelta(days=1)
+_TWO_DAYS: Final = timedelta(days=2)
 
 
 # ------------------------------------------------------------------------------------- incidents
@@ -752,13 +775,13 @@ class Clusterer:
         if known is not None:
             return Assignment(incident_id=known, created=False, duplicate=True)
         feats = _features(report, self._areas_of)
-        candidates = self._candidates(feats.time)
-        near = [i for i in candidates if i.gap(feats.time) < _ALONE_GAP]
+        candidates = [(i, i.gap(feats.time)) for i in self._candidates(feats.time)]
+        near = [i for i, gap in candidates if gap < _ALONE_GAP]
         alone = near[0] if len(near) == 1 else None
         best: _Incident | None = None
         best_key: tuple[float, datetime] | None = None
-        for incident in candidates:
-            score = self._score(incident, feats, alone=incident is alone)
+        for incident, gap in candidates:
+            score = self._score(incident, feats, gap, alone=incident is alone)
             if score is None or score < JOIN_SCORE:
                 continue
             key = (score, incident.end)
@@ -896,11 +919,14 @@ class Clusterer:
         self._item_index[report.item_id] = new_id
         return incident
 
-    def _score(self, incident: _Incident, feats: _Features, *, alone: bool) -> float | None:
+    def _score(
+        self, incident: _Incident, feats: _Features, gap: timedelta, *, alone: bool
+    ) -> float | None:
         """How strongly a report belongs to an incident; None when it cannot.
 
-        `alone`: no other incident lies within `_ALONE_GAP` of the report. When one of the two
-        names no border place, being the only event of the day stands in for place evidence.
+        `gap` is `incident.gap(feats.time)`. `alone`: no other incident lies within `_ALONE_GAP`
+        of the report. When one of the two names no border place, being the only event of the
+        day stands in for place evidence.
         """
         if (
             incident.war
@@ -909,8 +935,8 @@ class Clusterer:
             and feats.time >= incident.start - self.window
             and feats.time - incident.last_critical <= self.war_gap
         ):
-            return _WAR_SCORE + _time_score(incident.gap(feats.time))
-        if incident.gap(feats.time) > self.window:
+            return _WAR_SCORE + _time_score(gap)
+        if gap > self.window:
             return None
         span = max(incident.end, feats.time) - min(incident.start, feats.time)
         if span > self.max_span and not incident.war:
@@ -918,13 +944,13 @@ class Clusterer:
         war_wide = incident.war and feats.severity >= _HIGH
         if not war_wide and not _places_compatible(incident, feats):
             return None
-        pairs = [
-            score
-            for member in _sample(incident.members)
-            if _days(abs(member.time - feats.time)) <= _days(self.window)
-            and (score := _pair_score(member, feats)) is not None
-        ]
-        score = max(pairs, default=0.0)
+        best: float | None = None  # the best pair; the first of equal ones, as max() would
+        for member in _sample(incident.members):
+            if abs(member.time - feats.time) <= self.window:
+                pair = _pair_score(member, feats)
+                if pair is not None and (best is None or pair > best):
+                    best = pair
+        score = 0.0 if best is None else best
         if alone and (not feats.primary_areas or not incident.primary_areas):
             score += _ALONE_MAJOR if max(feats.severity, incident.severity) >= _HIGH else _ALONE
         return max(score, JOIN_SCORE) if war_wide else score
@@ -946,10 +972,9 @@ def _sample(members: list[_Features]) -> list[_Features]:
 
 
 def _time_score(gap: timedelta) -> float:
-    days = _days(gap)
-    if days < 1.0:
+    if gap < _ONE_DAY:
         return 1.0
-    if days < 2.0:
+    if gap < _TWO_DAYS:
         return 0.5
     return 0.0
 
@@ -963,9 +988,7 @@ def _places_compatible(incident: _Incident, feats: _Features) -> bool:
         or feats.primary_specific & incident.specific_ids
     ):
         return True
-    return any(
-        _km(a, b) <= NEIGHBOUR_KM for a in feats.primary_points for b in incident.primary_points
-    )
+    return any(_near(a, b) for a in feats.primary_points for b in incident.primary_points)
 
 
 def _pair_score(member: _Features, feats: _Features) -> float | None:
@@ -977,8 +1000,9 @@ def _pair_score(member: _Features, feats: _Features) -> float | None:
     if min(member.severity, feats.severity) >= _HIGH:
         time = max(time, _MAJOR_TAIL)  # heavy clashes go on, and are reported, for days
     score = place + time
-    score += _casualty_score(member, feats)
-    if member.weapons & feats.weapons & _HEAVY_WEAPONS:
+    if member.casualties and feats.casualties:
+        score += _casualty_score(member, feats)
+    if member.heavy_weapons & feats.heavy_weapons:
         score += 0.5
     if _denies(feats, member) or _denies(member, feats):
         score += 1.0
@@ -986,7 +1010,7 @@ def _pair_score(member: _Features, feats: _Features) -> float | None:
     if (
         member.explicit_date is not None
         and feats.explicit_date is not None
-        and abs(_days(member.explicit_date - feats.explicit_date)) > 1.0
+        and abs(member.explicit_date - feats.explicit_date) > _ONE_DAY
     ):
         score -= 2.0
     return score
@@ -994,20 +1018,27 @@ def _pair_score(member: _Features, feats: _Features) -> float | None:
 
 def _place_score(member: _Features, feats: _Features) -> float | None:
     """Place evidence of a pair; None when both name primary places that cannot agree."""
-    if feats.primary_specific & member.specific_ids or member.primary_specific & feats.specific_ids:
+    # isdisjoint: the same test as a non-empty intersection, without building the set
+    if not (
+        feats.primary_specific.isdisjoint(member.specific_ids)
+        and member.primary_specific.isdisjoint(feats.specific_ids)
+    ):
         return _PLACE_SAME
     if not feats.primary_areas or not member.primary_areas:
         return 0.0
-    if feats.primary_areas & member.primary_areas:
+    if not feats.primary_areas.isdisjoint(member.primary_areas):
         return _PLACE_NEAR
-    if any(_km(a, b) <= NEIGHBOUR_KM for a in feats.primary_points for b in member.primary_points):
+    if _any_near(feats.primary_points, member.primary_points):
         return _PLACE_NEAR
     return None
 
 
 def _denies(denier: _Features, claimant: _Features) -> bool:
     """Whether one report denies what the other side claimed or accused in the other."""
-    return any(other != side for side in denier.denial_sides for other in claimant.claim_sides)
+    # "a denying side differs from a claiming side", without the pairwise loop: false only when
+    # either set is empty or both hold the same single side
+    denial, claim = denier.denial_sides, claimant.claim_sides
+    return bool(denial) and bool(claim) and (len(denial) > 1 or denial != claim)
 
 
 def _casualty_score(member: _Features, feats: _Features) -> float:

@@ -23,6 +23,7 @@ from bot.chat_settings import (
     SECTOR_IDS,
     ArgError,
     ChatPrefs,
+    ascii_int,
     clock_label,
     parse_quiet,
     parse_severity,
@@ -230,24 +231,26 @@ def apply_press(prefs: ChatPrefs, press: SettingsPress, now: datetime) -> tuple[
     if page == "sec":
         if value == "all":
             return prefs.with_(sectors=frozenset()), page
-        if value.isdigit() and 1 <= int(value) <= len(SECTOR_IDS):
-            return prefs.toggle_sector(SECTOR_IDS[int(value) - 1]), page
+        number = ascii_int(value)
+        if number is not None and 1 <= number <= len(SECTOR_IDS):
+            return prefs.toggle_sector(SECTOR_IDS[number - 1]), page
         return prefs, page
     if page == "quiet":
         return _apply_quiet(prefs, value), page
     if page == "mode":
         if value == "instant":
             return prefs.with_(mode="instant"), page
-        if value.isdigit() and int(value) in DIGEST_HOURS:
-            return prefs.with_(mode="digest", digest_minute=int(value) * 60,
-                               digest_last=now), page
+        hour = ascii_int(value)
+        if hour is not None and hour in DIGEST_HOURS:
+            return prefs.with_(mode="digest", digest_minute=hour * 60, digest_last=now), page
         return prefs, page
     if page == "kw":
         if value == "clear":
             return prefs.with_(include=(), exclude=()), page
         words = (*prefs.include, *prefs.exclude)
-        if value.startswith("rm") and value[2:].isdigit() and int(value[2:]) < len(words):
-            return prefs.remove_keyword(words[int(value[2:])]), page
+        index = ascii_int(value[2:]) if value.startswith("rm") else None
+        if index is not None and index < len(words):
+            return prefs.remove_keyword(words[index]), page
     return prefs, page
 
 

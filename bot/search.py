@@ -25,7 +25,7 @@ MAX_TERMS: Final = 8
 MAX_QUERY: Final = 300
 _SINCE: Final = frozenset({"since", "from", "after", "с", "со", "после", "sonra", "etibarən"})
 _UNTIL: Final = frozenset({"until", "till", "to", "before", "до", "по", "qədər", "dək"})
-_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_DATE = re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$")
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 

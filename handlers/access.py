@@ -61,7 +61,7 @@ async def check_channel(context: Context, ref: str, user_id: int | None) -> Chan
     target: int | str
     if ref.startswith("@") and 5 <= len(ref) <= 33 and ref[1:].replace("_", "").isalnum():
         target = ref
-    elif ref.lstrip("-").isdigit() and len(ref) <= 20:
+    elif ref.lstrip("-").isascii() and ref.lstrip("-").isdigit() and len(ref) <= 20:
         target = int(ref)
     else:
         return ChannelCheck(None, None, "channel_usage")

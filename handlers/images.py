@@ -12,6 +12,7 @@ from datetime import timedelta
 from telegram import Update
 
 from bot.charts import IncidentPoint, render_stats, weekly_counts
+from bot.chat_settings import ascii_int
 from bot.db.search import SearchStore
 from bot.db.tables import utcnow
 from bot.i18n import t
@@ -28,9 +29,8 @@ MAX_DAYS = 365
 def _number(args: list[str], default: int, top: int) -> int | None:
     if not args:
         return default
-    if len(args) == 1 and args[0].isdecimal() and 1 <= int(args[0]) <= top:
-        return int(args[0])
-    return None
+    number = ascii_int(args[0]) if len(args) == 1 else None
+    return number if number is not None and 1 <= number <= top else None
 
 
 async def stats(update: Update, context: Context) -> None:

@@ -18,11 +18,13 @@ DIGEST_INTERVAL_SECONDS = 60.0
 
 
 async def digest_job(context: CallbackContext[Any, Any, Any, BotData]) -> None:
-    """Queue every digest whose local time has come; the sender delivers them."""
+    """Queue every digest whose local time has come (leader only); the sender delivers them."""
     try:
         services = context.bot_data.services
     except RuntimeError:
         return  # the application is still starting
+    if not services.is_leader():
+        return  # once-only work: the leader replica queues the digests
     queued = await queue_due_digests(services.store, utcnow())
     if queued:
         await services.sender.drain(max_seconds=5.0)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from telegram import Update
 
-from bot.chat_settings import ArgError, clean_text
+from bot.chat_settings import ArgError, ascii_int, clean_text
 from bot.db.search import SearchStore
 from bot.db.tables import utcnow
 from bot.digest import digest_for
@@ -40,10 +40,10 @@ async def latest(update: Update, context: Context) -> None:
     """The most recent incidents, newest first."""
     lang = await _lang(update, context)
     args = context.args or []
-    if len(args) > 1 or (args and not (args[0].isdecimal() and 1 <= int(args[0]) <= 20)):
+    count = ascii_int(args[0]) if len(args) == 1 else 5 if not args else None
+    if count is None or not 1 <= count <= 20:
         await reply(update, t(lang, "usage_latest"))
         return
-    count = int(args[0]) if args else 5
     lines = await latest_lines(context.services.store, count, lang)
     if not lines:
         await reply(update, t(lang, "latest_none"))

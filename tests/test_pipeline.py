@@ -91,7 +91,10 @@ async def test_hostile_feeds_affect_only_themselves(
     for name in ["html", "homepage", "loop", "e500", "huge", "bomb", "empty", "tiny", "gone",
                  "drip"]:
         assert not outcomes[name].ok, name
-    assert all(o.new_items > 0 for n, o in outcomes.items() if n in GOOD and n != "empty")
+    # The two charset-conflict fixtures carry the same stories: the second is deduplicated.
+    empty = {n for n, o in outcomes.items() if n in GOOD and o.new_items == 0}
+    assert empty <= {"conflict1", "conflict2"}
+    assert len(empty) <= 1
     await make_due(store)
     await poller.poll_due()
     warnings = [r.getMessage() for r in caplog.records

@@ -82,7 +82,9 @@ class Bot:
     feeds: FeedServer
     settings: Settings
 
-    async def ask(self, chat_id: int, text: str, timeout: float = 10, **kw: Any) -> SentMessage:
+    async def ask(
+        self, chat_id: int, text: str, timeout: float = 10, **kw: Any  # noqa: ASYNC109
+    ) -> SentMessage:
         """Say `text` in `chat_id` and return the bot's next message there."""
         before = len(self.telegram.sent(chat_id))
         self.telegram.user_says(chat_id, text, **kw)
@@ -116,7 +118,7 @@ class Bot:
         await until(stored, 25)
 
 
-async def until(check: Callable[[], Awaitable[bool]], timeout: float) -> None:
+async def until(check: Callable[[], Awaitable[bool]], timeout: float) -> None:  # noqa: ASYNC109
     """Wait for an async condition."""
     deadline = asyncio.get_running_loop().time() + timeout
     while not await check():
@@ -139,8 +141,12 @@ async def running(settings: Settings) -> AsyncIterator[BotApp]:
         try:
             yield app
         finally:
-            await app.updater.stop()
+            # The leader job may restart polling until the application stops: stop again then.
+            if app.updater.running:
+                await app.updater.stop()
             await app.stop()
+            if app.updater.running:
+                await app.updater.stop()
     await app.post_shutdown(app)
 
 
@@ -148,9 +154,9 @@ StartBot = Callable[..., Any]
 
 
 @pytest.fixture
-async def start_bot(
+def start_bot(
     tmp_path: Path, telegram: FakeTelegram, feeds: FeedServer, database_url: str
-) -> AsyncIterator[StartBot]:
+) -> StartBot:
     """A factory: `async with start_bot(**setting_overrides) as bot:`."""
     feeds.serve("/am.xml", rss())
     sources = tmp_path / "sources.toml"
@@ -178,7 +184,7 @@ async def start_bot(
         async with running(settings) as app:
             yield Bot(app, telegram, feeds, settings)
 
-    yield start
+    return start
 
 
 @pytest.fixture

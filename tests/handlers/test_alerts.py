@@ -24,7 +24,9 @@ HOUR = timedelta(hours=1)
 
 def alerts(bot: Bot, chat_id: int) -> list[str]:
     """Texts of the alerts a chat received (messages carrying an incident id)."""
-    return [m.plain_text or "" for m in bot.telegram.sent(chat_id) if "/incident_" in (m.text or "")]
+    return [
+        m.plain_text or "" for m in bot.telegram.sent(chat_id) if "/incident_" in (m.text or "")
+    ]
 
 
 async def test_filters_decide_who_gets_each_alert(bot: Bot) -> None:
