@@ -26,7 +26,7 @@ from pathlib import Path
 from _common import ROOT, open_store, queue_alert_to, subscribe_many
 
 sys.path.insert(0, str(ROOT))
-from tests.fakes.telegram_api import FakeTelegram  # noqa: E402
+from tests.fakes.telegram_api import FakeTelegram
 
 TOKEN = "123456:CRASH-token-abcdefghijklmnopqrstuvwxyz"
 _INFLIGHT = re.compile(r"delivery\.requeued_inflight count=(\d+)")

@@ -24,10 +24,10 @@ from bot.delivery import Pacing, Sender
 
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
-import sys  # noqa: E402
+import sys
 
 sys.path.insert(0, str(ROOT))
-from tests.fakes.telegram_api import FakeTelegram  # noqa: E402
+from tests.fakes.telegram_api import FakeTelegram
 
 TOKEN = "123456:BENCH-token-abcdefghijklmnopqrstuvwxyz"
 

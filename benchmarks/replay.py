@@ -28,14 +28,14 @@ from _common import ROOT, open_store, subscribe_many
 from sqlalchemy import select, update
 
 sys.path.insert(0, str(ROOT))
-from bot.classifier import default_classifier  # noqa: E402
-from bot.clustering import Clusterer  # noqa: E402
-from bot.db.tables import Delivery, Incident, Item, SourceRow  # noqa: E402
-from bot.fetch import build_http_client  # noqa: E402
-from bot.pipeline import Poller  # noqa: E402
-from bot.settings import load_settings  # noqa: E402
-from bot.sources import Source  # noqa: E402
-from tests.fakes.feed_server import FeedServer  # noqa: E402
+from bot.classifier import default_classifier
+from bot.clustering import Clusterer
+from bot.db.tables import Delivery, Incident, Item, SourceRow
+from bot.fetch import build_http_client
+from bot.pipeline import Poller
+from bot.settings import load_settings
+from bot.sources import Source
+from tests.fakes.feed_server import FeedServer
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "items.jsonl"
 UNDATED_START = datetime(2090, 1, 1, tzinfo=UTC)

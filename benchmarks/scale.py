@@ -203,12 +203,23 @@ async def broadcast(server_url: str | None, chats: int, tmp: Path) -> None:
 # -- command latency ------------------------------------------------------------------------
 
 
+def _facts_for(place: str) -> dict[str, Any] | None:
+    """Extracted facts naming `place` the way the search matches them (gazetteer ids)."""
+    try:
+        from bot.search import parse_query
+    except ImportError:  # a build without /search
+        return None
+    ids = parse_query(place).place_ids
+    return {"locations": [{"id": place_id} for place_id in ids]} if ids else None
+
+
 async def fill_incidents(url: str, chats: int, incidents: int) -> None:
     """Subscribers, plus incidents with three reports each, spread over a year."""
     store = await open_store(url)
     await subscribe_many(store, list(range(FIRST_CHAT, FIRST_CHAT + chats)))
     rng = random.Random(7)
     now = datetime.now(UTC)
+    facts = {place: _facts_for(place) for place in PLACES}
     async with store.sessions.begin() as session:
         sources = []
         for n, name in enumerate(("Armenpress", "APA", "Interfax", "Reuters")):
@@ -242,7 +253,8 @@ async def fill_incidents(url: str, chats: int, incidents: int) -> None:
                     "summary": f"Positions near {place} came under small-arms fire, "
                                "the Defence Ministry said.",
                     "published_at": when, "first_seen_at": when, "lang": "en",
-                    "is_incident": True, "score": 0.9, "severity": "low", "facts": None,
+                    "is_incident": True, "score": 0.9, "severity": "low",
+                    "facts": facts[place],
                     "incident_id": iid,
                 })
         for start in range(0, len(incident_rows), 2000):
@@ -281,7 +293,8 @@ async def command_latency(server_url: str | None, chats: int, queries: int, tmp:
                 try:
                     texts = {"/latest": ["/latest", "/latest 10"]}
                     if "search" in commands:
-                        texts["/search"] = [f"/search {p.lower()}" for p in PLACES[:4]]
+                        texts["/search"] = [f"/search {p.lower()}" for p in PLACES[:3]] + [
+                            "/search opened fire", "/search small-arms positions"]
                     for command, variants in texts.items():
                         await _time_command(fake, command, variants, queries)
                     if "search" not in commands:

@@ -208,7 +208,8 @@ def _schedule(application: BotApp, settings: Settings) -> None:
     if queue is None:
         raise RuntimeError("python-telegram-bot was installed without the job-queue extra")
     queue.run_repeating(
-        leader_job, interval=CHECK_INTERVAL, first=CHECK_INTERVAL / 3, name="leader",
+        # First at once: a follower in polling mode stops fetching updates without delay.
+        leader_job, interval=CHECK_INTERVAL, first=0.1, name="leader",
         job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": 30},
     )
     tick = min(30.0, max(1.0, settings.poll_interval_seconds / 5))

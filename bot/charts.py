@@ -93,14 +93,14 @@ def render_stats(data: WeeklyCounts, lang: str) -> bytes:
         axes.yaxis.set_major_locator(MaxNLocator(integer=True))
         axes.grid(axis="y", alpha=0.3)
         if data.counts:
-            axes.legend(fontsize=7, loc="upper left", frameon=False, ncols=2)
+            axes.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
         else:
             axes.text(0.5, 0.5, t(lang, "chart_empty"), transform=axes.transAxes,
                       ha="center", va="center", color="#666666")
             axes.set_ylim(0, 1)
         figure.text(0.99, 0.01, t(lang, "chart_footer"), ha="right", va="bottom",
                     fontsize=7, color="#777777")
-        figure.tight_layout()
+        figure.tight_layout(rect=(0, 0.03, 1, 1))
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png")
         return buffer.getvalue()

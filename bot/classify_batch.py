@@ -75,7 +75,7 @@ def classify_lines(
             continue
         results.append({})
         items.append((len(results) - 1, item))
-    verdicts = [engine.classify(item) for _, item in items]
+    verdicts = engine.classify_all([item for _, item in items])
     reports: list[tuple[int, Report]] = []
     for (index, item), verdict in zip(items, verdicts, strict=True):
         out = verdict.to_json(explain=explain)

@@ -492,7 +492,8 @@ def _text_features(report: Report) -> frozenset[str]:
                     features.add(f"#{value}")
                 continue
             first = token[0]
-            if not (first.isupper() or _script_is_caseless(first)):
+            # no script below U+10A0 (Georgian) is caseless: most tokens skip the name lookup
+            if not (first.isupper() or (first >= "\u10a0" and _script_is_caseless(first))):
                 continue
             start = match.start()
             if start == 0 or _SENTENCE_BREAK_RE.search(text[max(0, start - 4) : start]):
@@ -781,6 +782,8 @@ class Clusterer:
         best: _Incident | None = None
         best_key: tuple[float, datetime] | None = None
         for incident, gap in candidates:
+            if gap > self.window and not (incident.war and feats.severity >= _CRITICAL):
+                continue  # what `_score` would find first: too far, and no war to join
             score = self._score(incident, feats, gap, alone=incident is alone)
             if score is None or score < JOIN_SCORE:
                 continue
@@ -859,7 +862,7 @@ class Clusterer:
             ids.update(self._by_day.get(day, ()))
         ids.update(self._wars)
         incidents = self._incidents
-        return sorted((incidents[i] for i in ids), key=lambda i: self._opened[i.id])
+        return [incidents[i] for i in sorted(ids, key=self._opened.__getitem__)]
 
     def _index(self, incident: _Incident) -> None:
         self._opened.setdefault(incident.id, len(self._opened))
@@ -997,16 +1000,19 @@ def _pair_score(member: _Features, feats: _Features) -> float | None:
     if place is None:
         return None
     time = _time_score(abs(member.time - feats.time))
-    if min(member.severity, feats.severity) >= _HIGH:
+    if member.severity >= _HIGH and feats.severity >= _HIGH:
         time = max(time, _MAJOR_TAIL)  # heavy clashes go on, and are reported, for days
     score = place + time
+    # This runs for every pair of a batch (over a million for 20,000 undated items): the terms
+    # below are tested cheaply first and skipped when they would add nothing.
     if member.casualties and feats.casualties:
         score += _casualty_score(member, feats)
-    if member.heavy_weapons & feats.heavy_weapons:
+    if not member.heavy_weapons.isdisjoint(feats.heavy_weapons):
         score += 0.5
     if _denies(feats, member) or _denies(member, feats):
         score += 1.0
-    score += min(1.5, 0.75 * len(member.tokens & feats.tokens))
+    if not member.tokens.isdisjoint(feats.tokens):
+        score += min(1.5, 0.75 * len(member.tokens & feats.tokens))
     if (
         member.explicit_date is not None
         and feats.explicit_date is not None

@@ -68,7 +68,7 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)
@@ -102,7 +102,10 @@ async def fetch_feed(
                     return _result(response, b"")
                 _raise_for_status(response, source)
                 declared = response.headers.get("Content-Length")
-                if declared and declared.isdigit() and int(declared) > max_bytes * 20:
+                declared_size = (
+                    int(declared) if declared and declared.isascii() and declared.isdigit() else 0
+                )
+                if declared_size > max_bytes * 20:
                     raise FeedTooLargeError(
                         f"declared body of {declared} bytes is over the cap", source=source
                     )

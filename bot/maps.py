@@ -148,7 +148,7 @@ def render_map(points: Sequence[MapPoint], lang: str, *, days: int) -> bytes:
         axes.set_title(t(lang, "map_title", days=days, n=len(points)))
         figure.text(0.99, 0.01, t(lang, "map_footer"), ha="right", va="bottom", fontsize=7,
                     color="#777777")
-        figure.tight_layout()
+        figure.tight_layout(rect=(0, 0.025, 1, 1))
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png")
         return buffer.getvalue()

@@ -99,7 +99,7 @@ class Settings(BaseSettings):
         if value is not None:
             raw = value.get_secret_value().strip()
             head, sep, tail = raw.partition(":")
-            if not (sep and head.isdigit() and len(tail) >= 10):
+            if not (sep and head.isascii() and head.isdigit() and len(tail) >= 10):
                 raise ValueError("does not look like a bot token (expected '<digits>:<secret>')")
         return value
 

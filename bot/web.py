@@ -152,7 +152,7 @@ class WebServer:
 
     async def _feed(self, request: web.Request, kind: str, content_type: str) -> web.Response:
         raw = request.query.get("limit", "50")
-        if not raw.isdigit() or not 1 <= int(raw) <= _MAX_LIMIT:
+        if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= _MAX_LIMIT:
             raise web.HTTPBadRequest(text=f"limit must be an integer from 1 to {_MAX_LIMIT}")
         limit = int(raw)
         self_url = str(request.url)

@@ -235,3 +235,45 @@ async def test_leader_killed_mid_broadcast_survivor_finishes_it(
     assert duplicates <= requeued, (duplicates, requeued)
     assert takeover < 20, takeover
     assert not telegram.errors
+
+
+async def test_polling_mode_only_the_leader_fetches_updates(
+    tmp_path: Path, telegram: FakeTelegram, feeds: FeedServer, database_url: str
+) -> None:
+    """In polling mode a follower stops fetching updates (Telegram serves one getUpdates
+    client) and starts when it takes over; commands are answered throughout."""
+    from tests.test_end_to_end import running, settings_for
+
+    feeds.serve("/am.xml", rss())
+    feeds.serve("/broken.xml", rss())
+    settings = settings_for(tmp_path, telegram, feeds, database_url)
+    async with running(settings) as first:
+        second_cm = running(settings)
+        second = await second_cm.__aenter__()
+        try:
+            assert first.bot_data.services.is_leader()
+            assert not second.bot_data.services.is_leader()
+            assert first.updater is not None
+            assert second.updater is not None
+
+            async def follower_stopped_polling() -> bool:
+                return not second.updater.running  # type: ignore[union-attr]
+
+            await wait_for("the follower to stop polling", follower_stopped_polling, 10, [])
+            assert first.updater.running
+            telegram.user_says(ASKER, "/help")
+            await telegram.wait_for_sent(1, timeout=10, chat_id=ASKER)
+        except BaseException:
+            await second_cm.__aexit__(None, None, None)
+            raise
+    # The first replica stopped and released leadership: the second takes over.
+    try:
+        async def second_leads_and_polls() -> bool:
+            return second.bot_data.services.is_leader() and bool(
+                second.updater and second.updater.running)
+
+        await wait_for("the second replica to take over", second_leads_and_polls, 15, [])
+        telegram.user_says(ASKER, "/help")
+        await telegram.wait_for_sent(2, timeout=10, chat_id=ASKER)
+    finally:
+        await second_cm.__aexit__(None, None, None)

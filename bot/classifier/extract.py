@@ -7,6 +7,7 @@ matches, and returns value objects from `bot.classifier.types`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -263,6 +264,10 @@ _ABBREV_END = re.compile(
     r"(?:\b(?:a\.m|p\.m|lt|gen|col|maj|sgt|capt|no|st|b|jr|mr|mrs|dr|vs|ул|г|с|им|т\.е|տ)\.)$",
     re.IGNORECASE,
 )
+# How far from its end a piece can hold an `_ABBREV_END` match: the longest abbreviation
+# ("capt."), the character before it (for \b) and a final newline (for $). Searching only
+# that tail finds the same matches without trying every position of a long sentence.
+_ABBREV_TAIL = 8
 _CLOCK = re.compile(
     r"(?<![\d.:])(?:[01]?\d|2[0-3])[:.][0-5]\d(?![\d.:])(?:\s*(?:a\.?m\.?|p\.?m\.?))?"
     r"|(?<![\d.:])(?:1[0-2]|0?[1-9])\s*(?:a\.m\.|p\.m\.|am\b|pm\b)",
@@ -270,7 +275,9 @@ _CLOCK = re.compile(
 )
 _DIGIT = re.compile(r"\d")
 _CLOCK_HINT = re.compile(r"\d[:.]\d\d|\d\s*[ap]\.?m\b", re.IGNORECASE)
-_YEAR_RE = re.compile(r"(?<![\d.,:])((?:19|20)\d\d)(?![\d])")
+# The lookbehind comes after the digits (same condition: no digit, '.', ',' or ':' before the
+# year) so the regex engine can skip ahead to a "1" or "2" instead of trying every position.
+_YEAR_RE = re.compile(r"((?:19|20)\d\d)(?<![\d.,:]\d\d\d\d)(?![\d])")
 # Words after a side word that make it the source of a claim ("Baku's claim", "Azerbaijani
 # media"), so a denial in the same sentence comes from the other side.
 _CLAIM_WORDS = (
@@ -304,7 +311,7 @@ def sentence_spans(text: str, title_end: int) -> list[tuple[int, int]]:
         start = lo
         for m in _SENTENCE_END.finditer(text, lo, hi):
             piece = text[start : m.start()]
-            if _ABBREV_END.search(piece):
+            if _ABBREV_END.search(piece, len(piece) - _ABBREV_TAIL):
                 continue
             if piece.strip():
                 spans.append((start, m.start()))
@@ -364,8 +371,19 @@ def _number_at(tokens: Tokens, i: int, text: str, lang: str) -> int | None:
     return value
 
 
-def _matches_in(matches: Sequence[Match], lo: int, hi: int) -> list[Match]:
-    return [m for m in matches if lo <= m.start < hi]
+def _per_span(matches: Sequence[Match], spans: Sequence[tuple[int, int]]) -> list[list[Match]]:
+    """The matches starting in each span, in their order, for all spans in one pass.
+
+    `spans` are ordered and disjoint (as `sentence_spans` returns them), so a match can only
+    belong to the last span starting at or before it.
+    """
+    starts = [lo for lo, _ in spans]
+    out: list[list[Match]] = [[] for _ in spans]
+    for m in matches:
+        i = bisect_right(starts, m.start) - 1
+        if i >= 0 and m.start < spans[i][1]:
+            out[i].append(m)
+    return out
 
 
 def _side_near(
@@ -389,17 +407,12 @@ class _Sentence:
     text: str
 
 
-def _agent_sides(
-    sent: tuple[int, int], by_layer: dict[str, list[Match]], signal: list[Match], norm: str
-) -> list[Side]:
-    """Sides named as the ones acting: "Azerbaijani units", "ВС Азербайджана", "Armenian fire"."""
-    lo, hi = sent
-    sides = _matches_in(by_layer.get("side", []), lo, hi)
-    anchors = [
-        m
-        for m in _matches_in(signal, lo, hi)
-        if m.group in ("forces", "fire", "combat", "incursion")
-    ]
+def _agent_sides(sides: Sequence[Match], signal: Sequence[Match], norm: str) -> list[Side]:
+    """Sides named as the ones acting: "Azerbaijani units", "ВС Азербайджана", "Armenian fire".
+
+    `sides` and `signal` are the side and signal matches of one sentence.
+    """
+    anchors = [m for m in signal if m.group in ("forces", "fire", "combat", "incursion")]
     out: list[Side] = []
     for s in sides:
         side = _SIDE_TAG.get(s.tag)
@@ -458,15 +471,18 @@ def _sentences(
     place_side: Side | None = None,
 ) -> list[_Sentence]:
     out: list[_Sentence] = []
-    for lo, hi in spans:
-        in_sig = _matches_in(signal, lo, hi)
+    signal_in = _per_span(signal, spans)
+    sides_in = _per_span(by_layer.get("side", []), spans)
+    actors_in = _per_span(by_layer.get("actor", []), spans)
+    for (lo, hi), in_sig, sides, actor_matches in zip(
+        spans, signal_in, sides_in, actors_in, strict=True
+    ):
         groups = {m.group for m in in_sig}
-        sides = _matches_in(by_layer.get("side", []), lo, hi)
-        agents = _agent_sides((lo, hi), by_layer, signal, norm)
+        agents = _agent_sides(sides, in_sig, norm)
         enemy = "enemy" in groups
         denial = "denial" in groups
         actors: list[Actor] = []
-        for am in _matches_in(by_layer.get("actor", []), lo, hi):
+        for am in actor_matches:
             actor, kind = _resolve_actor(am, sides, norm)
             if actor is None:
                 own: Side | None = _LANG_SIDE.get(lang)

@@ -57,6 +57,7 @@ from typing import Any, Final
 
 import ahocorasick
 
+from bot.classifier.normalize import complete_table
 from bot.classifier.types import Location
 
 __all__ = [
@@ -173,14 +174,15 @@ def _build_fold_table() -> dict[int, str]:
     return table
 
 
-_FOLD: Final = _build_fold_table()
+_FOLD: Final = complete_table(_build_fold_table())
 # Upper-case letters whose lower() has another length ("İ".lower() is "i̇").
 _PRE_LOWER: Final = str.maketrans({"İ": "I"})
 
 
 def fold(text: str) -> str:
     """Fold case, Latin diacritics and punctuation; the result has the length of `text`."""
-    lowered = text.translate(_PRE_LOWER).lower()
+    # only "İ" needs the table, and is rare
+    lowered = (text.translate(_PRE_LOWER) if "İ" in text else text).lower()
     if len(lowered) != len(text):  # a rare letter whose lower case is longer
         lowered = "".join(c if len(c) == 1 else c[0] for c in (ch.lower() for ch in text))
     return lowered.translate(_FOLD)

@@ -40,6 +40,7 @@ class Outbox:
                 "thread_id": r.thread_id,
                 "incident_id": meta.incident_id,
                 "kind": "alert",
+                "reply_markup": r.reply_markup,
                 "text": texts.get(r.language, default),
                 "priority": priority,
                 "status": "pending",
@@ -103,6 +104,8 @@ class Outbox:
                         next_attempt_at=utcnow(),
                         created_at=utcnow(),
                         target_message_id=alert.message_id,
+                        # An edit without the keyboard would remove the alert's buttons.
+                        reply_markup=alert.reply_markup if kind == "edit" else None,
                     )
                 )
                 queued += 1

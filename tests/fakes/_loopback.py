@@ -54,6 +54,9 @@ class LoopbackServer(ThreadingHTTPServer):
 
     def process_request(self, request: Any, client_address: Any) -> None:
         """Start a handler thread for one connection and remember both."""
+        # http.server writes headers and body separately; without TCP_NODELAY Nagle's
+        # algorithm waits for the client's delayed ACK, ~40 ms per reply.
+        request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         thread = threading.Thread(
             target=self._run_connection, args=(request, client_address), daemon=True
         )

@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from tests.handlers.conftest import (
     ADMIN_USER,
     CHANNEL,
@@ -137,8 +135,6 @@ async def test_alert_buttons_details_sources_and_mute(bot: Bot) -> None:
     assert bot.telegram.callback_answers
 
 
-@pytest.mark.xfail(reason="needs the outbox to copy Recipient.reply_markup into the delivery "
-                          "row (bot/db/outbox.py, not in this change)", strict=False)
 async def test_alert_carries_its_buttons(bot: Bot) -> None:
     """The alert has Details, Sources and Mute buttons in the chat's language."""
     await bot.ask(USER, "/subscribe")

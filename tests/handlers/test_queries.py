@@ -20,10 +20,10 @@ DAY = timedelta(days=1)
 
 
 async def seeded(bot: Bot) -> None:
-    """Four incidents: Sotk and Tegh today, Kalbajar (Russian) 3 days ago, Jermuk 20 days ago."""
+    """Four incidents: Sotk and Tegh today, Kalbajar (Russian) 8 days ago, Jermuk 20 days ago."""
     await bot.incidents(
         item(SOTK, "sotk", 2 * HOUR), item(TEGH, "tegh", HOUR),
-        item(KALBAJAR_RU, "kalbajar", 3 * DAY), item(JERMUK, "jermuk", 20 * DAY), count=4,
+        item(KALBAJAR_RU, "kalbajar", 8 * DAY), item(JERMUK, "jermuk", 20 * DAY), count=4,
     )
 
 

@@ -4,7 +4,7 @@ The lease row behind leader election on SQLite (`bot.leader.LeaseElection`). Pos
 elects with an advisory lock and never writes here; the table exists there too so both
 databases share one schema history.
 
-Revision ID: 0003
+Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-25
 """
@@ -18,7 +18,7 @@ from alembic import op
 
 import bot.db.tables
 
-revision: str = "0003"
+revision: str = "0002"
 down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
