@@ -69,6 +69,9 @@ async def running(settings: Settings) -> AsyncIterator[BotApp]:
         finally:
             await app.updater.stop()
             await app.stop()
+            # The leader job may have restarted polling between the two calls above.
+            if app.updater.running:
+                await app.updater.stop()
     await app.post_shutdown(app)
 
 
