@@ -140,8 +140,17 @@ async def run(args: argparse.Namespace, conn: Connection, urls: list[tuple[str, 
                 async with store.sessions.begin() as session:
                     await session.execute(update(SourceRow).values(next_poll_at=None))
                 cpu0, t0 = time.process_time(), time.perf_counter()
+                if args.profile:
+                    import cProfile
+                    import pstats
+
+                    profiler = cProfile.Profile()
+                    profiler.enable()
                 outcomes = await poller.poll_due()
                 elapsed, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+                if args.profile:
+                    profiler.disable()
+                    pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
                 new = sum(o.new_items for o in outcomes)
                 bare = await bare_fetch([u for u, _ in urls], args.connections)
                 results.append((elapsed, bare, cpu, new, outcomes))
@@ -216,6 +225,7 @@ def main() -> None:
     parser.add_argument("--cycles", type=int, default=3)
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--trace", action="store_true", help="tracemalloc the warm-up")
+    parser.add_argument("--profile", action="store_true", help="cProfile one cycle")
     args = parser.parse_args()
     parent, child = mp.Pipe()
     proc = mp.get_context("spawn").Process(target=serve, args=(args.sources, child), daemon=True)

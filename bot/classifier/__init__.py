@@ -59,6 +59,7 @@ __all__ = [
 ]
 
 _SEPARATOR = " \n "  # between title and summary: a sentence break for the extractor
+_CHUNK = 1000  # items `classify_all` runs stage by stage: as fast as the whole batch at once
 
 
 class PlaceFinder(Protocol):
@@ -126,7 +127,11 @@ class Classifier:
 
     def classify_all(self, items: Sequence[ItemText]) -> list[Classification]:
         """`classify` for each item, in order; faster on a large batch (see `analyse_all`)."""
-        return [analysis.classification for analysis in self.analyse_all(items)]
+        out: list[Classification] = []
+        # in chunks, so only one chunk's matches and features are held at a time
+        for lo in range(0, len(items), _CHUNK):
+            out.extend(a.classification for a in self.analyse_all(items[lo : lo + _CHUNK]))
+        return out
 
     def analyse(self, item: ItemText) -> Analysis:
         """`classify`, keeping the features and lexicon matches behind the decision."""

@@ -50,9 +50,11 @@ _MACEDONIAN = re.compile(r"[ѓЃќЌѕЅ]")
 _BELARUSIAN = re.compile(r"[ўЎ]")
 _HARD_SIGN = re.compile(r"[ъЪ]")
 _EN_FUNCTION = frozenset(
-    "the and of to on at said says were was with after from by is in near a an for as that its "
-    "his has have had are been will into over when while who which it not".split()
-)
+    ("the", "and", "of", "to", "on", "at", "said", "says", "were", "was", "with", "after",
+     "from", "by", "is", "in", "near", "a", "an", "for", "as", "that", "its", "his", "has",
+     "have", "had", "are", "been", "will", "into", "over", "when", "while", "who", "which",
+     "it", "not")
+)  # fmt: skip
 _EN_FUNCTION_LONGEST = max(map(len, _EN_FUNCTION))
 # Letters that case-insensitive matching (re.IGNORECASE) also equates with the ASCII letters of
 # those words: dotted and dotless I ("İn", "ın") and the long s. `_en_function_words` folds them

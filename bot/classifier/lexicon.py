@@ -21,6 +21,7 @@ overlap ("mortar fire" is both a fire signal and a weapon).
 
 from __future__ import annotations
 
+import operator
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -126,7 +127,10 @@ class Lexicon:
                         entries.append(_Entry(group, regex, prefix, pattern))
         automaton = ahocorasick.Automaton()
         for key, entries in table.items():
-            automaton.add_word(key, (len(key), tuple(entries)))
+            # plain tuples (group, layer, tag, regex, prefix): `find` unpacks them per hit
+            plain = tuple((e.group.name, e.group.layer, e.group.tag, e.regex, e.prefix)
+                          for e in entries)  # fmt: skip
+            automaton.add_word(key, (len(key), plain))
         automaton.make_automaton()
         self._automaton = automaton
 
@@ -136,23 +140,28 @@ class Lexicon:
         found: list[Match] = []
         for end, (length, entries) in self._automaton.iter(padded):
             start = end - length + 1  # the space before the word, i.e. the word's index in norm
-            for entry in entries:
-                if entry.regex is None:
+            for group, layer, tag, regex, prefix in entries:
+                if regex is None:
                     # a prefix runs to the word's end; a whole word drops the key's trailing space
-                    stop = padded.find(" ", end + 1) - 1 if entry.prefix else end - 1
-                    g = entry.group
-                    found.append(Match(g.name, g.layer, g.tag, start, stop))
+                    stop = padded.find(" ", end + 1) - 1 if prefix else end - 1
+                    found.append(Match(group, layer, tag, start, stop))
                 else:
-                    m = entry.regex.match(norm, start)
+                    m = regex.match(norm, start)
                     if m is not None:
-                        g = entry.group
-                        found.append(Match(g.name, g.layer, g.tag, start, m.end()))
+                        found.append(Match(group, layer, tag, start, m.end()))
         return _resolve(found) if len(found) > 1 else found
+
+
+_START = operator.attrgetter("start")
+_END = operator.attrgetter("end")
 
 
 def _resolve(found: list[Match]) -> list[Match]:
     """Leftmost-longest within each layer; identical spans of different groups all stay."""
-    found.sort(key=lambda m: (m.start, m.start - m.end))
+    # by start, longest first: two stable sorts with C key functions, cheaper than one keyed
+    # by a lambda building a tuple per match
+    found.sort(key=_END, reverse=True)
+    found.sort(key=_START)
     kept: list[Match] = []
     reach: dict[str, int] = {}
     last_span: dict[str, tuple[int, int]] = {}

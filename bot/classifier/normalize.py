@@ -68,9 +68,7 @@ def _build_table() -> dict[int, str]:
 _TABLE = complete_table(_build_table())
 # Upper-case letters whose lower() would change the length ("İ" -> "i̇").
 _PRE_LOWER = str.maketrans({"İ": "i", "I": "i"})
-_AZ_TABLE = complete_table(
-    str.maketrans({**_AZ_CYR, **{k.upper(): v for k, v in _AZ_CYR.items()}})
-)
+_AZ_TABLE = complete_table(str.maketrans({**_AZ_CYR, **{k.upper(): v for k, v in _AZ_CYR.items()}}))
 _SPACES = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[^\w ]")
 

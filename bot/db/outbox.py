@@ -11,7 +11,9 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import String, Text, and_, cast, func, insert, literal, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.chats import AlertMeta, ChatStore
@@ -63,53 +65,73 @@ class Outbox:
         priority: int,
         version: int,
     ) -> int:
-        """Queue edits (and replies) to chats whose alert went out; refresh pending alerts."""
+        """Queue edits (and replies) to chats whose alert went out; refresh pending alerts.
+
+        Set-based (one UPDATE and one INSERT ... SELECT per language and kind), so a follow-up
+        to an alert that went to 100,000 chats never loads those rows into Python.
+        """
         queued = 0
-        alerts = (
-            await session.scalars(
-                select(Delivery).where(
-                    Delivery.incident_id == incident_id,
-                    Delivery.kind == "alert",
-                    Delivery.status.in_(("pending", "sending", "sent")),
-                )
-            )
-        ).all()
-        chat_ids = {a.chat_id for a in alerts}
-        stmt = select(Chat.id, Chat.language).where(Chat.id.in_(chat_ids))
-        languages = {chat_id: lang for chat_id, lang in (await session.execute(stmt)).all()}
-        for alert in alerts:
-            lang = languages.get(alert.chat_id, "en")
+        now = utcnow()
+        for lang, chats in self._language_groups(edits, replies):
             edit = edits.get(lang) or edits.get("en")
             reply = replies.get(lang) or replies.get("en")
-            if alert.status == "pending":
-                # Not out yet: send the newest text instead of an alert plus an edit.
-                if edit:
-                    alert.text = edit
-                continue
-            base = f"{incident_id}:{alert.chat_id}:{alert.thread_id}:{version}"
+            alerts = (
+                Delivery.incident_id == incident_id,
+                Delivery.kind == "alert",
+                Delivery.chat_id.in_(chats),
+            )
+            if edit:
+                # Not out yet: it goes out with the newest text instead of an alert plus an edit.
+                await session.execute(
+                    update(Delivery).where(*alerts, Delivery.status == "pending").values(text=edit)
+                )
             for kind, text in (("edit", edit), ("reply", reply)):
                 if not text:
                     continue
-                session.add(
-                    Delivery(
-                        dedupe_key=f"{kind}:{base}",
-                        chat_id=alert.chat_id,
-                        thread_id=alert.thread_id,
-                        incident_id=incident_id,
-                        kind=kind,
-                        text=text,
-                        priority=priority + (5 if kind == "edit" else 0),
-                        status="pending",
-                        attempts=0,
-                        next_attempt_at=utcnow(),
-                        created_at=utcnow(),
-                        target_message_id=alert.message_id,
-                        # An edit without the keyboard would remove the alert's buttons.
-                        reply_markup=alert.reply_markup if kind == "edit" else None,
-                    )
+                key = (
+                    literal(f"{kind}:{incident_id}:")
+                    + cast(Delivery.chat_id, String)
+                    + literal(":")
+                    + cast(Delivery.thread_id, String)
+                    + literal(f":{version}")
                 )
-                queued += 1
+                rows = select(
+                    key,
+                    Delivery.chat_id,
+                    Delivery.thread_id,
+                    literal(incident_id),
+                    literal(kind),
+                    literal(text),
+                    literal(priority + (5 if kind == "edit" else 0)),
+                    literal("pending"),
+                    literal(0),
+                    literal(now, Delivery.next_attempt_at.type),
+                    literal(now, Delivery.created_at.type),
+                    Delivery.message_id,
+                    # An edit without the keyboard would remove the alert's buttons.
+                    Delivery.reply_markup if kind == "edit" else literal(None, Text),
+                ).where(*alerts, Delivery.status.in_(("sending", "sent")))
+                columns = ["dedupe_key", "chat_id", "thread_id", "incident_id", "kind", "text",
+                           "priority", "status", "attempts", "next_attempt_at", "created_at",
+                           "target_message_id", "reply_markup"]
+                result = await session.execute(
+                    _insert_ignoring_duplicates(session).from_select(columns, rows)
+                )
+                queued += max(0, result.rowcount or 0)  # type: ignore[attr-defined]
         return queued
+
+    @staticmethod
+    def _language_groups(
+        edits: dict[str, str], replies: dict[str, str]
+    ) -> list[tuple[str, Any]]:
+        """(language, chat-id subquery) pairs covering every chat once."""
+        langs = sorted(set(edits) | set(replies))
+        groups: list[tuple[str, Any]] = [
+            (lang, select(Chat.id).where(Chat.language == lang)) for lang in langs
+        ]
+        # Chats in a language with no text of its own get the English one.
+        groups.append(("en", select(Chat.id).where(Chat.language.not_in(langs))))
+        return groups
 
     async def queue_messages(
         self, chat_ids: Iterable[int], *, key: str, text: str, priority: int = 50
@@ -237,3 +259,10 @@ class Outbox:
                 )
             ).all()
             return {status: int(n) for status, n in rows}
+
+
+def _insert_ignoring_duplicates(session: AsyncSession) -> Any:
+    """INSERT that skips rows whose unique dedupe key exists (a follow-up queued twice)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return pg_insert(Delivery).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    return sqlite_insert(Delivery).on_conflict_do_nothing(index_elements=["dedupe_key"])
