@@ -241,7 +241,16 @@ class Store:
             return [(i, s) for i, s in (await session.execute(stmt)).all()]
 
     async def store_items(self, items: Sequence[NewItem]) -> list[int]:
-        """Insert items; an item that a concurrent poll stored first is skipped. Returns ids."""
+        """Insert items; one a concurrent poll stored first is skipped (-1). Returns ids."""
+        try:
+            # One transaction for the batch; only a rare duplicate falls back to one each.
+            async with self.sessions.begin() as session:
+                rows = [Item(**_fields(new)) for new in items]
+                session.add_all(rows)
+                await session.flush()
+                return [row.id for row in rows]
+        except IntegrityError:
+            log.debug("items.batch_conflict size=%d", len(items))
         ids: list[int] = []
         for new in items:
             try:
