@@ -150,7 +150,10 @@ async def run(args: argparse.Namespace, conn: Connection, urls: list[tuple[str, 
                 elapsed, cpu = time.perf_counter() - t0, time.process_time() - cpu0
                 if args.profile:
                     profiler.disable()
-                    pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+                    stats = pstats.Stats(profiler).sort_stats(args.sort)
+                    stats.print_stats(30)
+                    if args.callers:
+                        stats.print_callers(args.callers)
                 new = sum(o.new_items for o in outcomes)
                 bare = await bare_fetch([u for u, _ in urls], args.connections)
                 results.append((elapsed, bare, cpu, new, outcomes))
@@ -226,6 +229,8 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--trace", action="store_true", help="tracemalloc the warm-up")
     parser.add_argument("--profile", action="store_true", help="cProfile one cycle")
+    parser.add_argument("--sort", default="tottime", help="pstats order with --profile")
+    parser.add_argument("--callers", default="", help="with --profile: who calls this")
     args = parser.parse_args()
     parent, child = mp.Pipe()
     proc = mp.get_context("spawn").Process(target=serve, args=(args.sources, child), daemon=True)

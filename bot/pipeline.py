@@ -8,6 +8,7 @@ is logged once per failure streak, it backs off exponentially, and the cycle goe
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import math
 from collections import defaultdict
@@ -69,6 +70,7 @@ class Poller:
         self._classifier = classifier
         self._clusterer = clusterer
         self._clock = clock  # injectable so a replay of old reports can run in their time
+        self._bodies: dict[int, bytes] = {}  # digest of each source's last body
         self._workers = asyncio.Semaphore(max(1, settings.http_max_connections))
         self._hosts: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._ingest = asyncio.Lock()  # the clusterer and the incident rows change one at a time
@@ -131,10 +133,15 @@ class Poller:
                 last_modified=row.last_modified, max_bytes=settings.feed_max_bytes,
                 deadline=settings.http_timeout_seconds * 2,
             )
+            # Many feeds send neither ETag nor Last-Modified: an identical body is a 304 too.
+            digest = hashlib.blake2b(result.body, digest_size=16).digest()
+            unchanged = result.not_modified or self._bodies.get(row.id) == digest
             entries = (
-                [] if result.not_modified
+                [] if unchanged
                 else parse_feed(result.body, url=result.url, content_type=result.content_type)
             )
+            if not result.not_modified:
+                self._bodies[row.id] = digest
         except FeedError as exc:
             exc.source = exc.source or row.name
             retry_after = exc.retry_after if isinstance(exc, TransientFetchError) else None

@@ -59,7 +59,7 @@ __all__ = [
 ]
 
 _SEPARATOR = " \n "  # between title and summary: a sentence break for the extractor
-_CHUNK = 1000  # items `classify_all` runs stage by stage: as fast as the whole batch at once
+_CHUNK = 4000  # items `classify_all` runs stage by stage: as fast as the whole batch at once
 
 
 class PlaceFinder(Protocol):
