@@ -151,7 +151,7 @@ async def run(args: argparse.Namespace, conn: Connection, urls: list[tuple[str, 
                 if args.profile:
                     profiler.disable()
                     stats = pstats.Stats(profiler).sort_stats(args.sort)
-                    stats.print_stats(30)
+                    stats.print_stats(args.limit)
                     if args.callers:
                         stats.print_callers(args.callers)
                 new = sum(o.new_items for o in outcomes)
@@ -231,6 +231,7 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="cProfile one cycle")
     parser.add_argument("--sort", default="tottime", help="pstats order with --profile")
     parser.add_argument("--callers", default="", help="with --profile: who calls this")
+    parser.add_argument("--limit", default=30, type=int, help="with --profile: rows")
     args = parser.parse_args()
     parent, child = mp.Pipe()
     proc = mp.get_context("spawn").Process(target=serve, args=(args.sources, child), daemon=True)

@@ -486,7 +486,7 @@ def _text_features(report: Report) -> frozenset[str]:
     for text in (report.title.strip(), report.summary.strip()):
         for match in _TOKEN_RE.finditer(text):
             token = match.group()
-            if token.isdigit():
+            if token.isdecimal():  # not isdigit(): int() rejects "²"
                 value = int(token)
                 if value >= 3 and not 1900 <= value <= 2100:
                     features.add(f"#{value}")
@@ -622,11 +622,11 @@ def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 6371.0 * 2 * math.asin(math.sqrt(min(1.0, h)))
 
 
-Point = tuple[float, float]
+_Point = tuple[float, float]
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _near(a: Point, b: Point) -> bool:
+def _near(a: _Point, b: _Point) -> bool:
     """Whether two points lie within `NEIGHBOUR_KM`.
 
     Cached: the points are gazetteer places, a few hundred, while a batch compares them
@@ -636,7 +636,7 @@ def _near(a: Point, b: Point) -> bool:
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _any_near(a: tuple[Point, ...], b: tuple[Point, ...]) -> bool:
+def _any_near(a: tuple[_Point, ...], b: tuple[_Point, ...]) -> bool:
     """Whether a point of `a` lies within `NEIGHBOUR_KM` of a point of `b` (cached likewise)."""
     return any(_near(p, q) for p in a for q in b)
 

@@ -255,10 +255,11 @@ class Poller:
                     continue
                 view = self._clusterer.incident(assignment.incident_id)
                 action = assignment.action
+                reports = await self._store.incident_items(assignment.incident_id, limit=40)
                 refs = [
                     ReportRef(source=src.name, url=item.url, title=item.title,
                               published=item.published_at or item.first_seen_at)
-                    for item, src in await self._store.incident_items(assignment.incident_id)
+                    for item, src in reports
                 ]
                 refs.append(ReportRef(row.name, entry.url, entry.title, published))
                 fresh_enough = now - published <= max_age

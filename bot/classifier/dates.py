@@ -77,17 +77,18 @@ def _month(word: str) -> int | None:
 
 
 def _day(word: str) -> int | None:
-    if word.isdigit() and len(word) <= 2:
+    # isdecimal, not isdigit: int() rejects superscripts such as "²", which isdigit accepts
+    if word.isdecimal() and len(word) <= 2:
         d = int(word)
         return d if 1 <= d <= 31 else None
-    if word.endswith(_ORDINAL) and word[:-2].isdigit() and len(word) <= 4:
+    if word.endswith(_ORDINAL) and word[:-2].isdecimal() and len(word) <= 4:
         d = int(word[:-2])
         return d if 1 <= d <= 31 else None
     return None
 
 
 def _year(word: str) -> int | None:
-    if len(word) == 4 and word.isdigit() and word[:2] in ("19", "20"):
+    if len(word) == 4 and word.isdecimal() and word[:2] in ("19", "20"):
         return int(word)
     return None
 

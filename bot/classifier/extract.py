@@ -344,7 +344,7 @@ def _number_at(tokens: Tokens, i: int, text: str, lang: str) -> int | None:
     """The number token `i` stands for, unless it is a time, a date, a year, an age..."""
     word = tokens.words[i]
     value: int | None
-    if word.isdigit():
+    if word.isdecimal():  # not isdigit(): int() rejects "²"
         s, e = tokens.starts[i], tokens.ends[i]
         if e < len(text) and text[e] in ":." and e + 1 < len(text) and text[e + 1].isdigit():
             return None  # clock time or decimal

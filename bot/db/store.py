@@ -339,14 +339,18 @@ class Store:
         async with self.sessions() as session:
             return await session.get(Incident, incident_id)
 
-    async def incident_items(self, incident_id: str) -> list[tuple[Item, SourceRow]]:
-        """The reports of an incident with their sources, in publication order."""
+    async def incident_items(
+        self, incident_id: str, limit: int | None = None
+    ) -> list[tuple[Item, SourceRow]]:
+        """The reports of an incident with their sources, in publication order (the first
+        `limit` when given: an alert lists a handful of sources, not a busy day's hundreds)."""
         async with self.sessions() as session:
             stmt = (
                 select(Item, SourceRow)
                 .join(SourceRow, Item.source_id == SourceRow.id)
                 .where(Item.incident_id == incident_id)
                 .order_by(func.coalesce(Item.published_at, Item.first_seen_at), Item.id)
+                .limit(limit)
             )
             return [(i, s) for i, s in (await session.execute(stmt)).all()]
 
