@@ -137,8 +137,16 @@ def _post_init(settings: Settings) -> Any:
         # The first round now: a lone replica is leader before its jobs first run.
         await leader.check()
         if settings.http_port:
-            services.web = WebServer(services, host=settings.http_listen, port=settings.http_port)
-            await services.web.start()
+            web = WebServer(services, host=settings.http_listen, port=settings.http_port)
+            try:
+                await web.start()
+            except OSError as exc:
+                # Health and metrics are for operators; the alerts must not wait on a free port.
+                log.error("web.unavailable address=%s port=%d error=%s", settings.http_listen,
+                          settings.http_port, exc)
+                await web.stop()
+            else:
+                services.web = web
         log.info("app.started sources=%d role=%s replica=%s console=%s",
                  len(sources), leader.role, name, settings.console_mode)
         await handlers.set_commands(application)
