@@ -18,11 +18,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import Polygon
-
 from bot.charts import RENDER_LOCK
 from bot.classifier.gazetteer import default_gazetteer
 from bot.classifier.types import SEVERITIES
@@ -98,6 +93,11 @@ def _rank(severity: str | None) -> int:
 
 def render_map(points: Sequence[MapPoint], lang: str, *, days: int) -> bytes:
     """The map as PNG bytes (about 1000×800)."""
+    # matplotlib is imported on first use: it costs ~40 MB and ~0.4 s at start-up.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Polygon
     outline = load_outline()
     x0, y0, x1, y1 = outline.box
     gazetteer = default_gazetteer()

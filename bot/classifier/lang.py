@@ -15,7 +15,6 @@ The py3langid model takes ~0.7 s to load, so it is loaded on first need only.
 
 from __future__ import annotations
 
-import copy
 import re
 from typing import Any
 
@@ -120,22 +119,26 @@ def is_az_cyrillic(text: str) -> bool:
 class LanguageDetector:
     """Detects the language of a title + summary; holds the lazily loaded py3langid models."""
 
-    __slots__ = ("_base", "_identifiers")
+    __slots__ = ("_identifiers",)
 
     def __init__(self) -> None:
-        self._base: Any = None
         self._identifiers: dict[tuple[str, ...], Any] = {}
 
     def _langid(self, text: str, langs: tuple[str, ...]) -> str:
         ident = self._identifiers.get(langs)
         if ident is None:
-            if self._base is None:
-                from py3langid.langid import MODEL_FILE, LanguageIdentifier
+            from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-                self._base = LanguageIdentifier.from_model_file(MODEL_FILE)
-            # a shallow copy shares the model arrays; set_languages only rebinds attributes
-            ident = copy.copy(self._base)
-            ident.set_languages(list(langs))
+            full = LanguageIdentifier.from_model_file(MODEL_FILE)
+            # Keep only the columns of `langs` (what set_languages computes) and let the full
+            # per-language table go: it is ~40 MB of the bot's memory for languages never used.
+            keep = [i for i, c in enumerate(full.nb_classes) if c in set(langs)]
+            ident = LanguageIdentifier(
+                full.nb_ptc[:, keep].copy(), full.nb_pc[keep].copy(),
+                [full.nb_classes[i] for i in keep], full.tk_nextmove, full.tk_output,
+                tk_row=full.tk_row,
+            )
+            del full
             self._identifiers[langs] = ident
         lang, _score = ident.classify(text)
         return str(lang)

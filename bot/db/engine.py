@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
 from bot.exceptions import ConfigError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 __all__ = ["alembic_config", "create_engine", "migrate", "session_factory"]
 
@@ -68,6 +69,8 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[Any]:
 
 def alembic_config(url: str | None = None) -> Config:
     """An Alembic config pointing at the bundled migrations (no alembic.ini needed)."""
+    from alembic.config import Config  # Alembic is needed once, at start: import it then.
+
     cfg = Config()
     cfg.set_main_option("script_location", str(_MIGRATIONS))
     if url:
@@ -77,6 +80,8 @@ def alembic_config(url: str | None = None) -> Config:
 
 async def migrate(engine: AsyncEngine, revision: str = "head") -> None:
     """Upgrade the database to `revision` on a connection of `engine`."""
+
+    from alembic import command
 
     def _upgrade(connection: Connection) -> None:
         cfg = alembic_config()
