@@ -70,11 +70,12 @@ def feed(feed_no: int, generation: int, items: int = 20) -> bytes:
             + "".join(body) + "</channel></rss>").encode()
 
 
-def serve(sources: int, conn: Connection) -> None:
+def serve(sources: int, latency: float, conn: Connection) -> None:
     """Child process: start the feed servers, then apply 'advance' commands."""
     from tests.fakes.feed_server import FeedServer
 
-    servers = [FeedServer().start() for _ in range((sources + PER_SERVER - 1) // PER_SERVER)]
+    count = (sources + PER_SERVER - 1) // PER_SERVER
+    servers = [FeedServer(latency=latency).start() for _ in range(count)]
     urls = []
     for i in range(sources):
         server, path = servers[i // PER_SERVER], f"/f{i}.xml"
@@ -167,6 +168,7 @@ async def run(args: argparse.Namespace, conn: Connection, urls: list[tuple[str, 
           f"{sum(k == 0 for _, k in urls)} / {sum(k == 1 for _, k in urls)} / "
           f"{sum(k == 2 for _, k in urls)})")
     print(f"stored items, chats       {args.items} + polled, {args.chats}")
+    print(f"network latency simulated {args.latency * 1000:.0f} ms per answer")
     print(f"poll cycle                {elapsed * 1000:.0f} ms (best of {args.cycles})")
     print(f"bare httpx fetch          {bare * 1000:.0f} ms")
     print(f"ratio                     {elapsed / bare:.2f}   (goal <= 1.5)")
@@ -186,12 +188,16 @@ def _rss_mb() -> float:
 
 
 def _fill(url: str, chats: int, items: int, urls: list[str]) -> None:
-    """Child process: subscribers, sources and archived items."""
+    """Child process: subscribers, sources and archived items.
+
+    Sources carry a language, as the bundled list's do (the classifier then needs no
+    statistical language model for them).
+    """
 
     async def fill() -> None:
         store = await open_store(url)
         await subscribe_many(store, list(range(3_000_001, 3_000_001 + chats)))
-        await store.sync_sources([Source(f"feed {i}", u, interval_seconds=300)
+        await store.sync_sources([Source(f"feed {i}", u, lang="en", interval_seconds=300)
                                   for i, u in enumerate(urls)])
         await _fill_items(store, items)
         await store.close()
@@ -227,6 +233,9 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--cycles", type=int, default=3)
     parser.add_argument("--connections", type=int, default=20)
+    parser.add_argument("--latency", type=float, default=0.0,
+                        help="seconds each feed answer is delayed, like a real network's round "
+                             "trips (loopback answers in well under a millisecond)")
     parser.add_argument("--trace", action="store_true", help="tracemalloc the warm-up")
     parser.add_argument("--profile", action="store_true", help="cProfile one cycle")
     parser.add_argument("--sort", default="tottime", help="pstats order with --profile")
@@ -234,7 +243,7 @@ def main() -> None:
     parser.add_argument("--limit", default=30, type=int, help="with --profile: rows")
     args = parser.parse_args()
     parent, child = mp.Pipe()
-    proc = mp.get_context("spawn").Process(target=serve, args=(args.sources, child), daemon=True)
+    proc = mp.get_context("spawn").Process(target=serve, args=(args.sources, args.latency, child), daemon=True)
     proc.start()
     urls = parent.recv()
     try:

@@ -114,7 +114,8 @@ class Poller:
     async def _poll_guarded(self, row: SourceRow) -> PollOutcome:
         # Politeness: one request at a time per server (host and port).
         host = urlsplit(row.url).netloc.lower()
-        async with self._workers, self._hosts[host]:
+        # Host first: a task waiting for its host must not hold one of the shared slots.
+        async with self._hosts[host], self._workers:
             try:
                 return await self.poll_source(row)
             except Exception as exc:

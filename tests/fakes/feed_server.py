@@ -294,9 +294,13 @@ class _UserAgentFilter(_Route):
 class FeedServer:
     """Loopback feed server; thread-safe, usable as a context manager."""
 
-    def __init__(self, fixtures_dir: Path = FIXTURES_DIR) -> None:
-        """Configure the server; nothing listens until `start`."""
+    def __init__(self, fixtures_dir: Path = FIXTURES_DIR, *, latency: float = 0.0) -> None:
+        """Configure the server; nothing listens until `start`.
+
+        ``latency`` delays every answer (seconds), like the round trips of a real network.
+        """
         self.fixtures_dir = fixtures_dir
+        self.latency = latency
         self._lock = threading.Lock()
         self._routes: dict[str, _Route] = {}
         self._log: list[FeedRequest] = []
@@ -549,6 +553,8 @@ class _FeedHandler(QuietHandler):
     def _dispatch(self, *, head_only: bool) -> None:
         owner: FeedServer = self.server.owner
         owner._record(self)
+        if owner.latency:
+            time.sleep(owner.latency)
         route = owner._route_for(self.path)
         if route is None:
             self.send_bytes(404, b"<h1>404 Not Found</h1>", HTML_CONTENT_TYPE, head_only=head_only)
