@@ -243,7 +243,9 @@ def main() -> None:
     parser.add_argument("--limit", default=30, type=int, help="with --profile: rows")
     args = parser.parse_args()
     parent, child = mp.Pipe()
-    proc = mp.get_context("spawn").Process(target=serve, args=(args.sources, args.latency, child), daemon=True)
+    proc = mp.get_context("spawn").Process(
+        target=serve, args=(args.sources, args.latency, child), daemon=True
+    )
     proc.start()
     urls = parent.recv()
     try:
