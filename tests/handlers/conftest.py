@@ -18,8 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import func, select
 
 from bot.app import BotApp, build_application
+from bot.db.tables import Delivery, utcnow
 from bot.settings import Settings, load_settings
 from tests.conftest import TOKEN
 from tests.fakes.feed_server import FeedServer
@@ -115,7 +117,20 @@ class Bot:
         async def stored() -> bool:
             return (await services.store.counts())["incidents"] >= count
 
+        async def delivered() -> bool:
+            # Alerts for the new incidents go out before the test asks anything, so a
+            # command's answer is never confused with an alert arriving at the same time.
+            async with services.store.sessions() as session:
+                due = await session.scalar(
+                    select(func.count(Delivery.id)).where(
+                        Delivery.status.in_(("pending", "sending")),
+                        Delivery.next_attempt_at <= utcnow(),
+                    )
+                )
+            return not due
+
         await until(stored, 25)
+        await until(delivered, 25)
 
 
 async def until(check: Callable[[], Awaitable[bool]], timeout: float) -> None:  # noqa: ASYNC109
