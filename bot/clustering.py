@@ -60,6 +60,7 @@ from datetime import datetime, timedelta
 from typing import Any, Final, Literal, Protocol, cast
 
 from bot.classifier.types import (
+    ACTOR_SIDE,
     SEVERITIES,
     Casualties,
     Classification,
@@ -140,15 +141,6 @@ _CRITICAL: Final = severity_rank("critical")
 _HIGH: Final = severity_rank("high")
 _HEAVY_WEAPONS: Final = frozenset({"mortar", "artillery", "drone", "rocket", "tank", "aircraft"})
 
-_ACTOR_SIDE: Final[dict[str, Side]] = {
-    "am_mod": "armenian",
-    "am_border": "armenian",
-    "am_gov": "armenian",
-    "karabakh": "armenian",
-    "az_mod": "azerbaijani",
-    "az_border": "azerbaijani",
-    "az_gov": "azerbaijani",
-}
 
 
 # -------------------------------------------------------------------------------------------- types
@@ -580,7 +572,7 @@ def _features(report: Report, areas_of: AreaLookup) -> _Features:
     def specific(locs: Iterable[Location]) -> frozenset[str]:
         return frozenset(loc.id for loc in locs if loc.kind not in _COARSE_KINDS)
 
-    official = {_ACTOR_SIDE[c.actor] for c in cls.claims if c.actor in _ACTOR_SIDE}
+    official = {ACTOR_SIDE[c.actor] for c in cls.claims if c.actor in ACTOR_SIDE}
     if not official and (side := _side_of_perspective(report.perspective)) is not None:
         official = {side}
     return _Features(
@@ -597,14 +589,14 @@ def _features(report: Report, areas_of: AreaLookup) -> _Features:
         ),
         sides=frozenset(official),
         denial_sides=frozenset(
-            _ACTOR_SIDE[c.actor]
+            ACTOR_SIDE[c.actor]
             for c in cls.claims
-            if c.stance == "denial" and c.actor in _ACTOR_SIDE
+            if c.stance == "denial" and c.actor in ACTOR_SIDE
         ),
         claim_sides=frozenset(
-            _ACTOR_SIDE[c.actor]
+            ACTOR_SIDE[c.actor]
             for c in cls.claims
-            if c.stance != "denial" and c.actor in _ACTOR_SIDE
+            if c.stance != "denial" and c.actor in ACTOR_SIDE
         ),
         weapons=frozenset(cls.weapons),
         heavy_weapons=frozenset(cls.weapons) & _HEAVY_WEAPONS,

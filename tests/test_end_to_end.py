@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 
-from bot.app import BotApp, build_application
 from bot.settings import Settings, load_settings
 from tests.conftest import TOKEN
 from tests.fakes.feed_server import FeedServer
 from tests.fakes.telegram_api import FakeTelegram
+from tests.harness import running
 
 USER = 4242
 
@@ -50,29 +48,6 @@ def settings_for(
         delivery_interval_seconds=0.2,
         http_timeout_seconds=2,
     )
-
-
-@asynccontextmanager
-async def running(settings: Settings) -> AsyncIterator[BotApp]:
-    """Start the application with polling for updates; stop it afterwards."""
-    app = build_application(settings)
-    # The order of Application.run_polling: initialize, post_init, polling, start ... and back.
-    async with app:
-        assert app.post_init is not None
-        assert app.post_shutdown is not None
-        await app.post_init(app)
-        assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0.05, timeout=1)
-        await app.start()
-        try:
-            yield app
-        finally:
-            await app.updater.stop()
-            await app.stop()
-            # The leader job may have restarted polling between the two calls above.
-            if app.updater.running:
-                await app.updater.stop()
-    await app.post_shutdown(app)
 
 
 async def test_subscribe_then_one_alert_and_nothing_twice_after_restart(

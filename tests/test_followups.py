@@ -8,7 +8,8 @@ from pathlib import Path
 
 from tests.fakes.feed_server import FeedServer
 from tests.fakes.telegram_api import FakeTelegram
-from tests.test_end_to_end import USER, rss, running, settings_for
+from tests.harness import running
+from tests.test_end_to_end import USER, rss, settings_for
 
 
 async def test_claim_denial_and_casualties_make_one_alert_edits_and_one_reply(

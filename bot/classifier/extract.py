@@ -16,7 +16,7 @@ from typing import Literal
 from bot.classifier.dates import find_dates, resolve
 from bot.classifier.lexicon import Match
 from bot.classifier.tokens import Tokens
-from bot.classifier.types import Casualties, Claim, Location, Severity
+from bot.classifier.types import ACTOR_SIDE, Casualties, Claim, Location, Severity
 
 __all__ = [
     "ESCALATIONS",
@@ -76,15 +76,6 @@ _INST_ACTOR: dict[tuple[str, str], Actor] = {
     ("russia", "mod"): "third_party",
     ("russia", "border"): "am_border",  # Russian border guards serve on Armenia's borders
     ("russia", "gov"): "third_party",
-}
-_ACTOR_SIDE: dict[str, Side] = {
-    "am_mod": "armenian",
-    "am_border": "armenian",
-    "am_gov": "armenian",
-    "karabakh": "armenian",
-    "az_mod": "azerbaijani",
-    "az_border": "azerbaijani",
-    "az_gov": "azerbaijani",
 }
 _LANG_SIDE: dict[str, Side] = {"hy": "armenian", "az": "azerbaijani"}
 
@@ -501,7 +492,7 @@ def _sentences(
                 actor = _INST_ACTOR[(own, kind)]
             if actor not in actors:
                 actors.append(actor)
-        own_side = next((_ACTOR_SIDE[a] for a in actors if a in _ACTOR_SIDE), None)
+        own_side = next((ACTOR_SIDE[a] for a in actors if a in ACTOR_SIDE), None)
         accused: Side | None = None
         stance: Literal["claim", "denial", "accusation"] = "claim"
         if denial:
@@ -585,7 +576,7 @@ def _casualties(
             s0, s1 = tokens.starts[i], tokens.ends[i]
             side = _side_near(sides, s1, min(s1 + 25, hit.start + 1))
             if side is None and _own_word(norm, s0, s1):
-                side = next((_ACTOR_SIDE[a] for a in sent.actors if a in _ACTOR_SIDE), None)
+                side = next((ACTOR_SIDE[a] for a in sent.actors if a in ACTOR_SIDE), None)
             if side is None:
                 before = [
                     m
@@ -599,8 +590,8 @@ def _casualties(
                         side = _OTHER[side]  # "from Azerbaijani fire, a soldier died"
             if side is None:
                 actor_side = next(
-                    (_ACTOR_SIDE[a] for a in sent.actors if a in _ACTOR_SIDE), None
-                ) or _ACTOR_SIDE.get(default_actor)
+                    (ACTOR_SIDE[a] for a in sent.actors if a in ACTOR_SIDE), None
+                ) or ACTOR_SIDE.get(default_actor)
                 near_enemy = any(
                     m.group == "enemy" and abs(m.start - hit.start) < 60
                     for m in signal

@@ -6,11 +6,14 @@ and the formatter read them, and `to_json` gives the shape `borderwatch classify
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import MappingProxyType
 from typing import Any, Literal
 
 __all__ = [
+    "ACTOR_SIDE",
     "SEVERITIES",
     "Casualties",
     "Claim",
@@ -40,6 +43,20 @@ Actor = Literal[
 ]
 Stance = Literal["claim", "denial", "accusation"]
 Side = Literal["armenian", "azerbaijani"]
+
+
+# Whose side each official actor speaks for (third parties and the media speak for neither).
+ACTOR_SIDE: Mapping[str, Side] = MappingProxyType(
+    {
+        "am_mod": "armenian",
+        "am_border": "armenian",
+        "am_gov": "armenian",
+        "karabakh": "armenian",
+        "az_mod": "azerbaijani",
+        "az_border": "azerbaijani",
+        "az_gov": "azerbaijani",
+    }
+)
 
 
 def severity_rank(severity: Severity | None) -> int:

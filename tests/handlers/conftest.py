@@ -8,8 +8,7 @@ Incidents come from feeds the tests serve, through the real classifier and pipel
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -20,12 +19,13 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from bot.app import BotApp, build_application
+from bot.app import BotApp
 from bot.db.tables import Delivery, utcnow
 from bot.settings import Settings, load_settings
 from tests.conftest import TOKEN
 from tests.fakes.feed_server import FeedServer
 from tests.fakes.telegram_api import FakeTelegram, SentMessage
+from tests.harness import running, until
 
 USER = 4242
 OPERATOR = 777
@@ -131,38 +131,6 @@ class Bot:
 
         await until(stored, 25)
         await until(delivered, 25)
-
-
-async def until(check: Callable[[], Awaitable[bool]], timeout: float) -> None:  # noqa: ASYNC109
-    """Wait for an async condition."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not await check():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.1)
-
-
-@asynccontextmanager
-async def running(settings: Settings) -> AsyncIterator[BotApp]:
-    """Start the application with polling for updates; stop it afterwards."""
-    app = build_application(settings)
-    async with app:
-        assert app.post_init is not None
-        assert app.post_shutdown is not None
-        await app.post_init(app)
-        assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0.02, timeout=1)
-        await app.start()
-        try:
-            yield app
-        finally:
-            # The leader job may restart polling until the application stops: stop again then.
-            if app.updater.running:
-                await app.updater.stop()
-            await app.stop()
-            if app.updater.running:
-                await app.updater.stop()
-    await app.post_shutdown(app)
 
 
 StartBot = Callable[..., Any]
