@@ -28,7 +28,7 @@ from _common import ROOT, open_store, subscribe_many
 from sqlalchemy import select, update
 
 sys.path.insert(0, str(ROOT))
-from bot.classifier import default_classifier
+from bot.classifier import ItemText, default_classifier
 from bot.clustering import Clusterer
 from bot.db.tables import Delivery, Incident, Item, SourceRow
 from bot.fetch import build_http_client
@@ -99,15 +99,25 @@ def main() -> None:
     args = parser.parse_args()
     corpus = [json.loads(line) for line in args.corpus.read_text(encoding="utf-8").splitlines()
               if line.strip()]
-    undated = 0
+    undated = by_event_date = 0
+    classifier = default_classifier()
     for item in corpus:
         if item["published"]:
             item["_when"] = datetime.fromisoformat(item["published"]).replace(
                 hour=9, tzinfo=UTC)
+            continue
+        undated += 1
+        # An undated report is first seen when it is polled: right after the event when its
+        # text dates the event, else (unknowable) far from every other item, where it can
+        # only open an incident of its own.
+        event = classifier.classify(
+            ItemText(id=item["id"], title=item["title"], summary=item["summary"])
+        ).event_date
+        if event is not None:
+            item["_when"] = event.replace(hour=9)
+            by_event_date += 1
         else:
-            # First seen far from every other item: it can only open an incident of its own.
             item["_when"] = UNDATED_START + timedelta(days=30 * undated)
-            undated += 1
     if args.dated_only:
         corpus = [i for i in corpus if i["published"]]
     corpus.sort(key=lambda i: (i["_when"], i["id"]))
@@ -127,7 +137,7 @@ def main() -> None:
     # here they refresh the pending alert's text instead of going out as edits).
     edits = [result["followups"].get(inc, 0) for inc in alerted]
     print(f"items replayed             {len(corpus)} ({undated if not args.dated_only else 0}"
-          " undated, first seen alone)")
+          f" undated: {by_event_date} seen at the event date their text gives, the rest alone)")
     print(f"real incidents (keys)      {len(real_keys)}")
     print(f"alerts sent                {len(alerted)} (true {len(true_alerts)}, "
           f"false {len(false_alerts)})")
