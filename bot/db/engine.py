@@ -9,12 +9,14 @@ database directory of a file URL is created on first use, so the default
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
 from bot.exceptions import ConfigError
@@ -88,10 +90,22 @@ async def migrate(engine: AsyncEngine, revision: str = "head") -> None:
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, revision)
 
-    async with engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            # Replicas starting together migrate one after the other: the lock is held to
-            # the end of this transaction, and PostgreSQL's DDL is transactional.
-            await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
-        await conn.run_sync(_upgrade)
+    for attempt in range(5):
+        try:
+            async with engine.begin() as conn:
+                if conn.dialect.name == "postgresql":
+                    # Replicas starting together migrate one after the other: the lock is held
+                    # to the end of this transaction, and PostgreSQL's DDL is transactional.
+                    await conn.execute(
+                        text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK}
+                    )
+                await conn.run_sync(_upgrade)
+            break
+        except (OperationalError, IntegrityError):
+            # SQLite has no such lock: two processes starting together can race on the DDL.
+            # The loser finds the winner's tables and tries again once the file is quiet.
+            if attempt == 4 or engine.dialect.name != "sqlite":
+                raise
+            log.info("db.migrate_retry attempt=%d", attempt + 1)
+            await asyncio.sleep(0.5 * (attempt + 1))
     log.info("db.migrated revision=%s", revision)

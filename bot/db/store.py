@@ -6,6 +6,7 @@ method is one transaction, so a crash leaves the database at a method boundary.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -78,6 +79,18 @@ class Store:
 
     async def sync_sources(self, sources: Sequence[Source]) -> None:
         """Make the sources table match the sources file (admin-added sources stay)."""
+        for attempt in range(5):
+            try:
+                await self._sync_sources(sources)
+                return
+            except IntegrityError:
+                # Another replica starting at the same moment inserted the same source first.
+                if attempt == 4:
+                    raise
+                log.info("sources.sync_retry attempt=%d", attempt + 1)
+                await asyncio.sleep(0.2 * (attempt + 1))
+
+    async def _sync_sources(self, sources: Sequence[Source]) -> None:
         async with self.sessions.begin() as session:
             rows = {r.url: r for r in (await session.scalars(select(SourceRow))).all()}
             by_name = {r.name: r for r in rows.values()}
