@@ -6,7 +6,7 @@ Jobs that must run on one replica only (polling, sending, digests) check `is_lea
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -38,6 +38,8 @@ class Services:
     sender: Sender
     started_at: datetime
     inflight_requeued: int = 0
+    # When each kind of error was last reported to the admins (monotonic seconds).
+    error_reports: dict[str, float] = field(default_factory=dict)
     leader: Leadership | None = None
     """The election; None means this process is the only one (always leader)."""
     metrics: Metrics | None = None

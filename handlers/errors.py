@@ -16,7 +16,6 @@ __all__ = ["on_error"]
 
 log = logging.getLogger(__name__)
 _ADMIN_GAP_SECONDS = 300.0
-_last_admin_report: dict[str, float] = {}
 
 
 async def on_error(update: object, context: Context) -> None:
@@ -30,16 +29,17 @@ async def on_error(update: object, context: Context) -> None:
             await update.effective_message.reply_text(t(lang, "error_generic"))
         except TelegramError:
             log.warning("handler.error_reply_failed")
+    try:
+        services = context.services
+    except RuntimeError:
+        return
     key = type(error).__name__
     now = time.monotonic()
     # One admin report per kind of error every few minutes, not one per failing update.
-    if now - _last_admin_report.get(key, -_ADMIN_GAP_SECONDS) < _ADMIN_GAP_SECONDS:
+    if now - services.error_reports.get(key, -_ADMIN_GAP_SECONDS) < _ADMIN_GAP_SECONDS:
         return
-    _last_admin_report[key] = now
-    try:
-        admins = context.services.settings.admin_chat_ids
-    except RuntimeError:
-        return
+    services.error_reports[key] = now
+    admins = services.settings.admin_chat_ids
     for admin in admins:
         try:
             await context.bot.send_message(
