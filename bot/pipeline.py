@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -71,6 +72,7 @@ class Poller:
         self._clusterer = clusterer
         self._clock = clock  # injectable so a replay of old reports can run in their time
         self._bodies: dict[int, bytes] = {}  # digest of each source's last body
+        self._states: list[dict[str, Any]] = []  # this cycle's source updates, written at its end
         self._workers = asyncio.Semaphore(max(1, settings.http_max_connections))
         self._hosts: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._ingest = asyncio.Lock()  # the clusterer and the incident rows change one at a time
@@ -106,7 +108,12 @@ class Poller:
         """Poll every source whose time has come, concurrently and politely."""
         now = self._clock()
         rows = await self._store.due_sources(now)
-        outcomes = await asyncio.gather(*(self._poll_guarded(row) for row in rows))
+        try:
+            outcomes = await asyncio.gather(*(self._poll_guarded(row) for row in rows))
+        finally:
+            # Health and validators of the whole cycle, written once.
+            states, self._states = self._states, []
+            await self._store.save_poll_states(states)
         self.last_cycle_at = self._clock()
         self._clusterer.expire(self.last_cycle_at)
         return list(outcomes)
@@ -154,10 +161,13 @@ class Poller:
         if result.max_age and not result.not_modified:
             # Cache-Control asks us to come back later than our interval: honour it, bounded.
             wait = max(wait, min(float(result.max_age), interval * 4.0))
-        ended = await self._store.record_poll_success(
-            row.id, now=now, next_poll_at=next_slot(row.id, now, wait),
-            etag=result.etag, last_modified=result.last_modified, new_items=new,
-        )
+        ended = row.failures
+        self._states.append({
+            "id": row.id, "etag": result.etag, "last_modified": result.last_modified,
+            "last_poll_at": now, "last_success_at": now,
+            "next_poll_at": next_slot(row.id, now, wait), "failures": 0, "last_error": None,
+            "items_seen": row.items_seen + new,
+        })
         if ended:
             log.info("source.recovered source=%s after_failures=%d", row.name, ended)
             down_since = row.last_success_at or row.created_at
@@ -178,9 +188,11 @@ class Poller:
         if retry_after:
             delay = max(delay, timedelta(seconds=min(retry_after, MAX_BACKOFF.total_seconds())))
         now = self._clock()
-        streak = await self._store.record_poll_failure(
-            row.id, now=now, error=error, next_poll_at=now + delay
-        )
+        streak = row.failures + 1
+        self._states.append({
+            "id": row.id, "last_poll_at": now, "next_poll_at": now + delay,
+            "failures": streak, "last_error": error[:1000],
+        })
         if streak == 1:
             log.warning("source.failing source=%s error=%s retry_in=%ds", row.name, error,
                         delay.total_seconds())

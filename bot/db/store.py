@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -143,40 +143,20 @@ class Store:
         async with self.sessions() as session:
             return list((await session.scalars(select(SourceRow).order_by(SourceRow.name))).all())
 
-    async def record_poll_success(
-        self,
-        source_id: int,
-        *,
-        now: datetime,
-        next_poll_at: datetime,
-        etag: str | None,
-        last_modified: str | None,
-        new_items: int,
-    ) -> int:
-        """Store validators and health after a good poll; return the failure streak it ended."""
-        async with self.sessions.begin() as session:
-            row = await session.get(SourceRow, source_id)
-            if row is None:
-                return 0
-            ended = row.failures
-            row.etag, row.last_modified = etag, last_modified
-            row.last_poll_at = row.last_success_at = now
-            row.next_poll_at = next_poll_at
-            row.failures, row.last_error = 0, None
-            row.items_seen += new_items
-            return ended
+    async def save_poll_states(self, states: Sequence[dict[str, Any]]) -> None:
+        """Write the outcome of a poll cycle's sources in one transaction.
 
-    async def record_poll_failure(
-        self, source_id: int, *, now: datetime, error: str, next_poll_at: datetime
-    ) -> int:
-        """Count a failure; return the length of the failure streak."""
+        Each dict holds the source's `id` and the columns to set; dicts with the same keys are
+        written as one executemany. One transaction per cycle instead of one per source.
+        """
+        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for state in states:
+            groups.setdefault(tuple(sorted(state)), []).append(state)
+        if not groups:
+            return
         async with self.sessions.begin() as session:
-            row = await session.get(SourceRow, source_id)
-            if row is None:
-                return 0
-            row.failures += 1
-            row.last_poll_at, row.last_error, row.next_poll_at = now, error[:1000], next_poll_at
-            return row.failures
+            for rows in groups.values():
+                await session.execute(update(SourceRow), rows)
 
     async def source_health(self) -> list[SourceHealth]:
         """Health of every enabled source, worst first."""
@@ -255,13 +235,14 @@ class Store:
 
     async def store_items(self, items: Sequence[NewItem]) -> list[int]:
         """Insert items; one a concurrent poll stored first is skipped (-1). Returns ids."""
+        if not items:
+            return []
         try:
-            # One transaction for the batch; only a rare duplicate falls back to one each.
+            # One statement for the batch; only a rare duplicate falls back to one each.
             async with self.sessions.begin() as session:
-                rows = [Item(**_fields(new)) for new in items]
-                session.add_all(rows)
-                await session.flush()
-                return [row.id for row in rows]
+                stmt = insert(Item).returning(Item.id, sort_by_parameter_order=True)
+                result = await session.execute(stmt, [_fields(new) for new in items])
+                return list(result.scalars())
         except IntegrityError:
             log.debug("items.batch_conflict size=%d", len(items))
         ids: list[int] = []
