@@ -57,7 +57,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Final, Literal, Protocol, cast
+from typing import Any, Final, Literal, Protocol, cast, get_args
 
 from bot.classifier.types import (
     ACTOR_SIDE,
@@ -103,15 +103,7 @@ Change = Literal[
     "new_weapon",
     "denial",
 ]
-CHANGES: Final[tuple[Change, ...]] = (
-    "other_side_statement",
-    "casualties",
-    "new_deaths",
-    "new_place",
-    "severity_up",
-    "new_weapon",
-    "denial",
-)
+CHANGES: Final[tuple[Change, ...]] = get_args(Change)
 FollowupAction = Literal["alert", "edit", "edit_and_reply", "attach"]
 
 # Changes worth a short reply under the edited alert, not only an edit.
