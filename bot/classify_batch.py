@@ -73,12 +73,14 @@ def classify_lines(
             results.append({"id": raw.get("id") if isinstance(raw, dict) else None,
                             "error": message})
             continue
-        results.append({})
+        # The id goes back exactly as it came (an integer stays an integer).
+        results.append({"id": raw["id"]})
         items.append((len(results) - 1, item))
     verdicts = engine.classify_all([item for _, item in items])
     reports: list[tuple[int, Report]] = []
     for (index, item), verdict in zip(items, verdicts, strict=True):
         out = verdict.to_json(explain=explain)
+        out["id"] = results[index]["id"]
         out["incident_id"] = None
         results[index] = out
         if verdict.incident:

@@ -1,0 +1,96 @@
+"""The `borderwatch` command line, run as a user would (a real subprocess)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ITEMS = [
+    {"id": "en1", "title": "Armenia's Defence Ministry: Azerbaijani forces fired at positions "
+     "near Sotk", "summary": "Small-arms fire, no casualties.",
+     "published": "2026-11-20T06:30:00+04:00", "lang": "en"},
+    {"id": 2, "title": "Foreign ministers to discuss the peace treaty in Vienna",
+     "summary": "Talks next week.", "published": "2026-11-20"},
+    {"id": "ru1", "title": "Минобороны Армении: азербайджанские подразделения обстреляли "
+     "позиции у Сотка", "summary": "Потерь нет.", "published": "2026-11-20T08:00:00Z"},
+    {"id": "az1", "title": "Azərbaycan Müdafiə Nazirliyi: Ermənistan silahlı qüvvələrinin "
+     "Sotk istiqamətində atəş açması barədə məlumat həqiqətə uyğun deyil",
+     "summary": "", "published": "2026-11-20T10:00:00+04:00"},
+]
+
+
+def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """`python -m bot ARGS` with `stdin`."""
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent))
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True,
+        env=env, timeout=120, check=False,
+    )
+
+
+def test_classify_contract_order_fields_and_one_incident_across_languages() -> None:
+    """One line out per line in, same order and ids; the claim and the denial in three
+    languages share one incident_id; the peace-talks item is not an incident."""
+    lines = "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in ITEMS)
+    result = run("classify", stdin=lines)
+    assert result.returncode == 0, result.stderr
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["id"] for o in out] == ["en1", 2, "ru1", "az1"]
+    for o in out:
+        assert {"id", "incident", "score", "severity", "lang", "locations", "incident_id"} <= set(o)
+        assert 0.0 <= o["score"] <= 1.0
+    en, talks, ru, az = out
+    assert talks["incident"] is False and talks["incident_id"] is None
+    assert talks["severity"] is None
+    assert en["incident"] and ru["incident"] and az["incident"]
+    assert en["incident_id"] == ru["incident_id"] == az["incident_id"]
+    assert [en["lang"], ru["lang"], az["lang"]] == ["en", "ru", "az"]
+    assert "Sotk" in {loc["name"] for loc in ru["locations"]}
+    assert en["severity"] in {"low", "medium", "high", "critical"}
+
+
+def test_classify_explain_and_bad_lines(tmp_path: Path) -> None:
+    """--explain lists signals with evidence; a malformed line gets an error in its place
+    and a non-zero exit, and nothing else is lost."""
+    path = tmp_path / "items.jsonl"
+    path.write_text(json.dumps(ITEMS[0]) + "\n{not json\n" + json.dumps({"id": "x"}) + "\n"
+                    + json.dumps(ITEMS[1]) + "\n", encoding="utf-8")
+    result = run("classify", "--explain", str(path))
+    assert result.returncode == 1
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(out) == 4
+    assert out[0]["signals"] and all(s["evidence"] for s in out[0]["signals"])
+    assert "error" in out[1] and out[1]["id"] is None
+    assert "error" in out[2] and out[2]["id"] == "x" and "title" in out[2]["error"]
+    assert out[3]["id"] == 2 and "error" not in out[3]
+    assert "line 2" in result.stderr
+
+
+def test_missing_file_and_bad_settings_are_clear_errors(tmp_path: Path) -> None:
+    """A missing input file and a bad setting each give one clear line and exit 2."""
+    missing = run("classify", str(tmp_path / "nope.jsonl"))
+    assert missing.returncode == 2 and "cannot read" in missing.stderr
+    env_bad = dict(os.environ, POLL_INTERVAL_SECONDS="1")
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "sources"], capture_output=True, text=True,
+        env=env_bad, timeout=60, check=False, cwd=tmp_path,
+    )
+    assert result.returncode == 2
+    assert "POLL_INTERVAL_SECONDS" in result.stderr
+
+
+def test_sources_and_migrate(tmp_path: Path) -> None:
+    """`sources` lists the bundled feeds; `migrate` creates the database."""
+    listed = run("sources")
+    assert listed.returncode == 0
+    assert len(listed.stdout.splitlines()) >= 25
+    env = dict(os.environ, DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'm.db'}")
+    migrated = subprocess.run(
+        [sys.executable, "-m", "bot", "migrate"], capture_output=True, text=True, env=env,
+        timeout=60, check=False,
+    )
+    assert migrated.returncode == 0, migrated.stderr
+    assert (tmp_path / "m.db").exists()
