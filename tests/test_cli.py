@@ -43,9 +43,12 @@ def test_classify_contract_order_fields_and_one_incident_across_languages() -> N
         assert {"id", "incident", "score", "severity", "lang", "locations", "incident_id"} <= set(o)
         assert 0.0 <= o["score"] <= 1.0
     en, talks, ru, az = out
-    assert talks["incident"] is False and talks["incident_id"] is None
+    assert talks["incident"] is False
+    assert talks["incident_id"] is None
     assert talks["severity"] is None
-    assert en["incident"] and ru["incident"] and az["incident"]
+    assert en["incident"]
+    assert ru["incident"]
+    assert az["incident"]
     assert en["incident_id"] == ru["incident_id"] == az["incident_id"]
     assert [en["lang"], ru["lang"], az["lang"]] == ["en", "ru", "az"]
     assert "Sotk" in {loc["name"] for loc in ru["locations"]}
@@ -62,17 +65,23 @@ def test_classify_explain_and_bad_lines(tmp_path: Path) -> None:
     assert result.returncode == 1
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(out) == 4
-    assert out[0]["signals"] and all(s["evidence"] for s in out[0]["signals"])
-    assert "error" in out[1] and out[1]["id"] is None
-    assert "error" in out[2] and out[2]["id"] == "x" and "title" in out[2]["error"]
-    assert out[3]["id"] == 2 and "error" not in out[3]
+    assert out[0]["signals"]
+    assert all(s["evidence"] for s in out[0]["signals"])
+    assert "error" in out[1]
+    assert out[1]["id"] is None
+    assert "error" in out[2]
+    assert out[2]["id"] == "x"
+    assert "title" in out[2]["error"]
+    assert out[3]["id"] == 2
+    assert "error" not in out[3]
     assert "line 2" in result.stderr
 
 
 def test_missing_file_and_bad_settings_are_clear_errors(tmp_path: Path) -> None:
     """A missing input file and a bad setting each give one clear line and exit 2."""
     missing = run("classify", str(tmp_path / "nope.jsonl"))
-    assert missing.returncode == 2 and "cannot read" in missing.stderr
+    assert missing.returncode == 2
+    assert "cannot read" in missing.stderr
     env_bad = dict(os.environ, POLL_INTERVAL_SECONDS="1")
     result = subprocess.run(
         [sys.executable, "-m", "bot", "sources"], capture_output=True, text=True,
