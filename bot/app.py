@@ -50,6 +50,13 @@ ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member", "channel_post"
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what Telegram accepts as secret_token
 
 
+def file_base_url(api_base_url: str) -> str:
+    """Where files are downloaded from: `.../bot` becomes `.../file/bot`, as on Telegram's
+    own server and a self-hosted Bot API server."""
+    head, sep, tail = api_base_url.rstrip("/").rpartition("/")
+    return f"{head}/file/{tail}" if sep else f"{api_base_url}/file"
+
+
 def build_application(settings: Settings, *, console: ConsoleIO | None = None) -> BotApp:
     """The application for `settings`: Telegram when a token is set, the console otherwise."""
     context_types = ContextTypes(context=Context, bot_data=BotData)
@@ -67,7 +74,11 @@ def build_application(settings: Settings, *, console: ConsoleIO | None = None) -
             .get_updates_request(ConsoleRequest(io))
         )
     else:
-        builder = builder.token(settings.token or "").base_url(settings.telegram_api_base_url)
+        builder = (
+            builder.token(settings.token or "")
+            .base_url(settings.telegram_api_base_url)
+            .base_file_url(file_base_url(settings.telegram_api_base_url))
+        )
     application: BotApp = builder.build()
     handlers.register(application)
     return application

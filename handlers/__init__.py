@@ -76,6 +76,14 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
         MessageHandler(filters.Regex(r"^/incident_inc_[0-9]{8}_[0-9a-f]{4,16}(@\w+)?$"),
                        queries.incident)
     )
+    # An OPML file sent with "/importopml" as its caption (commands in captions are not
+    # commands to CommandHandler).
+    application.add_handler(
+        MessageHandler(
+            filters.Document.ALL & filters.CaptionRegex(r"^/importopml(@\w+)?(\s|$)"),
+            admin.import_opml,
+        )
+    )
     application.add_handler(CallbackQueryHandler(settings.on_settings_button, pattern=r"^s:"))
     application.add_handler(CallbackQueryHandler(alerts.on_alert_button, pattern=r"^a:"))
     application.add_handler(

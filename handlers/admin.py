@@ -24,6 +24,7 @@ __all__ = ["add_source", "admin_stats", "export_opml", "import_opml", "remove_so
 
 log = logging.getLogger(__name__)
 MAX_IMPORT = 200
+MAX_OPML_BYTES = 1_000_000  # an OPML of a few hundred feeds is tens of kilobytes
 
 
 async def _operator(update: Update, context: Context) -> tuple[Where, str] | None:
@@ -100,7 +101,8 @@ async def export_opml(update: Update, context: Context) -> None:
 
 
 async def import_opml(update: Update, context: Context) -> None:
-    """/importopml: add the feeds of an OPML document pasted after the command (or replied to)."""
+    """/importopml: add the feeds of an OPML file (sent with the command as its caption, or
+    replied to) or of OPML text pasted after the command."""
     found = await _operator(update, context)
     message = update.effective_message
     if found is None or message is None:
@@ -108,8 +110,16 @@ async def import_opml(update: Update, context: Context) -> None:
     _, lang = found
     parts = (message.text or "").split(None, 1)
     text = parts[1].strip() if len(parts) == 2 else ""
-    if not text and message.reply_to_message is not None:
-        text = (message.reply_to_message.text or "").strip()
+    replied = message.reply_to_message
+    if not text and replied is not None:
+        text = (replied.text or "").strip()
+    document = message.document or (replied.document if replied is not None else None)
+    if not text and document is not None:
+        if (document.file_size or 0) > MAX_OPML_BYTES:
+            await reply(update, t(lang, "opml_invalid"))
+            return
+        data = await (await document.get_file()).download_as_bytearray()
+        text = bytes(data).decode("utf-8", errors="replace")
     if not text:
         await reply(update, t(lang, "usage_importopml"))
         return

@@ -103,3 +103,11 @@ def test_sources_and_migrate(tmp_path: Path) -> None:
     )
     assert migrated.returncode == 0, migrated.stderr
     assert (tmp_path / "m.db").exists()
+
+
+def test_file_url_follows_the_api_url() -> None:
+    """Files download from `.../file/bot`, for Telegram and a self-hosted Bot API server."""
+    from bot.app import file_base_url
+
+    assert file_base_url("https://api.telegram.org/bot") == "https://api.telegram.org/file/bot"
+    assert file_base_url("http://127.0.0.1:8081/bot/") == "http://127.0.0.1:8081/file/bot"

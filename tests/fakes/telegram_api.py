@@ -52,7 +52,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, NamedTuple
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from ._loopback import LoopbackServer, QuietHandler
 
@@ -738,6 +738,7 @@ class FakeTelegram:
         self._faults: dict[str, collections.deque[_Fault]] = collections.defaultdict(
             collections.deque
         )
+        self._files: dict[str, bytes] = {}  # file_id -> bytes users uploaded
         self._blocked: dict[int, str] = {}
         self._missing: set[int] = set()
         self._migrated: dict[int, int] = {}
@@ -794,7 +795,7 @@ class FakeTelegram:
 
     @property
     def base_file_url(self) -> str:
-        """``http://127.0.0.1:{port}/file/bot`` for PTB's ``base_file_url`` (downloads 404)."""
+        """``http://127.0.0.1:{port}/file/bot`` for PTB's ``base_file_url`` (see getFile)."""
         return f"http://127.0.0.1:{self.port}/file/bot"
 
     @property
@@ -878,6 +879,38 @@ class FakeTelegram:
                 replied = self._messages.get((chat_id, reply_to_message_id))
                 if replied is not None:
                     message["reply_to_message"] = _shallow(replied)
+            self._store(message)
+            return self._enqueue({"message": message})
+
+    def user_sends_document(
+        self,
+        chat_id: int,
+        data: bytes,
+        *,
+        file_name: str,
+        caption: str | None = None,
+        mime_type: str = "application/octet-stream",
+        user_id: int | None = None,
+        chat_type: str | None = None,
+    ) -> JSONDict:
+        """Queue a message carrying a document (downloadable through getFile); returns it."""
+        with self._lock:
+            chat = self._ensure_chat(chat_id, chat_type, is_forum=None)
+            uid = user_id if user_id is not None else (
+                chat_id if chat["type"] == "private" else DEFAULT_GROUP_USER_ID
+            )
+            message = self._new_message(chat_id, sender=_user(uid, "Ani", None, "en"))
+            file_id = f"doc-{len(self._files) + 1}-{chat_id}"
+            self._files[file_id] = bytes(data)
+            message["document"] = {
+                "file_id": file_id, "file_unique_id": f"u{file_id}", "file_name": file_name,
+                "mime_type": mime_type, "file_size": len(data),
+            }
+            if caption is not None:
+                message["caption"] = caption
+                entities = _command_entities(caption)
+                if entities:
+                    message["caption_entities"] = entities
             self._store(message)
             return self._enqueue({"message": message})
 
@@ -1337,6 +1370,22 @@ class FakeTelegram:
             raise ApiError(429, f"Too Many Requests: retry after {retry}", {"retry_after": retry})
 
     # ---------------------------------------------------------------- Bot API methods
+
+    def _m_getfile(self, params: JSONDict) -> JSONDict:
+        file_id = str(params.get("file_id", ""))
+        if file_id not in self._files:
+            raise _bad_request("invalid file_id")
+        return {"file_id": file_id, "file_unique_id": f"u{file_id}",
+                "file_size": len(self._files[file_id]), "file_path": f"documents/{file_id}"}
+
+    def file_bytes(self, path: str) -> bytes | None:
+        """The bytes behind a file URL path (``/file/bot<token>/documents/<id>``), if any."""
+        prefix = f"/file/bot{self.token}/documents/"
+        path = unquote(path)  # clients may percent-encode the token's colon
+        if not path.startswith(prefix):
+            return None
+        with self._lock:
+            return self._files.get(path[len(prefix):])
 
     def _m_getme(self, params: JSONDict) -> JSONDict:
         return {
@@ -1954,7 +2003,16 @@ class _BotApiHandler(QuietHandler):
         self._dispatch()
 
     def do_GET(self) -> None:
-        """Handle a Bot API call with query-string parameters."""
+        """Handle a Bot API call with query-string parameters, or a file download."""
+        if self.path.startswith("/file/bot"):
+            fake: FakeTelegram = self.server.owner
+            data = fake.file_bytes(self.path)
+            if data is None:
+                self.send_bytes(404, b'{"ok":false,"error_code":404,"description":"Not Found"}',
+                                "application/json")
+            else:
+                self.send_bytes(200, data, "application/octet-stream")
+            return
         self._dispatch()
 
     def _dispatch(self) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from tests.fakes.telegram_api import Upload
 from tests.handlers.conftest import OPERATOR, USER, Bot, StartBot
 
@@ -88,3 +90,25 @@ async def test_command_menu_per_language(bot: Bot) -> None:
     assert bot.telegram.commands(language_code="az")
     operator = bot.telegram.calls("setMyCommands")
     assert any((c.get("scope") or {}).get("chat_id") == OPERATOR for c in operator)
+
+
+async def test_opml_file_import_round_trip(start_bot: StartBot) -> None:
+    """An exported OPML file sent back with /importopml as its caption (or replied to with
+    /importopml) is imported: sources already there are recognised, new ones added."""
+    async with start_bot(allow_private_source_urls=True) as bot:
+        export = await bot.ask(OPERATOR, "/exportopml")
+        document = export.params["document"]
+        assert isinstance(document, Upload)
+        before = len(bot.telegram.sent(OPERATOR))
+        bot.telegram.user_sends_document(OPERATOR, document.data, file_name="sources.opml",
+                                         caption="/importopml")
+        await bot.telegram.wait_for_sent(before + 1, 10, chat_id=OPERATOR)
+        await asyncio.sleep(0.3)  # a second answer would show up here
+        (reply,) = bot.telegram.sent(OPERATOR)[before:]
+        assert "feeds read" in (reply.plain_text or "")
+        assert "added" not in (reply.plain_text or "")  # all of them were there already
+        sent = bot.telegram.user_sends_document(OPERATOR, OPML.encode(), file_name="more.opml")
+        reply = await bot.ask(OPERATOR, "/importopml",
+                              reply_to_message_id=sent["message"]["message_id"])
+        assert "3 feeds read" in (reply.plain_text or "")
+        assert "added: 2" in (reply.plain_text or "")
