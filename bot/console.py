@@ -45,7 +45,7 @@ _TAG = re.compile(r"<[^>]+>")
 
 def html_to_text(markup: str) -> str:
     """Telegram HTML to terminal text; links show their URL."""
-    text = _LINK.sub(lambda m: f"{m.group(2)} <{m.group(1)}>", markup)
+    text = _LINK.sub(lambda m: f"{m.group(2)} ({m.group(1)})", markup)
     return html.unescape(_TAG.sub("", text))
 
 
@@ -164,8 +164,9 @@ class ConsoleRequest(BaseRequest):
             chat = dict(_CHAT, id=int(params.get("chat_id") or CONSOLE_CHAT_ID))
             return {"message_id": int(message_id), "date": int(time.time()), "chat": chat,
                     "text": html_to_text(text), "from": _BOT}
-        if name == "sendPhoto":
-            self._io.write(f"\n── photo to chat {params.get('chat_id')} (not shown in console) ──")
+        if name in {"sendPhoto", "sendDocument"}:
+            kind = "photo" if name == "sendPhoto" else "file"
+            self._io.write(f"\n── {kind} to chat {params.get('chat_id')} (not shown in console) ──")
             return {"message_id": self._io.next_message_id(), "date": int(time.time()),
                     "chat": _CHAT, "from": _BOT}
         if name in {"getChatMember"}:
