@@ -39,38 +39,18 @@ from pathlib import Path
 from typing import Any
 
 from _common import ROOT, open_store, queue_alert_to, subscribe_many
-from sqlalchemy import insert, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
-from sqlalchemy.pool import NullPool
+from sqlalchemy import insert
 
 from bot.db.tables import Incident, Item, SourceRow
 
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 sys.path.insert(0, str(ROOT))
-from tests.fakes import _loopback
+from tests.conftest import fresh_postgres_database
 from tests.fakes.telegram_api import FakeTelegram
 
 TOKEN = "123456:BENCH-token-abcdefghijklmnopqrstuvwxyz"
 FIRST_CHAT = 1_000_001
 PLACES = ["Sotk", "Tegh", "Jermuk", "Kapan", "Ijevan", "Berkaber", "Nerkin Hand", "Khoznavar"]
-
-
-def no_nagle() -> None:
-    """Make the fake answer without Nagle's algorithm, as real HTTP servers do.
-
-    `http.server` writes a reply's headers and body in two segments; with Nagle's algorithm
-    on the server and delayed ACKs on the client, each reply then waits ~40 ms for an ACK.
-    That is an artefact of the fake, not of Telegram, and it would dominate every figure here.
-    (Better fixed in `tests/fakes/_loopback.py` itself; done here to leave the fakes alone.)
-    """
-    original = _loopback.LoopbackServer.process_request
-
-    def process_request(self: _loopback.LoopbackServer, request: Any, address: Any) -> None:
-        request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        original(self, request, address)
-
-    _loopback.LoopbackServer.process_request = process_request  # type: ignore[method-assign]
 
 
 # -- scratch databases ----------------------------------------------------------------------
@@ -82,17 +62,8 @@ async def scratch_database(server_url: str | None, tmp: Path) -> AsyncIterator[s
     if not server_url:
         yield f"sqlite+aiosqlite:///{tmp / f'{uuid.uuid4().hex}.db'}"
         return
-    url = make_url(server_url).set(drivername="postgresql+asyncpg")
-    name = f"bwbench_{uuid.uuid4().hex[:12]}"
-    admin = create_async_engine(url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
-    async with admin.connect() as conn:
-        await conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        async with admin.connect() as conn:
-            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await admin.dispose()
+    async with fresh_postgres_database(server_url) as url:
+        yield url
 
 
 def free_port() -> int:
@@ -107,7 +78,6 @@ def free_port() -> int:
 
 def serve_fake() -> None:
     """Child mode: run the fake with Telegram's limits; print its URL; on a line, the counts."""
-    no_nagle()
     with FakeTelegram(token=TOKEN, enforce_limits=True) as fake:
         print(fake.base_url, flush=True)
         sys.stdin.readline()
@@ -270,7 +240,6 @@ async def command_latency(server_url: str | None, chats: int, queries: int, tmp:
     from bot.app import build_application
     from bot.settings import load_settings
 
-    no_nagle()
     commands = {c if isinstance(c, str) else c[0] for c in getattr(handlers, "COMMANDS", ())}
     async with scratch_database(server_url, tmp) as url:
         await fill_incidents(url, chats, incidents=5000)
