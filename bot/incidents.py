@@ -18,7 +18,7 @@ from bot.db.store import SourceHealth, Store
 from bot.db.tables import Incident
 from bot.formatting import TELEGRAM_LIMIT, esc, link, shorten_html
 from bot.i18n import t
-from bot.summary import SEVERITY_ICON, ReportRef, headline, render_incident
+from bot.summary import SEVERITY_ICON, ReportRef, command_id, headline, render_incident
 
 __all__ = [
     "alert_facts",
@@ -39,11 +39,6 @@ log = logging.getLogger(__name__)
 
 PERSPECTIVES = ("armenian", "azerbaijani", "independent", "international", "official",
                 "russian", "aggregator")
-
-
-def command_id(incident_id: str) -> str:
-    """The id as a tappable Telegram command suffix."""
-    return incident_id.replace("-", "_")
 
 
 def stored_view(row: Incident) -> IncidentView:

@@ -23,6 +23,7 @@ from bot.i18n import LANGUAGES, month_day, t
 __all__ = [
     "LANGUAGES",
     "ReportRef",
+    "command_id",
     "event_kind",
     "headline",
     "place_names",
@@ -166,7 +167,7 @@ def render_alert(
     if severity:
         lines.append(f"{esc(t(lang, 'severity'))}: {esc(severity)}")
     lines.append(_sources_line(reports, lang))
-    lines.append(f"/incident_{esc(_command_id(view.id))}")
+    lines.append(f"/incident_{esc(command_id(view.id))}")
     return shorten_html("\n".join(lines), TELEGRAM_LIMIT)
 
 
@@ -191,6 +192,7 @@ def render_incident(view: IncidentView, reports: Sequence[ReportRef], lang: str)
     return shorten_html("\n".join(parts), TELEGRAM_LIMIT)
 
 
-def _command_id(incident_id: str) -> str:
-    # Telegram commands allow only [A-Za-z0-9_]; "inc-20260101-ab12" -> "inc_20260101_ab12".
+def command_id(incident_id: str) -> str:
+    """The id as a tappable command suffix: "inc-20260101-ab12" -> "inc_20260101_ab12"
+    (Telegram commands allow only [A-Za-z0-9_])."""
     return incident_id.replace("-", "_")
