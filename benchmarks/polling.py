@@ -50,21 +50,24 @@ TITLES = [
     "Energy ministry reports gas supply figures",
     "Armenia's Defence Ministry says Azerbaijani forces fired at positions near {place}",
 ]
+EPOCH = datetime.now(UTC) - timedelta(hours=2)  # the oldest item's date
 PLACES = ["Sotk", "Tegh", "Kut", "Norabak", "Berd", "Chinari", "Tovuz", "Kalbajar"]
 
 
 def feed(feed_no: int, generation: int, items: int = 20) -> bytes:
-    """An RSS body whose newest items depend on `generation` (a 'changed' feed)."""
-    now = datetime.now(UTC)
+    """An RSS body of a 'changed' feed: each generation puts three new items on top.
+
+    As in real feeds, an item keeps its bytes (title, date) from one body to the next.
+    """
     body = []
     for k in range(items):
-        n = generation * 3 + k
+        n = generation * 3 + items - 1 - k  # newest first
         title = TITLES[(n + feed_no) % len(TITLES)].format(place=PLACES[n % len(PLACES)])
         body.append(
             f"<item><title>{title} ({feed_no}-{n})</title>"
             f"<description>Report {n} of feed {feed_no}.</description>"
             f"<link>https://feed{feed_no}.example/{n}</link><guid>f{feed_no}-{n}</guid>"
-            f"<pubDate>{format_datetime(now - timedelta(minutes=k))}</pubDate></item>"
+            f"<pubDate>{format_datetime(EPOCH + timedelta(minutes=n))}</pubDate></item>"
         )
     return ('<?xml version="1.0"?><rss version="2.0"><channel><title>f</title>'
             + "".join(body) + "</channel></rss>").encode()
@@ -162,7 +165,9 @@ async def run(args: argparse.Namespace, conn: Connection, urls: list[tuple[str, 
         await store.close()
     print(f"deliveries queued         {deliveries}")
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    elapsed, bare, cpu, new, outcomes = min(results, key=lambda r: r[0])
+    # Best of each: both figures wobble with the load of the machine.
+    elapsed, _, cpu, new, outcomes = min(results, key=lambda r: r[0])
+    bare = min(r[1] for r in results)
     failed = sum(1 for o in outcomes if not o.ok)
     print(f"sources                   {len(urls)} (changed / 304 / failing: "
           f"{sum(k == 0 for _, k in urls)} / {sum(k == 1 for _, k in urls)} / "
@@ -170,7 +175,7 @@ async def run(args: argparse.Namespace, conn: Connection, urls: list[tuple[str, 
     print(f"stored items, chats       {args.items} + polled, {args.chats}")
     print(f"network latency simulated {args.latency * 1000:.0f} ms per answer")
     print(f"poll cycle                {elapsed * 1000:.0f} ms (best of {args.cycles})")
-    print(f"bare httpx fetch          {bare * 1000:.0f} ms")
+    print(f"bare httpx fetch          {bare * 1000:.0f} ms (best of {args.cycles})")
     print(f"ratio                     {elapsed / bare:.2f}   (goal <= 1.5)")
     print(f"new items in the cycle    {new}; failing sources {failed}")
     print(f"CPU per new item          {cpu / max(new, 1) * 1000:.2f} ms "

@@ -16,10 +16,12 @@ import html
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from xml.parsers import expat
 
 import feedparser
 import nh3
@@ -28,9 +30,11 @@ from bot.exceptions import FeedParseError
 
 __all__ = [
     "FeedEntry",
+    "FeedLayout",
     "clean_text",
     "normalize_url",
     "parse_feed",
+    "split_feed",
 ]
 
 MAX_TITLE = 500
@@ -44,6 +48,9 @@ _CONTROL = re.compile(
 _SPACES = re.compile(r"\s+")
 _TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|yclid|mc_cid|mc_eid|ref|from|_ga)$", re.I)
 _HTMLISH = re.compile(rb"^\s*(<!doctype\s+html|<html)", re.I)
+_ITEMS = frozenset({"item", "entry"})  # RSS 0.9x/1.0/2.0 and Atom
+_GUIDS = frozenset({"guid", "id"})
+_END_TAG = re.compile(rb"</([^\s>]+)\s*>")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +64,83 @@ class FeedEntry:
     url_norm: str | None  # for cross-source deduplication
     published: datetime | None  # UTC; None when the feed gives no usable date
     guid: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedLayout:
+    """A well-formed feed cut into the bytes of its items, to parse some of them alone."""
+
+    head: bytes  # everything before the first item
+    items: tuple[bytes, ...]
+    tail: bytes  # everything after the last item
+
+    def body(self, items: Sequence[bytes]) -> bytes:
+        """The feed with only `items`: same channel, same encoding, still well-formed."""
+        return self.head + b"".join(items) + self.tail
+
+
+def split_feed(body: bytes) -> FeedLayout | None:
+    """Cut a feed into items with expat, or None to leave it to feedparser whole.
+
+    None for what expat cannot read (malformed XML; multi-byte encodings other than UTF-8,
+    while single-byte ones such as windows-1251 it reads), for UTF-16, for documents that
+    declare entities, for feeds without items, and for feeds that repeat a guid:
+    `parse_feed` keys such items by link, which it can decide only seeing them all.
+    Otherwise an item parsed alone gets the entry, dedupe key included, that it gets in the
+    whole feed. The cut is exact: an item's bytes run from its start tag to its end tag.
+    """
+    if b"<!ENTITY" in body or body[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in body[:4]:
+        return None
+    parser = expat.ParserCreate()
+    parser.buffer_text = True
+    spans: list[tuple[int, int]] = []
+    guids: Counter[str] = Counter()
+    depth = item_depth = item_start = 0
+    guid: list[str] | None = None
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        nonlocal depth, item_depth, item_start, guid
+        depth += 1
+        local = name.rpartition(":")[2]
+        if not item_depth:
+            # rss > channel > item, rdf:RDF > item, feed > entry
+            if local in _ITEMS and depth <= 3:
+                item_depth, item_start = depth, parser.CurrentByteIndex
+        elif depth == item_depth + 1 and local in _GUIDS:
+            guid = []
+
+    def end(name: str) -> None:
+        nonlocal depth, item_depth, guid
+        if guid is not None and depth == item_depth + 1:
+            if text := "".join(guid).strip():
+                guids[text] += 1
+            guid = None
+        elif item_depth and depth == item_depth:
+            end_tag = _END_TAG.match(body, parser.CurrentByteIndex)
+            if end_tag is None or end_tag[1] != name.encode():
+                raise ValueError("an empty item element")  # <item/>: no end tag to cut at
+            spans.append((item_start, end_tag.end()))
+            item_depth = 0
+        depth -= 1
+
+    def text(data: str) -> None:
+        if guid is not None:
+            guid.append(data)
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = text
+    try:
+        parser.Parse(body, True)
+    except (expat.ExpatError, ValueError):
+        return None
+    if not spans or any(count > 1 for count in guids.values()):
+        return None
+    return FeedLayout(
+        head=body[: spans[0][0]],
+        items=tuple(body[a:b] for a, b in spans),
+        tail=body[spans[-1][1] :],
+    )
 
 
 def clean_text(raw: str | None, *, limit: int) -> str:

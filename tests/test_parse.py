@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.exceptions import FeedParseError
-from bot.parse import clean_text, normalize_url, parse_feed
+from bot.parse import clean_text, normalize_url, parse_feed, split_feed
+from tests.fakes.feed_server import fixture_bytes
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
@@ -160,3 +161,44 @@ def test_zone_less_date_read_as_utc() -> None:
                "<pubDate>Tue, 24 Nov 2026 09:05:00</pubDate></item>")
     (entry,) = parse_feed(body, url="https://h.am/rss", now=NOW)
     assert entry.published == datetime(2026, 11, 24, 9, 5, tzinfo=UTC)
+
+
+# -- split_feed: items read alone give what the whole feed gives --------------------------
+
+SPLITTABLE = ["armenpress_en.xml", "civilnet_atom_en.xml", "hetq_hy.xml", "apa_az.xml",
+              "relative_links_rss_en.xml", "hostile_markup_en.xml", "no_pubdate_en.xml",
+              "newsam_ru_cp1251.xml", "koi8r_ru.xml", "google_news_en.xml"]
+
+
+@pytest.mark.parametrize("name", SPLITTABLE)
+def test_items_parsed_alone_match_the_whole_feed(name: str) -> None:
+    """Each item cut out of a fixture parses, alone, to the entry the whole feed gives it."""
+    body = fixture_bytes(name)
+    layout = split_feed(body)
+    assert layout is not None
+    whole = parse_feed(body, url="https://site.example/rss", now=NOW)
+    alone = [entry for item in layout.items
+             for entry in parse_feed(layout.body([item]), url="https://site.example/rss", now=NOW)]
+    assert len(layout.items) >= len(whole) > 0
+    assert alone == whole
+    assert parse_feed(layout.body(layout.items), url="https://site.example/rss", now=NOW) == whole
+
+
+@pytest.mark.parametrize(
+    ("body", "why"),
+    [
+        (rss("<item><title>a</title></item>", head='<?xml version="1.0" encoding="shift_jis"?>'),
+         "a multi-byte encoding expat lacks"),
+        (fixture_bytes("malformed.xml"), "not well-formed"),
+        (fixture_bytes("billion_laughs.xml"), "declares entities"),
+        ("<?xml version='1.0' encoding='utf-16'?><rss><channel><item><title>a</title></item>"
+         "</channel></rss>".encode("utf-16"), "UTF-16"),
+        (rss("<item><title>a</title><guid>g</guid></item>"
+             "<item><title>b</title><guid> g </guid></item>"), "repeated guid"),
+        (rss("<item/>"), "an empty item"),
+        (rss(""), "no items"),
+    ],
+)
+def test_feeds_left_to_feedparser_whole(body: bytes, why: str) -> None:
+    """What the quick cut cannot do exactly is not cut at all."""
+    assert split_feed(body) is None, why

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from bot.exceptions import FeedParseError
 from bot.formatting import TELEGRAM_LIMIT, esc, link, shorten_html
-from bot.parse import parse_feed
+from bot.parse import parse_feed, split_feed
 from tests.fakes.telegram_api import parse_html_entities
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
@@ -54,3 +54,33 @@ def test_any_entry_parses_to_clean_text_and_safe_html(title: str, desc: str, url
         )
         plain, _ = parse_html_entities(message)  # raises like Telegram on bad markup
         assert len(plain.encode("utf-16-le")) // 2 <= TELEGRAM_LIMIT
+
+
+feed_items = st.lists(
+    st.tuples(xml_text, xml_text, st.sampled_from(["https://news.example/{i}", "/rel/{i}?a=1&b=2",
+                                                    "javascript:void({i})", ""]),
+              st.sampled_from(["", "g{i}", "https://news.example/p/{i}"])),
+    min_size=1, max_size=6,
+)
+
+
+@settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(feed_items)
+def test_items_cut_from_any_feed_parse_as_in_the_whole(
+    items: list[tuple[str, str, str, str]],
+) -> None:
+    """Whatever the items say, each one cut out and parsed alone gives its whole-feed entry."""
+    parts = []
+    for i, (title, desc, url, guid) in enumerate(items):
+        guid_tag = f"<guid>{escape(guid.format(i=i))}</guid>" if guid else ""
+        parts.append(f"<item><title>{i} {escape(title)}</title><description>{escape(desc)}"
+                     f"</description><link>{escape(url.format(i=i))}</link>{guid_tag}</item>")
+    body = ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>'
+            "<link>https://news.example/</link>" + "\n".join(parts) + "</channel></rss>").encode()
+    layout = split_feed(body)
+    assert layout is not None
+    assert len(layout.items) == len(items)
+    whole = parse_feed(body, url="https://news.example/rss", now=NOW)
+    alone = [entry for item in layout.items
+             for entry in parse_feed(layout.body([item]), url="https://news.example/rss", now=NOW)]
+    assert alone == whole

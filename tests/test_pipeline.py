@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from typing import Any
 
 import httpx
 import pytest
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import OperationalError
 
-from bot.classifier import default_classifier
+from bot.classifier import Classification, Classifier, ItemText, default_classifier
 from bot.clustering import Clusterer
-from bot.db.store import Store
+from bot.db.store import NewItem, Store
 from bot.db.tables import Item, SourceRow
 from bot.fetch import build_http_client
 from bot.pipeline import Poller, next_slot
@@ -179,6 +182,158 @@ async def test_long_outage_tells_admins_once(
         await poller.poll_due()
     counts = await store.outbox.delivery_counts()
     assert counts == {"pending": 1}
+
+
+def rss_body(*items: tuple[str, str]) -> bytes:
+    """An RSS feed of `(guid, title)` items, newest first, each with a fixed date."""
+    start = datetime.now(UTC) - timedelta(hours=1)
+    parts = [
+        f"<item><title>{title}</title><guid>{guid}</guid>"
+        f"<link>https://news.example/{guid}</link>"
+        f"<pubDate>{format_datetime(start + timedelta(minutes=int(guid)))}</pubDate></item>"
+        for guid, title in items
+    ]
+    return ('<?xml version="1.0"?><rss version="2.0"><channel><title>N</title>'
+            + "".join(parts) + "</channel></rss>").encode()
+
+
+INCIDENT = "Armenia's Defence Ministry says Azerbaijani forces fired at positions near Sotk"
+
+
+class FlakyStore(Store):
+    """The real store over the same database, whose named methods fail the given times."""
+
+    def __init__(self, store: Store, **failures: int) -> None:
+        super().__init__(store.engine)
+        self.failures = failures
+
+    def _trip(self, name: str) -> None:
+        if self.failures.get(name, 0) > 0:
+            self.failures[name] -= 1
+            raise OperationalError("INSERT", {}, Exception("database is locked"))
+
+    async def store_items(self, items: Sequence[NewItem]) -> list[int]:
+        self._trip("store_items")
+        return await super().store_items(items)
+
+    async def record_incident(self, **fields: Any) -> int:
+        self._trip("record_incident")
+        return await super().record_incident(**fields)
+
+    async def recent_incident_items(
+        self, since: datetime, *, orphans: bool = False
+    ) -> list[tuple[Item, SourceRow]]:
+        self._trip("recent_incident_items")
+        return await super().recent_incident_items(since, orphans=orphans)
+
+
+class PickyClassifier(Classifier):
+    """The real classifier, which crashes on one title (a bug that one entry triggers)."""
+
+    def classify(self, item: ItemText) -> Classification:
+        if "BOOM" in item.title:
+            raise RuntimeError("classifier bug")
+        return super().classify(item)
+
+
+def plain_poller(store: Store, client: httpx.AsyncClient,
+                 classifier: Classifier | None = None) -> Poller:
+    """A Poller over the sources already in `store`."""
+    return Poller(load_settings(http_timeout_seconds=1.0), store, client,
+                  classifier or default_classifier(), Clusterer())
+
+
+async def subscriber_and_incident_feed(store: Store, feeds: FeedServer) -> None:
+    """Chat 5 subscribed, and one source whose feed reports a border incident."""
+    await store.chats.upsert_chat(5, type_="private", title=None, language="en")
+    await store.chats.subscribe(5)
+    feeds.serve("/a.xml", rss_body(("7", INCIDENT)))
+    await store.sync_sources([Source("a", feeds.url("/a.xml"), lang="en")])
+
+
+async def items_titles(store: Store) -> list[str]:
+    async with store.sessions() as session:
+        return sorted((await session.scalars(select(Item.title))).all())
+
+
+async def test_changed_feed_stores_its_new_item_only(
+    store: Store, client: httpx.AsyncClient, feeds: FeedServer
+) -> None:
+    """A feed that gains an item stores that one; an old item edited in place is not doubled."""
+    feeds.serve("/a.xml", rss_body(("2", "Budget debate"), ("1", "Wine festival opens")))
+    poller = await poller_for(store, client, [Source("a", feeds.url("/a.xml"))])
+    (first,) = await poller.poll_due()
+    assert first.new_items == 2
+    feeds.serve("/a.xml", rss_body(("3", "New road opens"), ("2", "Budget debate"),
+                                   ("1", "Wine festival opens, updated")))
+    await make_due(store)
+    (second,) = await poller.poll_due()
+    assert second.new_items == 1
+    assert await items_titles(store) == ["Budget debate", "New road opens", "Wine festival opens"]
+
+
+async def test_body_whose_items_were_not_stored_is_read_again(
+    store: Store, client: httpx.AsyncClient, feeds: FeedServer
+) -> None:
+    """A failed write does not make the same body look already read on the next poll."""
+    feeds.serve("/a.xml", rss_body(("2", "Budget debate"), ("1", "Wine festival opens")))
+    await store.sync_sources([Source("a", feeds.url("/a.xml"))])
+    flaky = FlakyStore(store, store_items=2)  # the batch, then the source alone
+    poller = plain_poller(flaky, client)
+    (first,) = await poller.poll_due()
+    assert not first.ok
+    assert "internal error" in (await store.all_sources())[0].last_error
+    await make_due(store)
+    (second,) = await poller.poll_due()
+    assert second.ok
+    assert second.new_items == 2
+
+
+async def test_entry_that_crashes_ingest_fails_only_its_source(
+    store: Store, client: httpx.AsyncClient, feeds: FeedServer
+) -> None:
+    """Sources ingested together: one whose entry trips a bug fails alone; the rest are stored."""
+    feeds.serve("/bad.xml", rss_body(("5", "BOOM goes the parser"), ("4", "Exhibition opens")))
+    sources = [Source("bad", feeds.url("/bad.xml"))]
+    for n in range(6):
+        feeds.serve(f"/ok{n}.xml", rss_body((f"{n + 10}", f"Road {n} opens")))
+        sources.append(Source(f"ok{n}", feeds.url(f"/ok{n}.xml")))
+    await store.sync_sources(sources)
+    poller = plain_poller(store, client, PickyClassifier.load())
+    outcomes = {o.source: o for o in await poller.poll_due()}
+    assert not outcomes.pop("bad").ok
+    assert all(o.ok and o.new_items == 1 for o in outcomes.values())
+    assert await items_titles(store) == sorted(f"Road {n} opens" for n in range(6))
+
+
+async def test_incident_stored_but_not_clustered_still_alerts(
+    store: Store, client: httpx.AsyncClient, feeds: FeedServer
+) -> None:
+    """An error between storing a report and saving its incident: the alert still goes out."""
+    await subscriber_and_incident_feed(store, feeds)
+    flaky = FlakyStore(store, record_incident=1)
+    poller = plain_poller(flaky, client)
+    (outcome,) = await poller.poll_due()
+    assert outcome.ok
+    assert await store.recent_incident_items(datetime.now(UTC) - timedelta(days=1),
+                                             orphans=True) == []
+    assert len(await store.latest_incidents()) == 1
+    assert await store.outbox.delivery_counts() == {"pending": 1}
+
+
+async def test_start_up_clusters_what_a_crash_left_unclustered(
+    store: Store, client: httpx.AsyncClient, feeds: FeedServer
+) -> None:
+    """Killed after storing an incident report: the next start alerts on it."""
+    await subscriber_and_incident_feed(store, feeds)
+    # The process "dies" at the incident write, leaving the report stored alone.
+    crashing = FlakyStore(store, record_incident=1, recent_incident_items=1)
+    poller = plain_poller(crashing, client)
+    await poller.poll_due()
+    assert await store.outbox.delivery_counts() == {}
+    restarted = plain_poller(store, client)
+    await restarted.seed()
+    assert await store.outbox.delivery_counts() == {"pending": 1}
 
 
 def test_sources_spread_over_the_interval() -> None:

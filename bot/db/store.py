@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -26,6 +26,9 @@ from bot.sources import Source
 __all__ = ["NewItem", "SourceHealth", "Store"]
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
+# Bound parameters per IN list: well under SQLite's and PostgreSQL's limits (32,766).
+_IN_LIMIT = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,50 +188,61 @@ class Store:
 
     # -- items ---------------------------------------------------------------------------
 
-    async def unseen(self, source_id: int, entries: Sequence[tuple[str, str | None]]) -> list[int]:
-        """Indexes of `(dedupe_key, url_norm)` pairs not stored yet (by key, or by URL anywhere)."""
+    async def unseen(self, entries: Sequence[tuple[int, str, str | None]]) -> list[int]:
+        """Indexes of `(source_id, dedupe_key, url_norm)` entries not stored yet.
+
+        An entry is known by its key within its source, or by its URL from any source; of
+        several new entries with one URL only the first counts. A poll cycle's entries from
+        many sources are checked together, a few statements in all.
+        """
         if not entries:
             return []
-        keys = [k for k, _ in entries]
-        urls = [u for _, u in entries if u]
+        by_source: dict[int, list[str]] = {}
+        for source_id, key, _ in entries:
+            by_source.setdefault(source_id, []).append(key)
+        urls = sorted({u for _, _, u in entries if u})
+        known_keys: set[tuple[int, str]] = set()
+        known_urls: set[str] = set()
         async with self.sessions() as session:
-            known_keys = set(
-                (
-                    await session.scalars(
-                        select(Item.dedupe_key).where(
-                            Item.source_id == source_id, Item.dedupe_key.in_(keys)
-                        )
-                    )
-                ).all()
-            )
-            known_urls: set[str | None] = set()
-            if urls:
-                known_urls = set(
-                    (
-                        await session.scalars(select(Item.url_norm).where(Item.url_norm.in_(urls)))
-                    ).all()
+            # Per-source groups ORed together let both databases search the unique index.
+            for group in _chunks(list(by_source.items()), _IN_LIMIT, size=lambda g: len(g[1])):
+                condition = or_(*(
+                    (Item.source_id == source_id) & Item.dedupe_key.in_(keys)
+                    for source_id, keys in group
+                ))
+                rows = await session.execute(
+                    select(Item.source_id, Item.dedupe_key).where(condition)
                 )
+                known_keys.update((s, k) for s, k in rows)
+            for part in _chunks(urls, _IN_LIMIT):
+                found = await session.scalars(
+                    select(Item.url_norm).where(Item.url_norm.in_(part))
+                )
+                known_urls.update(u for u in found if u)
         fresh: list[int] = []
         batch_urls: set[str] = set()
-        for index, (key, url) in enumerate(entries):
-            if key in known_keys or (url and (url in known_urls or url in batch_urls)):
+        for index, (source_id, key, url) in enumerate(entries):
+            if (source_id, key) in known_keys or (url and (url in known_urls or url in batch_urls)):
                 continue
             if url:
                 batch_urls.add(url)
             fresh.append(index)
         return fresh
 
-    async def recent_incident_items(self, since: datetime) -> list[tuple[Item, SourceRow]]:
-        """Incident items seen since `since`, with sources, oldest first (seeds clustering)."""
+    async def recent_incident_items(
+        self, since: datetime, *, orphans: bool = False
+    ) -> list[tuple[Item, SourceRow]]:
+        """Incident items seen since `since`, with sources, oldest first.
+
+        Items already attached to an incident seed the clusterer after a start; `orphans`
+        gives instead those stored but never clustered (a crash or an error came between).
+        """
+        attached = Item.incident_id.is_(None) if orphans else Item.incident_id.is_not(None)
         async with self.sessions() as session:
             stmt = (
                 select(Item, SourceRow)
                 .join(SourceRow, Item.source_id == SourceRow.id)
-                .where(
-                    Item.is_incident.is_(True),
-                    Item.first_seen_at >= since,
-                    Item.incident_id.is_not(None),
-                )
+                .where(Item.is_incident.is_(True), Item.first_seen_at >= since, attached)
                 .order_by(Item.first_seen_at, Item.id)
             )
             return [(i, s) for i, s in (await session.execute(stmt)).all()]
@@ -240,9 +254,16 @@ class Store:
         try:
             # One statement for the batch; only a rare duplicate falls back to one each.
             async with self.sessions.begin() as session:
-                stmt = insert(Item).returning(Item.id, sort_by_parameter_order=True)
-                result = await session.execute(stmt, [_fields(new) for new in items])
-                return list(result.scalars())
+                # A multi-row INSERT: rows are matched back by key, not by order (ordered
+                # RETURNING makes SQLite insert row by row), and NULLs are written rather than
+                # omitted (rows with different NULL columns would be split into many INSERTs).
+                stmt = insert(Item).returning(Item.id, Item.source_id, Item.dedupe_key)
+                result = await session.execute(
+                    stmt, [_fields(new) for new in items],
+                    execution_options={"render_nulls": True},
+                )
+                by_key = {(source_id, key): item_id for item_id, source_id, key in result}
+                return [by_key[new.source_id, new.dedupe_key] for new in items]
         except IntegrityError:
             log.debug("items.batch_conflict size=%d", len(items))
         ids: list[int] = []
@@ -364,6 +385,22 @@ class Store:
                     or 0
                 ),
             }
+
+
+def _chunks(
+    values: list[_T], limit: int, size: Callable[[_T], int] = lambda _: 1
+) -> Iterator[list[_T]]:
+    """`values` in runs whose sizes add up to about `limit` (bound parameters per statement)."""
+    run: list[_T] = []
+    total = 0
+    for value in values:
+        if run and total + size(value) > limit:
+            yield run
+            run, total = [], 0
+        run.append(value)
+        total += size(value)
+    if run:
+        yield run
 
 
 def _fields(new: NewItem) -> dict[str, Any]:

@@ -69,7 +69,11 @@ class UTCDateTime(TypeDecorator[datetime]):
 class Base(DeclarativeBase):
     """Declarative base with the JSON type mapped for dict columns."""
 
-    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, datetime: UTCDateTime}
+    # None is SQL NULL, not JSON null, whether a column is omitted or written as None.
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        dict[str, Any]: JSON(none_as_null=True),
+        datetime: UTCDateTime,
+    }
 
 
 class SourceRow(Base):
