@@ -54,10 +54,12 @@ EPOCH = datetime.now(UTC) - timedelta(hours=2)  # the oldest item's date
 PLACES = ["Sotk", "Tegh", "Kut", "Norabak", "Berd", "Chinari", "Tovuz", "Kalbajar"]
 
 
-def feed(feed_no: int, generation: int, items: int = 20) -> bytes:
+def feed(feed_no: int, generation: int, items: int = 20, restamp: bool = False) -> bytes:
     """An RSS body of a 'changed' feed: each generation puts three new items on top.
 
-    As in real feeds, an item keeps its bytes (title, date) from one body to the next.
+    As in real feeds, an item keeps its bytes (title, date) from one body to the next, unless
+    `restamp`: then every item's date moves with each generation, as on a site that stamps
+    its whole feed with the time it was built (every item must be parsed again).
     """
     body = []
     for k in range(items):
@@ -67,13 +69,14 @@ def feed(feed_no: int, generation: int, items: int = 20) -> bytes:
             f"<item><title>{title} ({feed_no}-{n})</title>"
             f"<description>Report {n} of feed {feed_no}.</description>"
             f"<link>https://feed{feed_no}.example/{n}</link><guid>f{feed_no}-{n}</guid>"
-            f"<pubDate>{format_datetime(EPOCH + timedelta(minutes=n))}</pubDate></item>"
+            f"<pubDate>{format_datetime(EPOCH + timedelta(minutes=n + generation * restamp))}"
+            "</pubDate></item>"
         )
     return ('<?xml version="1.0"?><rss version="2.0"><channel><title>f</title>'
             + "".join(body) + "</channel></rss>").encode()
 
 
-def serve(sources: int, latency: float, conn: Connection) -> None:
+def serve(sources: int, latency: float, restamp: bool, conn: Connection) -> None:
     """Child process: start the feed servers, then apply 'advance' commands."""
     from tests.fakes.feed_server import FeedServer
 
@@ -86,7 +89,7 @@ def serve(sources: int, latency: float, conn: Connection) -> None:
         if kind == 2:
             server.status(path, 500)
         else:
-            server.serve(path, feed(i, 0), etag=True)
+            server.serve(path, feed(i, 0, restamp=restamp), etag=True)
         urls.append((server.url(path), kind))
     conn.send(urls)
     generation = 0
@@ -94,7 +97,8 @@ def serve(sources: int, latency: float, conn: Connection) -> None:
         if command == "advance":
             generation += 1
             for i in range(0, sources, 3):
-                servers[i // PER_SERVER].serve(f"/f{i}.xml", feed(i, generation), etag=True)
+                body = feed(i, generation, restamp=restamp)
+                servers[i // PER_SERVER].serve(f"/f{i}.xml", body, etag=True)
             conn.send("ok")
     for server in servers:
         server.stop()
@@ -241,6 +245,8 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=0.0,
                         help="seconds each feed answer is delayed, like a real network's round "
                              "trips (loopback answers in well under a millisecond)")
+    parser.add_argument("--restamp", action="store_true",
+                        help="changed feeds re-date every item on each change (worst case)")
     parser.add_argument("--trace", action="store_true", help="tracemalloc the warm-up")
     parser.add_argument("--profile", action="store_true", help="cProfile one cycle")
     parser.add_argument("--sort", default="tottime", help="pstats order with --profile")
@@ -249,7 +255,7 @@ def main() -> None:
     args = parser.parse_args()
     parent, child = mp.Pipe()
     proc = mp.get_context("spawn").Process(
-        target=serve, args=(args.sources, args.latency, child), daemon=True
+        target=serve, args=(args.sources, args.latency, args.restamp, child), daemon=True
     )
     proc.start()
     urls = parent.recv()
