@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 from xml.parsers import expat
@@ -84,10 +85,11 @@ def split_feed(body: bytes) -> FeedLayout | None:
 
     None for what expat cannot read (malformed XML; multi-byte encodings other than UTF-8,
     while single-byte ones such as windows-1251 it reads), for UTF-16, for documents that
-    declare entities, for feeds without items, and for feeds that repeat a guid:
-    `parse_feed` keys such items by link, which it can decide only seeing them all.
-    Otherwise an item parsed alone gets the entry, dedupe key included, that it gets in the
-    whole feed. The cut is exact: an item's bytes run from its start tag to its end tag.
+    declare entities, for feeds without items or with anything but white space between
+    items, and for feeds that repeat a guid: `parse_feed` keys such items by link, which it
+    can decide only seeing them all. Otherwise an item parsed alone gets the entry, dedupe
+    key included, that it gets in the whole feed. The cut is exact: an item's bytes run from
+    its start tag to its end tag.
     """
     if b"<!ENTITY" in body or body[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in body[:4]:
         return None
@@ -136,6 +138,8 @@ def split_feed(body: bytes) -> FeedLayout | None:
         return None
     if not spans or any(count > 1 for count in guids.values()):
         return None
+    if any(body[a:b].strip() for (_, a), (b, _) in pairwise(spans)):
+        return None  # channel elements between items (a link that bases relative ones)
     return FeedLayout(
         head=body[: spans[0][0]],
         items=tuple(body[a:b] for a, b in spans),

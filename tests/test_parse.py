@@ -196,6 +196,8 @@ def test_items_parsed_alone_match_the_whole_feed(name: str) -> None:
         (rss("<item><title>a</title><guid>g</guid></item>"
              "<item><title>b</title><guid> g </guid></item>"), "repeated guid"),
         (rss("<item/>"), "an empty item"),
+        (rss("<item><title>a</title><link>a</link></item><link>https://other.example/</link>"
+             "<item><title>b</title><link>b</link></item>"), "channel link between items"),
         (rss(""), "no items"),
     ],
 )
