@@ -52,6 +52,7 @@ DERIVED_FEATURES = (
     "background_violence",  # violence words only next to history/analysis/talks cues
     "one_sided",  # only one party (by name or place) and no "enemy": domestic news, accidents
     "title_history",  # anniversary/history/analysis/talks cue in the headline
+    "violence_explained",  # the violence has a named non-hostile cause (see `_explained`)
 )
 FEATURES: tuple[str, ...] = GROUP_FEATURES + DERIVED_FEATURES
 
@@ -59,6 +60,10 @@ _VIOLENCE = frozenset({"fire", "combat", "kill", "wound", "capture", "incursion"
 _BACKGROUND = frozenset({"history", "analysis", "talks", "exchange", "humanitarian"})
 _TITLE_BACKGROUND = frozenset({"history", "analysis", "talks", "rights_report", "exchange"})
 _PARTY = {"armenian": "AM", "karabakh": "AM", "azerbaijani": "AZ"}
+_CASUALTY_DERIVED = (
+    "kill", "wound", "missing", "numbered_casualties", "title_violence", "violence_attributed",
+)  # fmt: skip
+_VIOLENCE_DERIVED = (*_CASUALTY_DERIVED, "fire", "combat", "heavy_weapon")
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +192,45 @@ def compute_features(
     title_bg = [m for m in signal if m.start < title_end and m.group in _TITLE_BACKGROUND]
     if title_bg:
         feats["title_history"] = Evidence(1.0, _snippets(text, title_bg))
+    explained = _explained(groups, feats, bool(border))
+    if explained is not None:
+        reason, dropped = explained
+        for name in dropped:
+            feats.pop(name, None)
+        feats["violence_explained"] = Evidence(1.0, reason)
     return feats
+
+
+def _explained(
+    groups: set[str], feats: Mapping[str, Evidence], local_place: bool
+) -> tuple[str, tuple[str, ...]] | None:
+    """Violence whose cause the text names and which is not enemy action, if so.
+
+    The policy's hard negatives (a soldier killed by an old mine or a blizzard, live-fire
+    drills, a village shooting between neighbours, another country's war) carry the same
+    words as an attack; each of the many violence features would otherwise outweigh the one
+    feature naming the cause. Then those features are dropped and the cause is a feature.
+    """
+    # "Fire" alone is also a gunshot wound in an accident; an enemy or an accused side is not.
+    hostile = "enemy" in groups or ("fire" in groups and "accusation" in feats)
+    if groups & {"nonhostile", "landmine"} and not hostile:
+        return "deaths or wounds from a mine, an accident or the weather", _CASUALTY_DERIVED
+    if (
+        "drills_arms" in groups
+        and not groups & {"enemy", "kill", "wound", "damage"}
+        and not ("accusation" in feats and "position" in groups)  # fired *at positions*
+    ):
+        return "firing in drills", _VIOLENCE_DERIVED
+    if "foreign_conflict" in groups and not local_place and "enemy" not in groups:
+        return "violence in another conflict", _VIOLENCE_DERIVED
+    if (
+        "domestic" in groups
+        and not groups & {"forces", "enemy"}
+        and "ministry" not in feats
+        and "accusation" not in feats
+    ):
+        return "a crime or police matter, no armed forces named", _VIOLENCE_DERIVED
+    return None
 
 
 @dataclass(frozen=True, slots=True)

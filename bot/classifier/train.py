@@ -65,7 +65,7 @@ PRIOR_WEIGHTS: dict[str, float] = {
     "drills_arms": -1.0, "sports_econ": -1.0, "analysis": -1.0, "rhetoric": -0.3,
     "aggregate": -1.0, "date_old": -1.5, "old_year": -0.8, "no_context": -2.0,
     "background_violence": -1.0, "rights_report": -1.5, "one_sided": -1.0,
-    "title_history": -1.0,
+    "title_history": -1.0, "violence_explained": -1.0,
 }  # fmt: skip
 PRIOR_INTERCEPT = -3.0
 

@@ -152,6 +152,71 @@ HARD_NEGATIVES = [
         PUB,
         id="en-nonhostile",
     ),
+    # Violence words with a named cause that is not enemy action (`violence_explained`).
+    pytest.param(
+        "Two contract soldiers freeze to death in blizzard on Kalbajar heights",
+        "The servicemen lost their way between positions in a snowstorm and died of "
+        "hypothermia, the Defence Ministry said; a third is being searched for.",
+        PUB,
+        id="en-blizzard-deaths",
+    ),
+    pytest.param(
+        "Под Иджеваном перевернулся армейский грузовик, погиб военнослужащий",
+        "Военный грузовик съехал в ущелье; один военнослужащий погиб, трое ранены, сообщили "
+        "в Минобороны. Возбуждено уголовное дело.",
+        PUB,
+        id="ru-truck-overturned",
+    ),
+    pytest.param(
+        "Gədəbəydə əsgər silahla ehtiyatsız davranma nəticəsində həlak olub",
+        "Hərbi hissədə müddətli həqiqi hərbi xidmət hərbi qulluqçusu xidməti silahından açılan "
+        "güllədən həlak olub; Hərbi Prokurorluq cinayət işi başlayıb.",
+        PUB,
+        id="az-accidental-shot",
+    ),
+    pytest.param(
+        "Füzulidə mühəndis-istehkam işləri zamanı hərbçi minaya düşərək şəhid olub",
+        "Müdafiə Nazirliyi bildirib ki, ərazidə əvvəllər basdırılmış piyada əleyhinə mina "
+        "partlayıb, hərbi qulluqçu şəhid olub.",
+        PUB,
+        id="az-mine-death",
+    ),
+    pytest.param(
+        "Villager shot dead in Tavush after quarrel over land",
+        "Police detained a neighbour after a 52-year-old man was shot dead with a hunting rifle "
+        "in a border village of Tavush; a murder case was opened.",
+        PUB,
+        id="en-village-shooting",
+    ),
+    pytest.param(
+        "Armenian army holds live-fire artillery exercise in Syunik",
+        "Artillery and tank crews fired live rounds at the Syunik training ground during "
+        "scheduled exercises, the Defence Ministry said.",
+        PUB,
+        id="en-live-fire-drills",
+    ),
+    pytest.param(
+        "Iran and Israel trade drone and missile strikes; Baku and Yerevan urge restraint",
+        "Dozens of drones and missiles were launched overnight, killing several people, "
+        "officials said. Armenia and Azerbaijan called for de-escalation.",
+        PUB,
+        id="en-other-war-named-neighbours",
+    ),
+]
+
+ENEMY_DESPITE_ACCIDENT_WORDS = [
+    pytest.param(
+        "Enemy fire kills soldier near Sotk during snowstorm",
+        "Despite the blizzard, the enemy fired at Armenian positions near Sotk at 05:40, "
+        "killing a contract soldier, the Defence Ministry said.",
+        id="en-enemy-in-blizzard",
+    ),
+    pytest.param(
+        "Düşmən minalanmış ərazidə mövqelərimizi atəşə tutub",
+        "Müdafiə Nazirliyi: saat 03:20-də düşmən Kəlbəcər istiqamətində mövqelərimizi "
+        "atəşə tutub, bir hərbi qulluqçu yaralanıb.",
+        id="az-enemy-near-minefield",
+    ),
 ]
 
 
@@ -169,6 +234,14 @@ def test_hard_negative(title: str, summary: str, published: datetime) -> None:
     result = _run(title, summary, published)
     assert not result.incident, [(s.name, round(s.weight, 2)) for s in result.signals]
     assert result.severity is None
+
+
+@pytest.mark.parametrize(("title", "summary"), ENEMY_DESPITE_ACCIDENT_WORDS)
+def test_enemy_action_is_not_explained_away(title: str, summary: str) -> None:
+    """A blizzard or a minefield in the text does not hide fire the enemy opened."""
+    result = _run(title, summary)
+    assert result.incident, [(s.name, round(s.weight, 2)) for s in result.signals]
+    assert "violence_explained" not in {s.name for s in result.signals}
 
 
 def test_every_signal_has_evidence() -> None:
