@@ -207,9 +207,10 @@ def _explained(
     """Violence whose cause the text names and which is not enemy action, if so.
 
     The policy's hard negatives (a soldier killed by an old mine or a blizzard, live-fire
-    drills, a village shooting between neighbours, another country's war) carry the same
-    words as an attack; each of the many violence features would otherwise outweigh the one
-    feature naming the cause. Then those features are dropped and the cause is a feature.
+    drills, a patrol that saw no incidents, a village shooting between neighbours, another
+    country's war) carry the same words as an attack; each of the many violence features
+    would otherwise outweigh the one feature naming the cause. Then those features are
+    dropped and the cause is a feature.
     """
     # "Fire" alone is also a gunshot wound in an accident; an enemy or an accused side is not.
     hostile = "enemy" in groups or ("fire" in groups and "accusation" in feats)
@@ -221,6 +222,12 @@ def _explained(
         and not ("accusation" in feats and "position" in groups)  # fired *at positions*
     ):
         return "firing in drills", _VIOLENCE_DERIVED
+    if (
+        "calm" in groups
+        and not groups & {"enemy", "kill", "wound", "capture", "damage"}
+        and "accusation" not in feats
+    ):
+        return "a report that nothing happened", _VIOLENCE_DERIVED
     if "foreign_conflict" in groups and not local_place and "enemy" not in groups:
         return "violence in another conflict", _VIOLENCE_DERIVED
     if (

@@ -202,6 +202,20 @@ HARD_NEGATIVES = [
         PUB,
         id="en-other-war-named-neighbours",
     ),
+    pytest.param(
+        "Патрулирование ОБСЕ у Тавушского участка границы прошло без инцидентов",
+        "Наблюдатели ОБСЕ провели плановый мониторинг режима прекращения огня в направлении "
+        "Берда; нарушений не зафиксировано, сообщили в Минобороны.",
+        PUB,
+        id="ru-patrol-no-incidents",
+    ),
+    pytest.param(
+        "EU monitors: border situation remained calm this week",
+        "EU observers carried out 40 patrols near Jermuk and Sotk; no incidents of firing "
+        "were observed, the mission said.",
+        PUB,
+        id="en-monitors-calm",
+    ),
 ]
 
 ENEMY_DESPITE_ACCIDENT_WORDS = [
@@ -216,6 +230,12 @@ ENEMY_DESPITE_ACCIDENT_WORDS = [
         "Müdafiə Nazirliyi: saat 03:20-də düşmən Kəlbəcər istiqamətində mövqelərimizi "
         "atəşə tutub, bir hərbi qulluqçu yaralanıb.",
         id="az-enemy-near-minefield",
+    ),
+    pytest.param(
+        "Relative calm broken as enemy fires on Tegh positions",
+        "After a relatively calm week, the enemy opened fire from small arms at Armenian "
+        "positions near Tegh at 22:10, the Defence Ministry said. There were no losses.",
+        id="en-calm-broken",
     ),
 ]
 
@@ -238,7 +258,7 @@ def test_hard_negative(title: str, summary: str, published: datetime) -> None:
 
 @pytest.mark.parametrize(("title", "summary"), ENEMY_DESPITE_ACCIDENT_WORDS)
 def test_enemy_action_is_not_explained_away(title: str, summary: str) -> None:
-    """A blizzard or a minefield in the text does not hide fire the enemy opened."""
+    """A blizzard, a minefield or a calm week in the text does not hide enemy fire."""
     result = _run(title, summary)
     assert result.incident, [(s.name, round(s.weight, 2)) for s in result.signals]
     assert "violence_explained" not in {s.name for s in result.signals}
