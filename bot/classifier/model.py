@@ -228,7 +228,12 @@ def _explained(
         and "accusation" not in feats
     ):
         return "a report that nothing happened", _VIOLENCE_DERIVED
-    if "foreign_conflict" in groups and not local_place and "enemy" not in groups:
+    if (
+        "foreign_conflict" in groups
+        and not local_place
+        and "enemy" not in groups
+        and "accusation" not in feats
+    ):
         return "violence in another conflict", _VIOLENCE_DERIVED
     if (
         "domestic" in groups

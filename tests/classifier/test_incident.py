@@ -237,6 +237,12 @@ ENEMY_DESPITE_ACCIDENT_WORDS = [
         "positions near Tegh at 22:10, the Defence Ministry said. There were no losses.",
         id="en-calm-broken",
     ),
+    pytest.param(
+        "Armenian MoD: Azerbaijani mortar fire on our positions, one shell landed in Iran",
+        "Azerbaijani armed forces opened fire with mortars at Armenian positions on Tuesday "
+        "night; one shell landed on Iranian territory, the Defence Ministry said.",
+        id="en-shell-lands-in-iran",
+    ),
 ]
 
 
