@@ -192,7 +192,7 @@ def compute_features(
     title_bg = [m for m in signal if m.start < title_end and m.group in _TITLE_BACKGROUND]
     if title_bg:
         feats["title_history"] = Evidence(1.0, _snippets(text, title_bg))
-    explained = _explained(groups, feats, bool(border))
+    explained = _explained(groups, feats, bool(border), bool(sides))
     if explained is not None:
         reason, dropped = explained
         for name in dropped:
@@ -202,7 +202,7 @@ def compute_features(
 
 
 def _explained(
-    groups: set[str], feats: Mapping[str, Evidence], local_place: bool
+    groups: set[str], feats: Mapping[str, Evidence], local_place: bool, named_party: bool
 ) -> tuple[str, tuple[str, ...]] | None:
     """Violence whose cause the text names and which is not enemy action, if so.
 
@@ -233,6 +233,7 @@ def _explained(
         and not local_place
         and "enemy" not in groups
         and "accusation" not in feats
+        and not (named_party and "position" in groups)  # fire at Armenian/Azerbaijani posts
     ):
         return "violence in another conflict", _VIOLENCE_DERIVED
     if (
