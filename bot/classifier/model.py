@@ -212,8 +212,11 @@ def _explained(
     would otherwise outweigh the one feature naming the cause. Then those features are
     dropped and the cause is a feature.
     """
-    # "Fire" alone is also a gunshot wound in an accident; an enemy or an accused side is not.
-    hostile = "enemy" in groups or ("fire" in groups and "accusation" in feats)
+    # "Fire" alone may be a shot in an accident; aimed at a position, or by an accused side
+    # or an enemy, it is not.
+    hostile = "enemy" in groups or (
+        "fire" in groups and ("accusation" in feats or "position" in groups)
+    )
     if groups & {"nonhostile", "landmine"} and not hostile:
         return "deaths or wounds from a mine, an accident or the weather", _CASUALTY_DERIVED
     if (

@@ -243,6 +243,18 @@ ENEMY_DESPITE_ACCIDENT_WORDS = [
         "night; one shell landed on Iranian territory, the Defence Ministry said.",
         id="en-shell-lands-in-iran",
     ),
+    pytest.param(
+        "Soldier wounded as shell fell on position near Kut",
+        "A contract soldier was wounded when a mortar shell fell on a combat position near "
+        "Kut on Monday, the Defence Ministry said.",
+        id="en-shell-fell",  # "fell" as in a fall from a height is a non-hostile cue
+    ),
+    pytest.param(
+        "Azerbaijan fires at Armenian positions near Norabak",
+        "Azerbaijani units fired small arms at Armenian positions near Norabak overnight, the "
+        "Defence Ministry said.",
+        id="en-fires-at",  # the verb, not wildfires
+    ),
 ]
 
 
