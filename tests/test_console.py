@@ -9,8 +9,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tests.fakes.feed_server import FeedServer
-from tests.test_end_to_end import rss
+from tests.fakes.feed_server import FeedServer, rss
 
 
 def test_console_mode_subscribes_and_prints_the_alert(tmp_path: Path, feeds: FeedServer) -> None:

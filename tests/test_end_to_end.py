@@ -4,27 +4,15 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
-from email.utils import format_datetime
 from pathlib import Path
 
 from bot.settings import Settings, load_settings
 from tests.conftest import TOKEN
-from tests.fakes.feed_server import FeedServer
+from tests.fakes.feed_server import FeedServer, rss
 from tests.fakes.telegram_api import FakeTelegram
 from tests.harness import running
 
 USER = 4242
-
-
-def rss(*items: tuple[str, str, str, datetime]) -> bytes:
-    """An RSS document with (title, description, link, date) items."""
-    body = "".join(
-        f"<item><title>{t}</title><description>{d}</description><link>{link}</link>"
-        f"<guid>{link}</guid><pubDate>{format_datetime(when)}</pubDate></item>"
-        for t, d, link, when in items
-    )
-    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
-            f"<title>Feed</title><link>http://x/</link>{body}</channel></rss>").encode()
 
 
 def settings_for(

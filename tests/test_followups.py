@@ -6,10 +6,10 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tests.fakes.feed_server import FeedServer
+from tests.fakes.feed_server import FeedServer, rss
 from tests.fakes.telegram_api import FakeTelegram
 from tests.harness import running
-from tests.test_end_to_end import USER, rss, settings_for
+from tests.test_end_to_end import USER, settings_for
 
 
 async def test_claim_denial_and_casualties_make_one_alert_edits_and_one_reply(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime, timedelta
-from email.utils import format_datetime
 from typing import Any
 
 import httpx
@@ -21,7 +20,7 @@ from bot.fetch import build_http_client
 from bot.pipeline import Poller, next_slot
 from bot.settings import load_settings
 from bot.sources import Source
-from tests.fakes.feed_server import FeedServer
+from tests.fakes.feed_server import FeedServer, rss
 
 GOOD = {
     "armenpress": "armenpress_en.xml",
@@ -184,17 +183,12 @@ async def test_long_outage_tells_admins_once(
     assert counts == {"pending": 1}
 
 
-def rss_body(*items: tuple[str, str]) -> bytes:
-    """An RSS feed of `(guid, title)` items, newest first, each with a fixed date."""
-    start = datetime.now(UTC) - timedelta(hours=1)
-    parts = [
-        f"<item><title>{title}</title><guid>{guid}</guid>"
-        f"<link>https://news.example/{guid}</link>"
-        f"<pubDate>{format_datetime(start + timedelta(minutes=int(guid)))}</pubDate></item>"
-        for guid, title in items
-    ]
-    return ('<?xml version="1.0"?><rss version="2.0"><channel><title>N</title>'
-            + "".join(parts) + "</channel></rss>").encode()
+START = datetime.now(UTC) - timedelta(hours=1)
+
+
+def story(n: int, title: str) -> tuple[str, str, str, datetime]:
+    """Feed item `n` for `rss`: its own link (the guid too) and a date fixed across bodies."""
+    return title, "", f"https://news.example/{n}", START + timedelta(minutes=n)
 
 
 INCIDENT = "Armenia's Defence Ministry says Azerbaijani forces fired at positions near Sotk"
@@ -247,7 +241,7 @@ async def subscriber_and_incident_feed(store: Store, feeds: FeedServer) -> None:
     """Chat 5 subscribed, and one source whose feed reports a border incident."""
     await store.chats.upsert_chat(5, type_="private", title=None, language="en")
     await store.chats.subscribe(5)
-    feeds.serve("/a.xml", rss_body(("7", INCIDENT)))
+    feeds.serve("/a.xml", rss(story(7, INCIDENT)))
     await store.sync_sources([Source("a", feeds.url("/a.xml"), lang="en")])
 
 
@@ -260,12 +254,12 @@ async def test_changed_feed_stores_its_new_item_only(
     store: Store, client: httpx.AsyncClient, feeds: FeedServer
 ) -> None:
     """A feed that gains an item stores that one; an old item edited in place is not doubled."""
-    feeds.serve("/a.xml", rss_body(("2", "Budget debate"), ("1", "Wine festival opens")))
+    feeds.serve("/a.xml", rss(story(2, "Budget debate"), story(1, "Wine festival opens")))
     poller = await poller_for(store, client, [Source("a", feeds.url("/a.xml"))])
     (first,) = await poller.poll_due()
     assert first.new_items == 2
-    feeds.serve("/a.xml", rss_body(("3", "New road opens"), ("2", "Budget debate"),
-                                   ("1", "Wine festival opens, updated")))
+    feeds.serve("/a.xml", rss(story(3, "New road opens"), story(2, "Budget debate"),
+                              story(1, "Wine festival opens, updated")))
     await make_due(store)
     (second,) = await poller.poll_due()
     assert second.new_items == 1
@@ -276,7 +270,7 @@ async def test_body_whose_items_were_not_stored_is_read_again(
     store: Store, client: httpx.AsyncClient, feeds: FeedServer
 ) -> None:
     """A failed write does not make the same body look already read on the next poll."""
-    feeds.serve("/a.xml", rss_body(("2", "Budget debate"), ("1", "Wine festival opens")))
+    feeds.serve("/a.xml", rss(story(2, "Budget debate"), story(1, "Wine festival opens")))
     await store.sync_sources([Source("a", feeds.url("/a.xml"))])
     flaky = FlakyStore(store, store_items=2)  # the batch, then the source alone
     poller = plain_poller(flaky, client)
@@ -293,10 +287,10 @@ async def test_entry_that_crashes_ingest_fails_only_its_source(
     store: Store, client: httpx.AsyncClient, feeds: FeedServer
 ) -> None:
     """Sources ingested together: one whose entry trips a bug fails alone; the rest are stored."""
-    feeds.serve("/bad.xml", rss_body(("5", "BOOM goes the parser"), ("4", "Exhibition opens")))
+    feeds.serve("/bad.xml", rss(story(5, "BOOM goes the parser"), story(4, "Exhibition opens")))
     sources = [Source("bad", feeds.url("/bad.xml"))]
     for n in range(6):
-        feeds.serve(f"/ok{n}.xml", rss_body((f"{n + 10}", f"Road {n} opens")))
+        feeds.serve(f"/ok{n}.xml", rss(story(n + 10, f"Road {n} opens")))
         sources.append(Source(f"ok{n}", feeds.url(f"/ok{n}.xml")))
     await store.sync_sources(sources)
     poller = plain_poller(store, client, PickyClassifier.load())

@@ -29,9 +29,8 @@ from prometheus_client.parser import text_string_to_metric_families
 from bot.db.engine import create_engine, migrate
 from bot.db.store import Store
 from tests.conftest import TOKEN, free_port
-from tests.fakes.feed_server import FeedServer
+from tests.fakes.feed_server import FeedServer, rss
 from tests.fakes.telegram_api import FakeTelegram
-from tests.test_end_to_end import rss
 from tests.test_webhook import command_update
 
 SUBSCRIBERS = 600

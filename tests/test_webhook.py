@@ -14,9 +14,9 @@ from bot.app import build_application, webhook_options
 from bot.exceptions import ConfigError
 from bot.settings import load_settings
 from tests.conftest import free_port
-from tests.fakes.feed_server import FeedServer
+from tests.fakes.feed_server import FeedServer, rss
 from tests.fakes.telegram_api import FakeTelegram
-from tests.test_end_to_end import USER, rss, settings_for
+from tests.test_end_to_end import USER, settings_for
 
 SECRET = "s3cret_Token-42"
 

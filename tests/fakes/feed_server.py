@@ -42,6 +42,7 @@ __all__ = [
     "FeedRequest",
     "FeedServer",
     "fixture_bytes",
+    "rss",
 ]
 
 FIXTURES_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "feeds"
@@ -60,6 +61,17 @@ FIXTURE_CONTENT_TYPES: dict[str, str] = {
     "cloudflare_challenge.html": HTML_CONTENT_TYPE,
     "rferl_11_bytes.xml": "application/rss+xml",
 }
+
+
+def rss(*items: tuple[str, str, str, datetime]) -> bytes:
+    """An RSS document with (title, description, link, date) items."""
+    body = "".join(
+        f"<item><title>{t}</title><description>{d}</description><link>{link}</link>"
+        f"<guid>{link}</guid><pubDate>{format_datetime(when)}</pubDate></item>"
+        for t, d, link, when in items
+    )
+    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+            f"<title>Feed</title><link>http://x/</link>{body}</channel></rss>").encode()
 
 
 def fixture_bytes(name: str) -> bytes:

@@ -12,7 +12,6 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,7 @@ from bot.app import BotApp
 from bot.db.tables import Delivery, utcnow
 from bot.settings import Settings, load_settings
 from tests.conftest import TOKEN
-from tests.fakes.feed_server import FeedServer
+from tests.fakes.feed_server import FeedServer, rss
 from tests.fakes.telegram_api import FakeTelegram, SentMessage
 from tests.harness import running, until
 
@@ -57,17 +56,6 @@ JERMUK = (
     "Azerbaijani artillery shelled Jermuk overnight, Armenia's Defence Ministry said; three "
     "soldiers wounded.",
 )
-
-
-def rss(*items: tuple[str, str, str, datetime]) -> bytes:
-    """An RSS document with (title, description, link, date) items."""
-    body = "".join(
-        f"<item><title>{t}</title><description>{d}</description><link>{link}</link>"
-        f"<guid>{link}</guid><pubDate>{format_datetime(when)}</pubDate></item>"
-        for t, d, link, when in items
-    )
-    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
-            f"<title>Feed</title><link>http://x/</link>{body}</channel></rss>").encode()
 
 
 def item(text: tuple[str, str], slug: str, age: timedelta) -> tuple[str, str, str, datetime]:
