@@ -47,6 +47,7 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 sys.path.insert(0, str(ROOT))
 from tests.conftest import fresh_postgres_database
 from tests.fakes.telegram_api import FakeTelegram
+from tests.harness import running
 
 TOKEN = "123456:BENCH-token-abcdefghijklmnopqrstuvwxyz"
 FIRST_CHAT = 1_000_001
@@ -237,7 +238,6 @@ async def fill_incidents(url: str, chats: int, incidents: int) -> None:
 async def command_latency(server_url: str | None, chats: int, queries: int, tmp: Path) -> None:
     """Time /latest (and /search when present) answers with `chats` chats subscribed."""
     import handlers
-    from bot.app import build_application
     from bot.settings import load_settings
 
     commands = {c if isinstance(c, str) else c[0] for c in getattr(handlers, "COMMANDS", ())}
@@ -251,27 +251,15 @@ async def command_latency(server_url: str | None, chats: int, queries: int, tmp:
                 telegram_bot_token=TOKEN, telegram_api_base_url=fake.base_url,
                 database_url=url, sources_file=sources, http_port=0,
             )
-            app = build_application(settings)
-            async with app:
-                assert app.post_init is not None
-                assert app.post_shutdown is not None
-                assert app.updater is not None
-                await app.post_init(app)
-                await app.updater.start_polling(poll_interval=0.0, timeout=10)
-                await app.start()
-                try:
-                    texts = {"/latest": ["/latest", "/latest 10"]}
-                    if "search" in commands:
-                        texts["/search"] = [f"/search {p.lower()}" for p in PLACES[:3]] + [
-                            "/search opened fire", "/search small-arms positions"]
-                    for command, variants in texts.items():
-                        await _time_command(fake, command, variants, queries)
-                    if "search" not in commands:
-                        print("/search                     not in this build (no handler)")
-                finally:
-                    await app.updater.stop()
-                    await app.stop()
-            await app.post_shutdown(app)
+            async with running(settings, poll_interval=0.0, poll_timeout=10):
+                texts = {"/latest": ["/latest", "/latest 10"]}
+                if "search" in commands:
+                    texts["/search"] = [f"/search {p.lower()}" for p in PLACES[:3]] + [
+                        "/search opened fire", "/search small-arms positions"]
+                for command, variants in texts.items():
+                    await _time_command(fake, command, variants, queries)
+                if "search" not in commands:
+                    print("/search                     not in this build (no handler)")
 
 
 async def _time_command(fake: FakeTelegram, command: str, variants: list[str], n: int) -> None:

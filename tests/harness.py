@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
-from bot.app import BotApp, build_application
+from bot.app import BotApp, build_application, webhook_options
 from bot.settings import Settings
 
 __all__ = ["running", "until"]
@@ -22,15 +22,21 @@ async def until(check: Callable[[], Awaitable[bool]], timeout: float) -> None:  
 
 
 @asynccontextmanager
-async def running(settings: Settings) -> AsyncIterator[BotApp]:
-    """Start the application with polling for updates; stop it afterwards."""
+async def running(
+    settings: Settings, *, poll_interval: float = 0.02, poll_timeout: int = 1
+) -> AsyncIterator[BotApp]:
+    """Start the application as `borderwatch run` does (a webhook when the settings name
+    one, else polling for updates); stop it afterwards."""
     app = build_application(settings)
     async with app:
         assert app.post_init is not None
         assert app.post_shutdown is not None
         await app.post_init(app)
         assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0.02, timeout=1)
+        if settings.telegram_webhook_url:
+            await app.updater.start_webhook(**webhook_options(settings))
+        else:
+            await app.updater.start_polling(poll_interval=poll_interval, timeout=poll_timeout)
         await app.start()
         try:
             yield app

@@ -10,12 +10,13 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from bot.app import build_application, webhook_options
+from bot.app import webhook_options
 from bot.exceptions import ConfigError
 from bot.settings import load_settings
 from tests.conftest import free_port
 from tests.fakes.feed_server import FeedServer, rss
 from tests.fakes.telegram_api import FakeTelegram
+from tests.harness import running
 from tests.test_end_to_end import USER, settings_for
 
 SECRET = "s3cret_Token-42"
@@ -51,34 +52,22 @@ async def test_webhook_refuses_wrong_secret_and_handles_right_one(
         "webhook_listen": "127.0.0.1",
         "webhook_port": port,
     })
-    app = build_application(settings)
-    async with app:
-        assert app.post_init is not None
-        assert app.post_shutdown is not None
-        assert app.updater is not None
-        await app.post_init(app)
-        await app.updater.start_webhook(**webhook_options(settings))
-        await app.start()
-        try:
-            registered = telegram.calls("setWebhook")[-1]
-            assert registered["url"] == "https://bot.example/tg/hook"
-            assert registered["secret_token"] == SECRET
-            url = f"http://127.0.0.1:{port}/tg/hook"
-            async with httpx.AsyncClient() as client:
-                missing = await client.post(url, json=command_update(1, "/help"))
-                wrong = await client.post(url, json=command_update(2, "/help"),
-                                          headers={"X-Telegram-Bot-Api-Secret-Token": "guess"})
-                assert (missing.status_code, wrong.status_code) == (403, 403)
-                right = await client.post(url, json=command_update(3, "/start"),
-                                          headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
-                assert right.status_code == 200
-            (reply,) = await telegram.wait_for_sent(1, timeout=10, chat_id=USER)
-            assert "Border Watch" in (reply.plain_text or "")
-            assert len(telegram.sent(USER)) == 1  # the refused /help was never handled
-        finally:
-            await app.updater.stop()
-            await app.stop()
-    await app.post_shutdown(app)
+    async with running(settings):
+        registered = telegram.calls("setWebhook")[-1]
+        assert registered["url"] == "https://bot.example/tg/hook"
+        assert registered["secret_token"] == SECRET
+        url = f"http://127.0.0.1:{port}/tg/hook"
+        async with httpx.AsyncClient() as client:
+            missing = await client.post(url, json=command_update(1, "/help"))
+            wrong = await client.post(url, json=command_update(2, "/help"),
+                                      headers={"X-Telegram-Bot-Api-Secret-Token": "guess"})
+            assert (missing.status_code, wrong.status_code) == (403, 403)
+            right = await client.post(url, json=command_update(3, "/start"),
+                                      headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
+            assert right.status_code == 200
+        (reply,) = await telegram.wait_for_sent(1, timeout=10, chat_id=USER)
+        assert "Border Watch" in (reply.plain_text or "")
+        assert len(telegram.sent(USER)) == 1  # the refused /help was never handled
     assert not telegram.errors
 
 
