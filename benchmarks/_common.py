@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import insert
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # run as `python benchmarks/x.py` from a checkout
-    sys.path.insert(0, str(ROOT))
 
 from bot.db.engine import create_engine, migrate  # noqa: E402
 from bot.db.store import Store  # noqa: E402

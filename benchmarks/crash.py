@@ -25,8 +25,7 @@ from pathlib import Path
 
 from _common import ROOT, open_store, queue_alert_to, subscribe_many
 
-sys.path.insert(0, str(ROOT))
-from tests.fakes.telegram_api import FakeTelegram
+from testkit.telegram_api import FakeTelegram
 
 TOKEN = "123456:CRASH-token-abcdefghijklmnopqrstuvwxyz"
 _INFLIGHT = re.compile(r"delivery\.requeued_inflight count=(\d+)")

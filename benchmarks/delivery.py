@@ -17,17 +17,15 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from _common import ROOT, open_store, queue_alert_to, subscribe_many
+from _common import open_store, queue_alert_to, subscribe_many
 from telegram import Bot
 
-from bot.delivery import Pacing, Sender
+from bot.delivery.sender import Pacing, Sender
 
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
-import sys
 
-sys.path.insert(0, str(ROOT))
-from tests.fakes.telegram_api import FakeTelegram
+from testkit.telegram_api import FakeTelegram
 
 TOKEN = "123456:BENCH-token-abcdefghijklmnopqrstuvwxyz"
 

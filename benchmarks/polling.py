@@ -14,7 +14,6 @@ import argparse
 import asyncio
 import multiprocessing as mp
 import resource
-import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
@@ -23,17 +22,16 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 import httpx
-from _common import ROOT, open_store, subscribe_many
+from _common import open_store, subscribe_many
 from sqlalchemy import insert, update
 
-sys.path.insert(0, str(ROOT))
 from bot.classifier import default_classifier
 from bot.clustering import Clusterer
 from bot.db.tables import Item, SourceRow
-from bot.fetch import build_http_client
-from bot.pipeline import Poller
+from bot.ingest.fetch import build_http_client
+from bot.ingest.poller import Poller
+from bot.ingest.sources import Source
 from bot.settings import load_settings
-from bot.sources import Source
 
 PER_SERVER = 10
 # Like real feeds: most news is not about border fire; one item in ten reports an incident,
@@ -78,7 +76,7 @@ def feed(feed_no: int, generation: int, items: int = 20, restamp: bool = False) 
 
 def serve(sources: int, latency: float, restamp: bool, conn: Connection) -> None:
     """Child process: start the feed servers, then apply 'advance' commands."""
-    from tests.fakes.feed_server import FeedServer
+    from testkit.feed_server import FeedServer
 
     count = (sources + PER_SERVER - 1) // PER_SERVER
     servers = [FeedServer(latency=latency).start() for _ in range(count)]

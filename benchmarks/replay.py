@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import sys
 import tempfile
 from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
@@ -27,15 +26,14 @@ from xml.sax.saxutils import escape
 from _common import ROOT, open_store, subscribe_many
 from sqlalchemy import select, update
 
-sys.path.insert(0, str(ROOT))
 from bot.classifier import ItemText, default_classifier
 from bot.clustering import Clusterer
 from bot.db.tables import Delivery, Incident, Item, SourceRow
-from bot.fetch import build_http_client
-from bot.pipeline import Poller
+from bot.ingest.fetch import build_http_client
+from bot.ingest.poller import Poller
+from bot.ingest.sources import Source
 from bot.settings import load_settings
-from bot.sources import Source
-from tests.fakes.feed_server import FeedServer
+from testkit.feed_server import FeedServer
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "items.jsonl"
 UNDATED_START = datetime(2090, 1, 1, tzinfo=UTC)

@@ -44,10 +44,9 @@ from sqlalchemy import insert
 from bot.db.tables import Incident, Item, SourceRow
 
 os.environ.setdefault("PTB_TIMEDELTA", "true")
-sys.path.insert(0, str(ROOT))
-from tests.conftest import fresh_postgres_database
-from tests.fakes.telegram_api import FakeTelegram
-from tests.harness import running
+from testkit.harness import running
+from testkit.postgres import fresh_postgres_database
+from testkit.telegram_api import FakeTelegram
 
 TOKEN = "123456:BENCH-token-abcdefghijklmnopqrstuvwxyz"
 FIRST_CHAT = 1_000_001
@@ -177,7 +176,7 @@ async def broadcast(server_url: str | None, chats: int, tmp: Path) -> None:
 def _facts_for(place: str) -> dict[str, Any] | None:
     """Extracted facts naming `place` the way the search matches them (gazetteer ids)."""
     try:
-        from bot.search import parse_query
+        from bot.present.search import parse_query
     except ImportError:  # a build without /search
         return None
     ids = parse_query(place).place_ids

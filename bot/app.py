@@ -3,10 +3,10 @@
 Shared resources (database, HTTP client, the HTTP endpoint, the leader election) open in
 `post_init` and close in `post_shutdown`. Every schedule is a named JobQueue job: "leader"
 runs an election round, "poll" looks for due sources, "deliver" drains the outbox. Poll and
-deliver run on the leader only (see `bot.leader`); every replica answers commands. In
+deliver run on the leader only (see `bot.ops.leader`); every replica answers commands. In
 polling mode only the leader fetches updates too, since Telegram serves `getUpdates` to one
 client at a time; in webhook mode every replica answers what its load balancer sends it.
-Console mode swaps only the request backend (see `bot.console`).
+Console mode swaps only the request backend (see `bot.ops.console`).
 """
 
 from __future__ import annotations
@@ -24,19 +24,19 @@ from telegram.ext import Application, ApplicationBuilder, CallbackContext, Conte
 import handlers
 from bot.classifier import default_classifier
 from bot.clustering import Clusterer
-from bot.console import CONSOLE_TOKEN, ConsoleIO, ConsoleRequest
 from bot.db.engine import create_engine, migrate
 from bot.db.store import Store
-from bot.delivery import Pacing, Sender
+from bot.delivery.sender import Pacing, Sender
 from bot.exceptions import ConfigError
-from bot.fetch import build_http_client
-from bot.leader import CHECK_INTERVAL, Leadership, election_for, replica_name
-from bot.metrics import Metrics
-from bot.pipeline import Poller
+from bot.ingest.fetch import build_http_client
+from bot.ingest.poller import Poller
+from bot.ingest.sources import load_sources
+from bot.ops.console import CONSOLE_TOKEN, ConsoleIO, ConsoleRequest
+from bot.ops.leader import CHECK_INTERVAL, Leadership, election_for, replica_name
+from bot.ops.metrics import Metrics
+from bot.ops.web import WebServer
 from bot.services import BotData, Services
 from bot.settings import Settings
-from bot.sources import load_sources
-from bot.web import WebServer
 from handlers.context import Context
 
 __all__ = ["ALLOWED_UPDATES", "BotApp", "build_application", "webhook_options"]

@@ -72,7 +72,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _run(args: argparse.Namespace) -> int:
     from bot.app import ALLOWED_UPDATES, build_application, webhook_options
-    from bot.logs import configure_logging
+    from bot.ops.logs import configure_logging
     from bot.settings import load_settings
 
     settings = load_settings()
@@ -99,7 +99,7 @@ def _migrate(args: argparse.Namespace) -> int:
     import asyncio
 
     from bot.db.engine import create_engine, migrate
-    from bot.logs import configure_logging
+    from bot.ops.logs import configure_logging
     from bot.settings import load_settings
 
     settings = load_settings()
@@ -117,8 +117,8 @@ def _migrate(args: argparse.Namespace) -> int:
 
 
 def _sources(args: argparse.Namespace) -> int:
+    from bot.ingest.sources import load_sources
     from bot.settings import load_settings
-    from bot.sources import load_sources
 
     settings = load_settings()
     for source in load_sources(settings.sources_file):
@@ -133,7 +133,7 @@ def _read_lines(stream: TextIO) -> Iterator[tuple[int, str]]:
 
 
 def _classify(args: argparse.Namespace) -> int:
-    from bot.classify_batch import classify_lines
+    from bot.classifier.batch import classify_lines
 
     if args.file is not None:
         try:

@@ -10,6 +10,7 @@
     ├── DeliveryError          a message could not be delivered to a chat
     │   └── ChatGoneError      the chat blocked the bot, was deleted or not found (chat deactivated)
     └── UsageError             a command's arguments are wrong (the user gets the usage text)
+        └── ArgError           ... with a catalog key and values for the reply
 
 Every error raised while handling a source carries that source's name, so a log line or an admin
 report says which feed broke.
@@ -18,6 +19,7 @@ report says which feed broke.
 from __future__ import annotations
 
 __all__ = [
+    "ArgError",
     "BorderWatchError",
     "ChatGoneError",
     "ConfigError",
@@ -83,3 +85,12 @@ class ChatGoneError(DeliveryError):
 
 class UsageError(BorderWatchError):
     """A command was called with wrong arguments; the message is the usage text."""
+
+
+class ArgError(UsageError, ValueError):
+    """A command argument is wrong; `key` names the catalog text that explains it."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.values = values

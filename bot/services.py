@@ -14,14 +14,14 @@ import httpx
 
 from bot.classifier import Classifier
 from bot.db.store import Store
-from bot.delivery import Sender
-from bot.pipeline import Poller
+from bot.delivery.sender import Sender
+from bot.ingest.poller import Poller
 from bot.settings import Settings
 
 if TYPE_CHECKING:
-    from bot.leader import Leadership
-    from bot.metrics import Metrics
-    from bot.web import WebServer
+    from bot.ops.leader import Leadership
+    from bot.ops.metrics import Metrics
+    from bot.ops.web import WebServer
 
 __all__ = ["BotData", "Services"]
 

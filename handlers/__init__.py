@@ -21,7 +21,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.i18n import LANGUAGES, t
+from bot.present.i18n import LANGUAGES, t
 from handlers import admin, alerts, errors, images, jobs, queries, settings, start, subscription
 from handlers.throttle import Throttle
 

@@ -12,11 +12,12 @@ from urllib.parse import urlsplit
 
 from telegram import Update
 
-from bot.chat_settings import clean_text
 from bot.db.admin import SourceAdmin
-from bot.formatting import esc
-from bot.i18n import t
-from bot.source_admin import OpmlEntry, UrlRefused, check_source_url, parse_opml, render_opml
+from bot.ingest.opml import OpmlEntry, parse_opml, render_opml
+from bot.ingest.urlguard import UrlRefused, check_source_url
+from bot.present.formatting import esc
+from bot.present.i18n import t
+from bot.subscribers.text import clean_text
 from handlers.access import is_operator
 from handlers.context import Context, Where, chat_prefs, reply, where
 

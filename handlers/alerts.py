@@ -7,9 +7,9 @@ from datetime import timedelta
 from telegram import Update
 
 from bot.db.tables import utcnow
-from bot.i18n import t
-from bot.incidents import incident_detail, incident_sources
-from bot.keyboards import parse_alert_data
+from bot.present.i18n import t
+from bot.present.incidents import incident_detail, incident_sources
+from bot.present.keyboards import parse_alert_data
 from handlers.access import can_manage
 from handlers.context import Context, chat_prefs, where
 

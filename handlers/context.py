@@ -9,10 +9,11 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import CallbackContext, ExtBot
 
-from bot.chat_settings import ArgError, ChatPrefs
-from bot.formatting import esc
-from bot.i18n import normalize_language, t
+from bot.exceptions import ArgError
+from bot.present.formatting import esc
+from bot.present.i18n import normalize_language, t
 from bot.services import BotData, Services
+from bot.subscribers.prefs import ChatPrefs
 
 __all__ = ["Context", "Where", "chat_prefs", "reply", "reply_error", "where"]
 

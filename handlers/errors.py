@@ -8,8 +8,8 @@ import time
 from telegram import Update
 from telegram.error import TelegramError
 
-from bot.formatting import esc
-from bot.i18n import normalize_language, t
+from bot.present.formatting import esc
+from bot.present.i18n import normalize_language, t
 from handlers.context import Context
 
 __all__ = ["on_error"]

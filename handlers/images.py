@@ -11,13 +11,13 @@ from datetime import timedelta
 
 from telegram import Update
 
-from bot.charts import IncidentPoint, render_stats, weekly_counts
-from bot.chat_settings import ascii_int
 from bot.db.search import SearchStore
 from bot.db.tables import utcnow
-from bot.i18n import t
-from bot.incidents import safe_view
-from bot.maps import MapPoint, incident_place, render_map
+from bot.present.charts import IncidentPoint, render_stats, weekly_counts
+from bot.present.i18n import t
+from bot.present.incidents import safe_view
+from bot.present.maps import MapPoint, incident_place, render_map
+from bot.subscribers.text import ascii_int
 from handlers.context import Context, chat_prefs, reply, where
 
 __all__ = ["map_command", "stats"]

@@ -8,8 +8,8 @@ from typing import Any
 from telegram.ext import CallbackContext
 
 from bot.db.tables import utcnow
-from bot.digest import queue_due_digests
 from bot.services import BotData
+from bot.subscribers.digest import queue_due_digests
 
 __all__ = ["DIGEST_INTERVAL_SECONDS", "digest_job"]
 

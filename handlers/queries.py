@@ -7,14 +7,15 @@ from datetime import UTC, datetime
 
 from telegram import Update
 
-from bot.chat_settings import ArgError, ascii_int, clean_text
 from bot.db.search import SearchStore
 from bot.db.tables import utcnow
-from bot.digest import digest_for
-from bot.formatting import esc
-from bot.i18n import t
-from bot.incidents import incident_detail, latest_lines, search_text, sources_text
-from bot.search import parse_query
+from bot.exceptions import ArgError
+from bot.present.formatting import esc
+from bot.present.i18n import t
+from bot.present.incidents import incident_detail, latest_lines, search_text, sources_text
+from bot.present.search import parse_query
+from bot.subscribers.digest import digest_for
+from bot.subscribers.text import ascii_int, clean_text
 from handlers.context import Context, chat_prefs, reply, reply_error, where
 from handlers.settings import digest_setting
 

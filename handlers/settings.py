@@ -1,6 +1,6 @@
 """/settings (an inline keyboard) and the typed commands for each setting.
 
-The keyboard's pages and what a press changes are pure (`bot.keyboards`); this module checks
+The keyboard's pages and what a press changes are pure (`bot.present.keyboards`); this module checks
 who may change the chat, loads and saves the preferences, and edits the menu message. Typed
 commands: /lang, /severity, /sectors, /quiet, /digest <time|off>, /filter. Each replies in
 the chat's language (after /lang, in the new one).
@@ -13,11 +13,19 @@ import logging
 from telegram import Update
 from telegram.error import BadRequest
 
-from bot.chat_settings import (
-    SECTOR_IDS,
-    ArgError,
-    ChatPrefs,
-    clock_label,
+from bot.classifier.gazetteer import SECTORS
+from bot.db.tables import utcnow
+from bot.exceptions import ArgError
+from bot.present.formatting import esc
+from bot.present.i18n import LANGUAGE_NAMES, t
+from bot.present.keyboards import (
+    apply_press,
+    keywords_text,
+    parse_settings_data,
+    settings_markup,
+    settings_text,
+)
+from bot.subscribers.args import (
     parse_clock,
     parse_keywords,
     parse_language,
@@ -26,17 +34,7 @@ from bot.chat_settings import (
     parse_severity,
     parse_timezone,
 )
-from bot.classifier.gazetteer import SECTORS
-from bot.db.tables import utcnow
-from bot.formatting import esc
-from bot.i18n import LANGUAGE_NAMES, t
-from bot.keyboards import (
-    apply_press,
-    keywords_text,
-    parse_settings_data,
-    settings_markup,
-    settings_text,
-)
+from bot.subscribers.prefs import SECTOR_IDS, ChatPrefs, clock_label
 from handlers.access import can_manage, check_channel
 from handlers.context import Context, Where, chat_prefs, reply, reply_error, where
 

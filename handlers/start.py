@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.i18n import t
+from bot.present.i18n import t
 from handlers.context import Context, chat_prefs, reply, where
 
 __all__ = ["help_command", "start"]

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.formatting import esc
-from bot.i18n import t
+from bot.present.formatting import esc
+from bot.present.i18n import t
 from handlers.access import can_manage, check_channel
 from handlers.context import Context, Where, chat_prefs, reply, where
 

@@ -17,7 +17,7 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
-from bot.i18n import normalize_language, t
+from bot.present.i18n import normalize_language, t
 from handlers.context import Context
 
 __all__ = ["Bucket", "Throttle"]

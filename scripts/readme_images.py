@@ -1,7 +1,8 @@
 """Render the README's example images (docs/images/*.png) from sample incidents.
 
 The incidents are made up for illustration (one per border settlement of the gazetteer,
-spread over twelve weeks); the rendering is the bot's own (`bot.maps`, `bot.charts`).
+spread over twelve weeks); the rendering is the bot's own (`bot.present.maps`,
+`bot.present.charts`).
 
     .venv/bin/python scripts/readme_images.py
 """
@@ -12,9 +13,9 @@ import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.charts import IncidentPoint, render_stats, weekly_counts
 from bot.classifier.gazetteer import default_gazetteer
-from bot.maps import MapPoint, render_map
+from bot.present.charts import IncidentPoint, render_stats, weekly_counts
+from bot.present.maps import MapPoint, render_map
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "images"
 

@@ -9,22 +9,17 @@ from __future__ import annotations
 
 import os
 import socket
-import uuid
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
-from sqlalchemy.pool import NullPool
 
 from bot.db.engine import create_engine, migrate
 from bot.db.store import Store
 from bot.settings import Settings
-from tests.fakes.feed_server import FeedServer
-from tests.fakes.telegram_api import FakeTelegram
+from testkit.feed_server import FeedServer
+from testkit.postgres import fresh_postgres_database
+from testkit.telegram_api import FakeTelegram
 
 TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz"
 
@@ -75,24 +70,6 @@ def telegram() -> Iterator[FakeTelegram]:
     """A loopback fake Telegram Bot API."""
     with FakeTelegram(token=TOKEN) as fake:
         yield fake
-
-
-@asynccontextmanager
-async def fresh_postgres_database(server_url: str) -> AsyncIterator[str]:
-    """Create an empty database on the server of `server_url`; yield its URL; drop it."""
-    url = make_url(server_url).set(drivername="postgresql+asyncpg")
-    name = f"bwtest_{uuid.uuid4().hex[:16]}"
-    admin = create_async_engine(url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
-    try:
-        async with admin.connect() as conn:
-            await conn.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            yield url.set(database=name).render_as_string(hide_password=False)
-        finally:
-            async with admin.connect() as conn:
-                await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        await admin.dispose()
 
 
 @pytest.fixture

@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.settings import Settings, load_settings
+from testkit.feed_server import FeedServer, rss
+from testkit.harness import running
+from testkit.telegram_api import FakeTelegram
 from tests.conftest import TOKEN
-from tests.fakes.feed_server import FeedServer, rss
-from tests.fakes.telegram_api import FakeTelegram
-from tests.harness import running
 
 USER = 4242
 

@@ -16,7 +16,8 @@ from typing import Literal
 from bot.classifier.dates import find_dates, resolve
 from bot.classifier.lexicon import Match
 from bot.classifier.tokens import Tokens
-from bot.classifier.types import ACTOR_SIDE, Casualties, Claim, Location, Severity
+from bot.classifier.types import Casualties, Claim, Location
+from bot.domain import ACTOR_SIDE, HEAVY_WEAPONS, Actor, CasualtyKind, Severity, Side
 
 __all__ = [
     "ESCALATIONS",
@@ -28,14 +29,6 @@ __all__ = [
     "sentence_spans",
 ]
 
-Actor = Literal[
-    "am_mod", "az_mod", "am_border", "az_border", "am_gov", "az_gov", "karabakh",
-    "third_party", "media",
-]  # fmt: skip
-Side = Literal["armenian", "azerbaijani"]
-Kind = Literal["servicemen", "civilians"]
-
-HEAVY_WEAPONS = frozenset({"mortar", "artillery", "drone", "rocket", "tank", "aircraft"})
 
 # Known large-scale escalations (first day, last day): the four-day war, the 44-day war, the
 # September 2022 attack on Armenia and the September 2023 Karabakh offensive. Fire reported on
@@ -619,7 +612,7 @@ def _casualties(
         killed = rec["killed"] if isinstance(rec["killed"], int) else None
         wounded = rec["wounded"] if isinstance(rec["wounded"], int) else None
         kind_v = rec["kind"]
-        kind_lit: Kind | None = (
+        kind_lit: CasualtyKind | None = (
             "servicemen"
             if kind_v == "servicemen"
             else "civilians"
@@ -654,7 +647,9 @@ def _own_word(norm: str, s0: int, s1: int) -> bool:
     )
 
 
-def _kind_near(persons: Sequence[Match], s0: int, hit: Match, sent: _Sentence) -> Kind | None:
+def _kind_near(
+    persons: Sequence[Match], s0: int, hit: Match, sent: _Sentence
+) -> CasualtyKind | None:
     near = [p for p in persons if sent.start <= p.start < sent.end]
     if not near:
         return None

@@ -6,11 +6,20 @@ and the formatter read them, and `to_json` gives the shape `borderwatch classify
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any
+
+from bot.domain import (
+    ACTOR_SIDE,
+    SEVERITIES,
+    Actor,
+    CasualtyKind,
+    Severity,
+    Side,
+    Stance,
+    severity_rank,
+)
 
 __all__ = [
     "ACTOR_SIDE",
@@ -24,45 +33,6 @@ __all__ = [
     "Signal",
     "severity_rank",
 ]
-
-Severity = Literal["low", "medium", "high", "critical"]
-SEVERITIES: tuple[Severity, ...] = ("low", "medium", "high", "critical")
-
-# Who made a claim. Stable identifiers: the formatter turns them into
-# "Armenia's MoD", "Azerbaijan's MoD", ... in the reader's language.
-Actor = Literal[
-    "am_mod",  # Armenia's Ministry of Defence
-    "az_mod",  # Azerbaijan's Ministry of Defence
-    "am_border",  # Armenia's border guards (incl. Russian border guards in Armenia)
-    "az_border",  # Azerbaijan's State Border Service
-    "am_gov",  # other Armenian officials (PM, MFA, ombudsman, local heads)
-    "az_gov",  # other Azerbaijani officials
-    "karabakh",  # Karabakh Armenian authorities (until 2023)
-    "third_party",  # Russia, peacekeepers, EU mission, OSCE, ...
-    "media",  # the outlet itself, no official source named
-]
-Stance = Literal["claim", "denial", "accusation"]
-Side = Literal["armenian", "azerbaijani"]
-
-
-# Whose side each official actor speaks for (third parties and the media speak for neither).
-ACTOR_SIDE: Mapping[str, Side] = MappingProxyType(
-    {
-        "am_mod": "armenian",
-        "am_border": "armenian",
-        "am_gov": "armenian",
-        "karabakh": "armenian",
-        "az_mod": "azerbaijani",
-        "az_border": "azerbaijani",
-        "az_gov": "azerbaijani",
-    }
-)
-
-
-def severity_rank(severity: Severity | None) -> int:
-    """0 for none, 1..4 for low..critical; for comparisons."""
-    return 0 if severity is None else SEVERITIES.index(severity) + 1
-
 
 @dataclass(frozen=True, slots=True)
 class ItemText:
@@ -107,7 +77,7 @@ class Casualties:
     killed: int | None = None
     wounded: int | None = None
     side: Side | None = None  # whose casualties
-    kind: Literal["servicemen", "civilians"] | None = None
+    kind: CasualtyKind | None = None
     claimed_by: Actor | None = None
     evidence: str = ""
 

@@ -15,7 +15,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.tables import Incident, Item, SourceRow, utcnow
-from bot.source_admin import OpmlEntry
+from bot.ingest.opml import OpmlEntry
 
 __all__ = ["AddOutcome", "SourceAdmin", "SourceStats"]
 

@@ -1,10 +1,9 @@
 """Chats, their subscriptions and settings: who receives what.
 
 `audience` decides, inside the transaction that records an incident, which subscriptions get
-its alert and when: each chat's preferences (`bot.chat_settings.ChatPrefs`, stored as the
-`chats.settings` JSON) are applied there by the pure `wants` / `send_at` decisions. Chats in
-digest mode get no instant alert; the digest job queues their daily digest with
-`queue_message`.
+its alert and when: each chat's preferences (`ChatPrefs`, stored as the `chats.settings`
+JSON) are applied there by the pure `wants` / `send_at` decisions. Chats in digest mode get
+no instant alert; the digest job queues their daily digest with `queue_message`.
 """
 
 from __future__ import annotations
@@ -20,11 +19,12 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.chat_settings import AlertFacts, ChatPrefs, digest_due, send_at, wants
 from bot.classifier.gazetteer import default_gazetteer
 from bot.db.tables import Chat, Delivery, Item, Subscription, utcnow
-from bot.i18n import normalize_language
-from bot.keyboards import alert_markup_json
+from bot.present.i18n import normalize_language
+from bot.present.keyboards import alert_markup_json
+from bot.subscribers.prefs import ChatPrefs
+from bot.subscribers.rules import AlertFacts, digest_due, send_at, wants
 
 __all__ = ["AlertMeta", "ChatStore", "DigestTarget", "Recipient", "SubscriberStats"]
 

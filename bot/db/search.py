@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.sql import Select
 
 from bot.db.tables import Incident, Item
-from bot.search import SearchQuery, day_after, expand_places
+from bot.present.search import SearchQuery, day_after, expand_places
 
 __all__ = ["SearchHit", "SearchStore"]
 

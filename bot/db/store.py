@@ -21,7 +21,7 @@ from bot.db.chats import AlertMeta, ChatStore
 from bot.db.engine import session_factory
 from bot.db.outbox import Outbox
 from bot.db.tables import Delivery, Incident, Item, SourceRow, Subscription, utcnow
-from bot.sources import Source
+from bot.ingest.sources import Source
 
 __all__ = ["NewItem", "SourceHealth", "Store"]
 

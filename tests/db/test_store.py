@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.db.store import NewItem, Store
-from bot.sources import Source
+from bot.ingest.sources import Source
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 

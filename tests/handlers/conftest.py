@@ -21,10 +21,10 @@ from sqlalchemy import func, select
 from bot.app import BotApp
 from bot.db.tables import Delivery, utcnow
 from bot.settings import Settings, load_settings
+from testkit.feed_server import FeedServer, rss
+from testkit.harness import running, until
+from testkit.telegram_api import FakeTelegram, SentMessage
 from tests.conftest import TOKEN
-from tests.fakes.feed_server import FeedServer, rss
-from tests.fakes.telegram_api import FakeTelegram, SentMessage
-from tests.harness import running, until
 
 USER = 4242
 OPERATOR = 777

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.fakes.telegram_api import Upload
+from testkit.telegram_api import Upload
 from tests.handlers.conftest import OPERATOR, USER, Bot, StartBot
 
 OPML = """<?xml version="1.0"?>

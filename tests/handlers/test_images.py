@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from PIL import Image
 
-from tests.fakes.telegram_api import SentMessage, Upload
+from testkit.telegram_api import SentMessage, Upload
 from tests.handlers.conftest import FORUM, JERMUK, KALBAJAR_RU, SOTK, TEGH, USER, Bot, item
 
 DAY = timedelta(days=1)

@@ -1,6 +1,6 @@
 """leader lease
 
-The lease row behind leader election on SQLite (`bot.leader.LeaseElection`). PostgreSQL
+The lease row behind leader election on SQLite (`bot.ops.leader.LeaseElection`). PostgreSQL
 elects with an advisory lock and never writes here; the table exists there too so both
 databases share one schema history.
 

@@ -1,0 +1,98 @@
+"""One alert per incident: group reports of the same real event into incidents.
+
+Pure and deterministic: no clock, no globals, no I/O of its own (the default `GazetteerAreas`
+reads the bundled gazetteer once, through `default_gazetteer`; pass `areas_of` to avoid even
+that). The pipeline owns a `Clusterer`, feeds it the incident items it classified (`add`),
+restores it after a restart from the database (`seed`) and trims it (`expire`).
+`cluster_batch` runs the same clustering over a batch for `borderwatch classify`.
+
+Matching (see `Clusterer._score`). Evidence is weighed between the new report and each report
+of an incident, and the best pair counts, so an incident does not grow more permissive as it
+collects places and names:
+
+1. **Time.** A report's time is the event date the classifier read in its text when that is
+   plausible (at most `MAX_BACKDATE` before publication, not after it), else its publication
+   time. Only incident reports within `window` of it count, before or after, so a report
+   published earlier but arriving later still joins; an incident spans at most `max_span`.
+   Same day scores 1, next day 0.5; two high or critical reports keep 0.5 for the whole window
+   (heavy clashes go on, and are reported, for days).
+2. **Places.** Compared on gazetteer ids and border sectors, never on spellings, so Сотк and
+   Sotk agree. Only places on the border count: capitals in datelines ("YEREVAN, ...", "Baku
+   says"), all-capital datelines and countries do not. A report's *primary* places are those
+   named in its title (all of its places when the title names none). A shared place scores
+   2.5, the same sector or a place within `NEIGHBOUR_KM` 1.5. Primary places that share neither
+   with the incident veto the match, so two same-day events in different sectors stay apart.
+   A province without a sector of its own (Syunik) is in every sector it touches.
+3. **Facts.** The same casualty figure for the same side (+1, +0.5 for a lone death or for
+   wounded), shared heavy weapons (+0.5), a denial by one side of what the other side claimed
+   or accused (+1: a denial joins the claim it denies).
+4. **Text.** Language-independent tokens (+0.75 each, at most +1.5): names transliterated to
+   one Latin skeleton (Armenian, Cyrillic, Georgian, Azerbaijani Latin) and compared on their
+   first six letters, so inflected forms agree, and numbers. Names the gazetteer resolved are
+   left out (places count once), and so are the parties, capitals, ministries and months.
+5. **Only event of the day.** When the report or the incident names no border place and no
+   other incident lies within `_ALONE_GAP`, that counts +0.5 (+1 when either is high or
+   critical): terse "the enemy fired at our positions" or "losses after the clash" items
+   belong to the day's one event.
+6. Explicit event dates more than a day apart count -2. A report joins the best-scoring
+   incident when the score reaches `JOIN_SCORE` (2), else it opens a new incident.
+
+**Wars.** While an incident is *critical* (the April 2016 war, the 2020 war, the 2022 and 2023
+offensives), further critical reports join it whatever places they name as long as they keep
+coming within `war_gap` of each other, and high-severity reports within `window` join it too:
+one incident per war, whose alert is edited (within the follow-up bound) rather than one alert
+per village or per day. Lower-severity reports in other sectors during a war stay separate.
+
+Incidents are never merged after the fact: an alert already sent keeps its id. Reports are
+idempotent per `item_id`.
+"""
+
+from bot.clustering.areas import GazetteerAreas
+from bot.clustering.clusterer import (
+    DEFAULT_MAX_SPAN,
+    DEFAULT_WAR_GAP,
+    DEFAULT_WINDOW,
+    Clusterer,
+    cluster_batch,
+    default_id,
+)
+from bot.clustering.followups import (
+    DEFAULT_MAX_FOLLOWUPS,
+    DEFAULT_MAX_REPLIES,
+    FollowupCounts,
+    followup_action,
+)
+from bot.clustering.types import (
+    CHANGES,
+    ActorStatement,
+    AreaLookup,
+    Assignment,
+    CasualtyFigure,
+    Change,
+    FollowupAction,
+    IncidentView,
+    Report,
+)
+
+__all__ = [
+    "CHANGES",
+    "DEFAULT_MAX_FOLLOWUPS",
+    "DEFAULT_MAX_REPLIES",
+    "DEFAULT_MAX_SPAN",
+    "DEFAULT_WAR_GAP",
+    "DEFAULT_WINDOW",
+    "ActorStatement",
+    "AreaLookup",
+    "Assignment",
+    "CasualtyFigure",
+    "Change",
+    "Clusterer",
+    "FollowupAction",
+    "FollowupCounts",
+    "GazetteerAreas",
+    "IncidentView",
+    "Report",
+    "cluster_batch",
+    "default_id",
+    "followup_action",
+]

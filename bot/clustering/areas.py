@@ -1,0 +1,84 @@
+"""Where reports are: border sectors of gazetteer places, and distances between places."""
+
+from __future__ import annotations
+
+import functools
+import math
+from typing import Final
+
+from bot.classifier.types import Location
+
+__all__ = [
+    "BROAD_KINDS",
+    "COARSE_KINDS",
+    "NEIGHBOUR_KM",
+    "GazetteerAreas",
+    "Point",
+    "any_near",
+    "near",
+]
+
+
+NEIGHBOUR_KM: Final = 25.0
+BROAD_KINDS: Final = frozenset({"region", "country"})
+COARSE_KINDS: Final = frozenset({"region", "country", "province"})
+
+
+class GazetteerAreas:
+    """Border sectors of locations, from the gazetteer (loaded on first use).
+
+    A place with a sector is in that sector. A province, district or settlement without one
+    (Syunik spans several) touches every sector that holds a place of its province. Countries
+    and regions say nothing. A place the gazetteer does not know gets its country and province.
+    """
+
+    def __init__(self) -> None:
+        self._by_admin: dict[tuple[str, str], frozenset[str]] | None = None
+
+    def __call__(self, location: Location) -> frozenset[str]:
+        """The sectors of one location."""
+        from bot.classifier.gazetteer import default_gazetteer
+
+        if location.kind in BROAD_KINDS:
+            return frozenset()
+        gazetteer = default_gazetteer()
+        if location.id not in gazetteer:
+            return frozenset({f"{location.country}:{location.admin}".lower()})
+        place = gazetteer.get(location.id)
+        if place.sector:
+            return frozenset({place.sector})
+        if self._by_admin is None:
+            by_admin: dict[tuple[str, str], set[str]] = {}
+            for other in gazetteer.places:
+                if other.sector:
+                    by_admin.setdefault((other.country, other.admin), set()).add(other.sector)
+            self._by_admin = {key: frozenset(value) for key, value in by_admin.items()}
+        return self._by_admin.get((place.country, place.admin), frozenset())
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 6371.0 * 2 * math.asin(math.sqrt(min(1.0, h)))
+
+
+Point = tuple[float, float]
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def near(a: Point, b: Point) -> bool:
+    """Whether two points lie within `NEIGHBOUR_KM`.
+
+    Cached: the points are gazetteer places, a few hundred, while a batch compares them
+    hundreds of thousands of times.
+    """
+    return _km(a, b) <= NEIGHBOUR_KM
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def any_near(a: tuple[Point, ...], b: tuple[Point, ...]) -> bool:
+    """Whether a point of `a` lies within `NEIGHBOUR_KM` of a point of `b` (cached likewise)."""
+    return any(near(p, q) for p in a for q in b)

@@ -1,0 +1,472 @@
+"""The clusterer: assigns each report to the best-scoring incident or opens a new one.
+
+The rules are told in the package docstring (`bot.clustering`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Final
+
+from bot.clustering.areas import GazetteerAreas, near
+from bot.clustering.features import CRITICAL, HIGH, ReportFeatures, event_time, report_features
+from bot.clustering.followups import (
+    DEFAULT_MAX_FOLLOWUPS,
+    DEFAULT_MAX_REPLIES,
+    REPLY_CHANGES,
+    followup_action,
+)
+from bot.clustering.scoring import JOIN_SCORE, pair_score, time_score
+from bot.clustering.types import (
+    ActorStatement,
+    AreaLookup,
+    Assignment,
+    CasualtyFigure,
+    IncidentView,
+    Report,
+)
+from bot.domain import SEVERITIES, Side, Stance
+
+__all__ = [
+    "DEFAULT_MAX_SPAN",
+    "DEFAULT_WAR_GAP",
+    "DEFAULT_WINDOW",
+    "Clusterer",
+    "cluster_batch",
+    "default_id",
+]
+
+
+DEFAULT_WINDOW: Final = timedelta(days=3)
+DEFAULT_MAX_SPAN: Final = timedelta(days=7)
+DEFAULT_WAR_GAP: Final = timedelta(days=14)
+_WAR_SCORE: Final = 3.0
+_ALONE_GAP: Final = timedelta(days=1.5)
+_ALONE: Final = 0.5  # the only incident of the day, for a report that names no place
+_ALONE_MAJOR: Final = 1.0  # the same when one of them is a major (high, critical) event
+
+
+def default_id(report: Report) -> str:
+    """A deterministic id: "inc-<event yyyymmdd>-<8 hex of the first report's id>"."""
+    digest = hashlib.sha256(report.item_id.encode("utf-8")).hexdigest()[:8]
+    return f"inc-{event_time(report):%Y%m%d}-{digest}"
+
+
+def cluster_batch(reports: Iterable[Report], *, clusterer: Clusterer | None = None) -> list[str]:
+    """Incident ids for a batch, in input order, clustered in publication order."""
+    batch = list(reports)
+    engine = clusterer if clusterer is not None else Clusterer()
+    order = sorted(range(len(batch)), key=lambda i: (batch[i].published, batch[i].item_id))
+    ids: dict[str, str] = {}
+    for i in order:
+        ids[batch[i].item_id] = engine.add(batch[i]).incident_id
+    return [ids[r.item_id] for r in batch]
+
+
+_SAMPLE_FIRST: Final = 4
+_SAMPLE_LAST: Final = 12
+
+
+@dataclass(slots=True)
+class _Incident:
+    """Mutable state of one incident inside a `Clusterer`."""
+
+    id: str
+    first_published: datetime
+    last_published: datetime
+    start: datetime
+    end: datetime
+    last_critical: datetime | None = None
+    reports: dict[str, Report] = field(default_factory=dict)
+    members: list[ReportFeatures] = field(default_factory=list)  # one per report, same order
+    location_ids: dict[str, None] = field(default_factory=dict)  # ordered set
+    specific_ids: set[str] = field(default_factory=set)
+    areas: dict[str, None] = field(default_factory=dict)
+    primary_areas: set[str] = field(default_factory=set)
+    primary_points: set[tuple[float, float]] = field(default_factory=set)
+    severity: int = 0
+    figures: dict[tuple[Side | None, str | None, str | None], list[int | None]] = field(
+        default_factory=dict
+    )
+    claims: dict[str, tuple[dict[Stance, None], dict[Side, None]]] = field(default_factory=dict)
+    weapons: dict[str, None] = field(default_factory=dict)
+    sources: dict[str, None] = field(default_factory=dict)
+    sides: dict[Side, None] = field(default_factory=dict)
+    denial_sides: set[Side] = field(default_factory=set)
+    followups: int = 0
+    reply_worthy: int = 0
+
+    @property
+    def war(self) -> bool:
+        return self.severity >= CRITICAL
+
+    def gap(self, time: datetime) -> timedelta:
+        """How far a time lies outside the incident's span (zero inside it)."""
+        if time < self.start:
+            return self.start - time
+        if time > self.end:
+            return time - self.end
+        return timedelta(0)
+
+    def killed_max(self, side: Side | None, kind: str | None) -> int:
+        return self._max(side, kind, 0)
+
+    def wounded_max(self, side: Side | None, kind: str | None) -> int:
+        return self._max(side, kind, 1)
+
+    def _max(self, side: Side | None, kind: str | None, index: int) -> int:
+        # A figure without a side competes with every side's figures.
+        values = [
+            v[index] or 0
+            for (s, k, _), v in self.figures.items()
+            if (side is None or s == side or s is None) and (kind is None or k in (kind, None))
+        ]
+        return max(values, default=0)
+
+    def view(self) -> IncidentView:
+        return IncidentView(
+            id=self.id,
+            first_published=self.first_published,
+            last_published=self.last_published,
+            event_start=self.start,
+            event_end=self.end,
+            report_ids=tuple(self.reports),
+            location_ids=tuple(self.location_ids),
+            sectors=tuple(self.areas),
+            severity=SEVERITIES[self.severity - 1] if self.severity else None,
+            casualties=tuple(
+                CasualtyFigure(side=s, kind=k, claimed_by=c, killed=v[0], wounded=v[1])
+                for (s, k, c), v in self.figures.items()
+            ),
+            claims=tuple(
+                ActorStatement(actor=a, stances=tuple(st), accused=tuple(acc))
+                for a, (st, acc) in self.claims.items()
+            ),
+            weapons=tuple(self.weapons),
+            sources=tuple(self.sources),
+            sides_heard=tuple(self.sides),
+            followups=self.followups,
+            reply_worthy=self.reply_worthy,
+        )
+
+
+class Clusterer:
+    """Assigns reports to incidents; holds only recent incidents (see `expire`).
+
+    Not thread-safe; one per pipeline. All state can be rebuilt with `seed`.
+    """
+
+    def __init__(
+        self,
+        *,
+        window: timedelta = DEFAULT_WINDOW,
+        max_span: timedelta = DEFAULT_MAX_SPAN,
+        war_gap: timedelta = DEFAULT_WAR_GAP,
+        max_followups: int = DEFAULT_MAX_FOLLOWUPS,
+        max_replies: int = DEFAULT_MAX_REPLIES,
+        id_factory: Callable[[Report], str] | None = None,
+        areas_of: AreaLookup | None = None,
+    ) -> None:
+        self.window = window
+        self.max_span = max_span
+        self.war_gap = war_gap
+        self.max_followups = max_followups
+        self.max_replies = max_replies
+        self._id_factory = id_factory or default_id
+        self._areas_of = areas_of or GazetteerAreas()
+        self._incidents: dict[str, _Incident] = {}
+        self._item_index: dict[str, str] = {}
+        # Candidate lookup: incidents by the days their span covers, so a report is scored
+        # only against incidents near it in time (wars, which match further out, always).
+        self._by_day: dict[int, set[str]] = {}
+        self._indexed: dict[str, tuple[int, int]] = {}
+        self._wars: set[str] = set()
+        self._opened: dict[str, int] = {}  # opening order, for deterministic tie-breaks
+
+    # -- public API
+
+    def add(self, report: Report) -> Assignment:
+        """Put a report into the best matching incident, or open a new one."""
+        known = self._item_index.get(report.item_id)
+        if known is not None:
+            return Assignment(incident_id=known, created=False, duplicate=True)
+        feats = report_features(report, self._areas_of)
+        candidates = [(i, i.gap(feats.time)) for i in self._candidates(feats.time)]
+        near = [i for i, gap in candidates if gap < _ALONE_GAP]
+        alone = near[0] if len(near) == 1 else None
+        best: _Incident | None = None
+        best_key: tuple[float, datetime] | None = None
+        for incident, gap in candidates:
+            if gap > self.window and not (incident.war and feats.severity >= CRITICAL):
+                continue  # what `_score` would find first: too far, and no war to join
+            score = self._score(incident, feats, gap, alone=incident is alone)
+            if score is None or score < JOIN_SCORE:
+                continue
+            key = (score, incident.end)
+            if best_key is None or key > best_key:
+                best, best_key = incident, key
+        if best is None:
+            incident = self._open(report, feats)
+            return Assignment(incident_id=incident.id, created=True, action="alert")
+        return self._join(best, report, feats)
+
+    def seed(self, incident_id: str, reports: Sequence[Report]) -> None:
+        """Restore an incident after a restart from its stored reports.
+
+        The reports join `incident_id` whatever the matching rules say; the follow-up counts are
+        recomputed by replaying them in publication order, so the bound carries over a restart.
+        Reports already known are skipped.
+        """
+        ordered = sorted(
+            (r for r in reports if r.item_id not in self._item_index),
+            key=lambda r: (r.published, r.item_id),
+        )
+        for report in ordered:
+            feats = report_features(report, self._areas_of)
+            incident = self._incidents.get(incident_id)
+            if incident is None:
+                self._open(report, feats, incident_id=incident_id)
+            else:
+                self._join(incident, report, feats)
+
+    def expire(self, now: datetime) -> tuple[str, ...]:
+        """Forget incidents that can no longer take reports at `now`; return their ids."""
+        gone = []
+        for incident in self._incidents.values():
+            keep = self.war_gap if incident.war else self.window
+            latest = max(incident.end, incident.last_published)
+            if latest + keep < now:
+                gone.append(incident.id)
+        for incident_id in gone:
+            incident = self._incidents.pop(incident_id)
+            self._unindex(incident_id)
+            self._wars.discard(incident_id)
+            self._opened.pop(incident_id, None)
+            for item_id in incident.reports:
+                self._item_index.pop(item_id, None)
+        return tuple(gone)
+
+    @property
+    def retention(self) -> timedelta:
+        """How long an incident can still take reports after its last one: what to reload."""
+        return max(self.window, self.war_gap)
+
+    def incident(self, incident_id: str) -> IncidentView:
+        """The merged view of one incident; KeyError when unknown or expired."""
+        return self._incidents[incident_id].view()
+
+    def incident_of(self, item_id: str) -> str | None:
+        """The incident an item was assigned to, if it is still held."""
+        return self._item_index.get(item_id)
+
+    @property
+    def incident_ids(self) -> tuple[str, ...]:
+        """Ids of the incidents held, oldest first."""
+        return tuple(self._incidents)
+
+    def __len__(self) -> int:
+        return len(self._incidents)
+
+    # -- internals
+
+    def _candidates(self, time: datetime) -> list[_Incident]:
+        """Incidents that could take a report at `time`, in the order they were opened."""
+        first, last = _day(time - self.window), _day(time + self.window)
+        ids: set[str] = set()
+        for day in range(first, last + 1):
+            ids.update(self._by_day.get(day, ()))
+        ids.update(self._wars)
+        incidents = self._incidents
+        return [incidents[i] for i in sorted(ids, key=self._opened.__getitem__)]
+
+    def _index(self, incident: _Incident) -> None:
+        self._opened.setdefault(incident.id, len(self._opened))
+        days = (_day(incident.start), _day(incident.end))
+        if self._indexed.get(incident.id) != days:
+            self._unindex(incident.id)
+            for day in range(days[0], days[1] + 1):
+                self._by_day.setdefault(day, set()).add(incident.id)
+            self._indexed[incident.id] = days
+        if incident.war:
+            self._wars.add(incident.id)
+
+    def _unindex(self, incident_id: str) -> None:
+        days = self._indexed.pop(incident_id, None)
+        if days is None:
+            return
+        for day in range(days[0], days[1] + 1):
+            bucket = self._by_day.get(day)
+            if bucket is not None:
+                bucket.discard(incident_id)
+                if not bucket:
+                    del self._by_day[day]
+
+    def _join(self, incident: _Incident, report: Report, feats: ReportFeatures) -> Assignment:
+        changes = _changes(incident, feats, report)
+        if changes:
+            incident.followups += 1
+        if changes & REPLY_CHANGES:
+            incident.reply_worthy += 1
+        _absorb(incident, report, feats)
+        self._index(incident)
+        self._item_index[report.item_id] = incident.id
+        assignment = Assignment(incident_id=incident.id, created=False, changes=changes)
+        action = followup_action(
+            assignment, incident, max_followups=self.max_followups, max_replies=self.max_replies
+        )
+        return Assignment(incident_id=incident.id, created=False, changes=changes, action=action)
+
+    def _open(
+        self, report: Report, feats: ReportFeatures, *, incident_id: str | None = None
+    ) -> _Incident:
+        new_id = incident_id or self._id_factory(report)
+        base, n = new_id, 1
+        while new_id in self._incidents:
+            n += 1
+            new_id = f"{base}-{n}"
+        incident = _Incident(
+            id=new_id,
+            first_published=report.published,
+            last_published=report.published,
+            start=feats.time,
+            end=feats.time,
+        )
+        _absorb(incident, report, feats)
+        self._incidents[new_id] = incident
+        self._index(incident)
+        self._item_index[report.item_id] = new_id
+        return incident
+
+    def _score(
+        self, incident: _Incident, feats: ReportFeatures, gap: timedelta, *, alone: bool
+    ) -> float | None:
+        """How strongly a report belongs to an incident; None when it cannot.
+
+        `gap` is `incident.gap(feats.time)`. `alone`: no other incident lies within `_ALONE_GAP`
+        of the report. When one of the two names no border place, being the only event of the
+        day stands in for place evidence.
+        """
+        if (
+            incident.war
+            and incident.last_critical is not None
+            and feats.severity >= CRITICAL
+            and feats.time >= incident.start - self.window
+            and feats.time - incident.last_critical <= self.war_gap
+        ):
+            return _WAR_SCORE + time_score(gap)
+        if gap > self.window:
+            return None
+        span = max(incident.end, feats.time) - min(incident.start, feats.time)
+        if span > self.max_span and not incident.war:
+            return None
+        war_wide = incident.war and feats.severity >= HIGH
+        if not war_wide and not _places_compatible(incident, feats):
+            return None
+        best: float | None = None  # the best pair; the first of equal ones, as max() would
+        for member in _sample(incident.members):
+            if abs(member.time - feats.time) <= self.window:
+                pair = pair_score(member, feats)
+                if pair is not None and (best is None or pair > best):
+                    best = pair
+        score = 0.0 if best is None else best
+        if alone and (not feats.primary_areas or not incident.primary_areas):
+            score += _ALONE_MAJOR if max(feats.severity, incident.severity) >= HIGH else _ALONE
+        return max(score, JOIN_SCORE) if war_wide else score
+
+
+def _day(moment: datetime) -> int:
+    return moment.toordinal()
+
+
+def _sample(members: list[ReportFeatures]) -> list[ReportFeatures]:
+    """The members a new report is compared with: the first reports and the latest ones.
+
+    A busy incident collects hundreds of near-identical reports; comparing with all of them
+    costs quadratic time and adds no evidence the first and latest do not already give.
+    """
+    if len(members) <= _SAMPLE_FIRST + _SAMPLE_LAST:
+        return members
+    return members[:_SAMPLE_FIRST] + members[-_SAMPLE_LAST:]
+
+
+def _places_compatible(incident: _Incident, feats: ReportFeatures) -> bool:
+    """False when both name primary places and no sector or neighbourhood joins them."""
+    if not feats.primary_areas or not incident.primary_areas:
+        return True
+    if (
+        feats.primary_areas & incident.primary_areas
+        or feats.primary_specific & incident.specific_ids
+    ):
+        return True
+    return any(near(a, b) for a in feats.primary_points for b in incident.primary_points)
+
+
+def _changes(incident: _Incident, feats: ReportFeatures, report: Report) -> frozenset[str]:
+    """What a report adds to an incident, before it is absorbed."""
+    out: set[str] = set()
+    cls = report.classification
+    if incident.sides and feats.sides - set(incident.sides):
+        out.add("other_side_statement")
+    if feats.denial_sides - incident.denial_sides:
+        out.add("denial")
+    for c in cls.casualties:
+        if c.killed and c.killed > incident.killed_max(c.side, c.kind):
+            out.update(("casualties", "new_deaths"))
+        if c.wounded and c.wounded > incident.wounded_max(c.side, c.kind):
+            out.add("casualties")
+    if feats.primary_specific - incident.specific_ids and incident.location_ids:
+        out.add("new_place")
+    if feats.severity > incident.severity:
+        out.add("severity_up")
+    if feats.weapons - set(incident.weapons):
+        out.add("new_weapon")
+    return frozenset(out)
+
+
+def _absorb(incident: _Incident, report: Report, feats: ReportFeatures) -> None:
+    """Add a report's facts to an incident."""
+    cls = report.classification
+    incident.reports[report.item_id] = report
+    incident.first_published = min(incident.first_published, report.published)
+    incident.last_published = max(incident.last_published, report.published)
+    incident.start = min(incident.start, feats.time)
+    incident.end = max(incident.end, feats.time)
+    if feats.severity >= CRITICAL:
+        last = incident.last_critical
+        incident.last_critical = feats.time if last is None else max(last, feats.time)
+    incident.members.append(feats)
+    for location_id in feats.location_ids:
+        incident.location_ids.setdefault(location_id)
+    incident.specific_ids |= feats.specific_ids
+    for area in sorted(feats.areas):
+        incident.areas.setdefault(area)
+    incident.primary_areas |= feats.primary_areas
+    incident.primary_points.update(feats.primary_points)
+    incident.severity = max(incident.severity, feats.severity)
+    for c in cls.casualties:
+        key = (c.side, c.kind, c.claimed_by)
+        old = incident.figures.get(key, [None, None])
+        incident.figures[key] = [_max_opt(old[0], c.killed), _max_opt(old[1], c.wounded)]
+    for claim in cls.claims:
+        stances, accused = incident.claims.setdefault(claim.actor, ({}, {}))
+        stances.setdefault(claim.stance)
+        if claim.accused is not None:
+            accused.setdefault(claim.accused)
+    for weapon in cls.weapons:
+        incident.weapons.setdefault(weapon)
+    if report.source:
+        incident.sources.setdefault(report.source)
+    for side in sorted(feats.sides):
+        incident.sides.setdefault(side)
+    incident.denial_sides |= feats.denial_sides
+
+
+def _max_opt(a: int | None, b: int | None) -> int | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return max(a, b)

@@ -1,0 +1,170 @@
+"""What matching reads of one report, computed once: time, places, sides, facts, names."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Final
+
+from bot.classifier.types import Casualties, Location
+from bot.clustering.areas import BROAD_KINDS, COARSE_KINDS
+from bot.clustering.names import (
+    MIN_TOKEN,
+    NOISE_STEMS,
+    SENTENCE_BREAK_RE,
+    STEM,
+    TOKEN_RE,
+    script_is_caseless,
+    skeleton,
+)
+from bot.clustering.types import AreaLookup, Report
+from bot.domain import ACTOR_SIDE, HEAVY_WEAPONS, Side, severity_rank
+
+__all__ = [
+    "CRITICAL",
+    "HEAVY_WEAPONS",
+    "HIGH",
+    "MAX_BACKDATE",
+    "ReportFeatures",
+    "event_time",
+    "explicit_date",
+    "name_tokens",
+    "report_features",
+]
+
+
+# An event date further back than this is a reference to an older event, not this one's date.
+MAX_BACKDATE: Final = timedelta(days=10)
+CRITICAL: Final = severity_rank("critical")
+HIGH: Final = severity_rank("high")
+
+
+def name_tokens(report: Report) -> frozenset[str]:
+    """Name stems and numbers of a report, the way every language writes them."""
+    lang = report.classification.lang
+    matched = " ".join(loc.matched for loc in report.classification.locations).lower()
+    features: set[str] = set()
+    for text in (report.title.strip(), report.summary.strip()):
+        for match in TOKEN_RE.finditer(text):
+            token = match.group()
+            if token.isdecimal():  # not isdigit(): int() rejects "²"
+                value = int(token)
+                if value >= 3 and not 1900 <= value <= 2100:
+                    features.add(f"#{value}")
+                continue
+            first = token[0]
+            # no script below U+10A0 (Georgian) is caseless: most tokens skip the name lookup
+            if not (first.isupper() or (first >= "\u10a0" and script_is_caseless(first))):
+                continue
+            start = match.start()
+            if start == 0 or SENTENCE_BREAK_RE.search(text[max(0, start - 4) : start]):
+                continue  # sentence-initial capitals say nothing about names
+            if token.lower() in matched:
+                continue  # a place the gazetteer resolved; places are compared by id
+            stem = skeleton(token, lang)[:STEM]
+            if len(stem) >= MIN_TOKEN and stem not in NOISE_STEMS and stem.isalpha():
+                features.add(stem)
+    return frozenset(features)
+
+
+def event_time(report: Report) -> datetime:
+    """The event date from the text when plausible, otherwise the publication time."""
+    event = report.classification.event_date
+    published = report.published
+    if (
+        event is not None
+        and event.tzinfo is not None
+        and published.tzinfo is not None
+        and published - MAX_BACKDATE <= event <= published + timedelta(days=1)
+    ):
+        return event
+    return published
+
+
+def explicit_date(report: Report) -> datetime | None:
+    event = report.classification.event_date
+    return event if event is not None and event_time(report) == event else None
+
+
+@dataclass(frozen=True, slots=True)
+class ReportFeatures:
+    """What matching and change detection read of one report, computed once."""
+
+    time: datetime
+    explicit_date: datetime | None
+    severity: int
+    location_ids: tuple[str, ...]  # border places, in order of mention
+    specific_ids: frozenset[str]  # settlements, districts, features
+    primary_specific: frozenset[str]
+    areas: frozenset[str]  # border sectors
+    primary_areas: frozenset[str]
+    primary_points: tuple[tuple[float, float], ...]
+    sides: frozenset[Side]  # sides that speak in the report
+    denial_sides: frozenset[Side]
+    claim_sides: frozenset[Side]  # sides that claim or accuse
+    weapons: frozenset[str]
+    heavy_weapons: frozenset[str]  # the heavy ones among `weapons`, compared for every pair
+    casualties: tuple[Casualties, ...]
+    tokens: frozenset[str]
+
+
+def _side_of_perspective(perspective: str | None) -> Side | None:
+    text = (perspective or "").lower()
+    if "armen" in text:
+        return "armenian"
+    if "azerb" in text:
+        return "azerbaijani"
+    return None
+
+
+def report_features(report: Report, areas_of: AreaLookup) -> ReportFeatures:
+    cls = report.classification
+    title = report.title.lower()
+    # Only places on the border say where an event was: capitals in datelines ("YEREVAN, ...",
+    # "Baku says") and countries do not.
+    # The same goes for an all-capital dateline such as "STEPANAKERT, ARTSAKHPRESS —".
+    area_cache = {
+        loc.id: areas_of(loc)
+        for loc in cls.locations
+        if loc.kind not in BROAD_KINDS and not (len(loc.matched) > 3 and loc.matched.isupper())
+    }
+    locations = [loc for loc in cls.locations if area_cache.get(loc.id)]
+    in_title = [loc for loc in locations if loc.matched and loc.matched.lower() in title]
+    primary = in_title or locations
+
+    def areas(locs: Iterable[Location]) -> frozenset[str]:
+        return frozenset(a for loc in locs for a in area_cache[loc.id])
+
+    def specific(locs: Iterable[Location]) -> frozenset[str]:
+        return frozenset(loc.id for loc in locs if loc.kind not in COARSE_KINDS)
+
+    official = {ACTOR_SIDE[c.actor] for c in cls.claims if c.actor in ACTOR_SIDE}
+    if not official and (side := _side_of_perspective(report.perspective)) is not None:
+        official = {side}
+    return ReportFeatures(
+        time=event_time(report),
+        explicit_date=explicit_date(report),
+        severity=severity_rank(cls.severity),
+        location_ids=tuple(loc.id for loc in locations),
+        specific_ids=specific(locations),
+        primary_specific=specific(primary),
+        areas=areas(locations),
+        primary_areas=areas(primary),
+        primary_points=tuple((loc.lat, loc.lon) for loc in primary if loc.kind not in COARSE_KINDS),
+        sides=frozenset(official),
+        denial_sides=frozenset(
+            ACTOR_SIDE[c.actor]
+            for c in cls.claims
+            if c.stance == "denial" and c.actor in ACTOR_SIDE
+        ),
+        claim_sides=frozenset(
+            ACTOR_SIDE[c.actor]
+            for c in cls.claims
+            if c.stance != "denial" and c.actor in ACTOR_SIDE
+        ),
+        weapons=frozenset(cls.weapons),
+        heavy_weapons=frozenset(cls.weapons) & HEAVY_WEAPONS,
+        casualties=cls.casualties,
+        tokens=name_tokens(report),
+    )

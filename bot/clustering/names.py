@@ -1,0 +1,117 @@
+"""Names as evidence across scripts: tokens transliterated to one Latin skeleton.
+
+Armenian, Cyrillic, Georgian and Azerbaijani Latin spellings of one name (Гафаров, Gafarov,
+Qafarov) fold to the same skeleton; the parties, capitals, ministries and months are noise.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from typing import Final
+
+__all__ = [
+    "MIN_TOKEN",
+    "NOISE_STEMS",
+    "SENTENCE_BREAK_RE",
+    "STEM",
+    "TOKEN_RE",
+    "script_is_caseless",
+    "skeleton",
+]
+
+
+_TRANSLIT: Final[dict[str, str]] = {
+    # Russian, Ukrainian
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z",
+    "и": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
+    "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
+    "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya", "і": "i", "ї": "i",
+    "є": "ye", "ґ": "g",
+    # Armenian
+    "ա": "a", "բ": "b", "գ": "g", "դ": "d", "ե": "e", "զ": "z", "է": "e", "ը": "y", "թ": "t",
+    "ժ": "zh", "ի": "i", "լ": "l", "խ": "kh", "ծ": "ts", "կ": "k", "հ": "h", "ձ": "dz", "ղ": "gh",
+    "ճ": "ch", "մ": "m", "յ": "y", "ն": "n", "շ": "sh", "ո": "o", "չ": "ch", "պ": "p", "ջ": "j",
+    "ռ": "r", "ս": "s", "վ": "v", "տ": "t", "ր": "r", "ց": "ts", "ւ": "v", "փ": "p", "ք": "k",
+    "և": "ev", "օ": "o", "ֆ": "f",
+    # Georgian
+    "ა": "a", "ბ": "b", "გ": "g", "დ": "d", "ე": "e", "ვ": "v", "ზ": "z", "თ": "t", "ი": "i",
+    "კ": "k", "ლ": "l", "მ": "m", "ნ": "n", "ო": "o", "პ": "p", "ჟ": "zh", "რ": "r", "ს": "s",
+    "ტ": "t", "უ": "u", "ფ": "p", "ქ": "k", "ღ": "gh", "ყ": "q", "შ": "sh", "ჩ": "ch", "ც": "ts",
+    "ძ": "dz", "წ": "ts", "ჭ": "ch", "ხ": "kh", "ჯ": "j", "ჰ": "h",
+    # Latin letters NFKD does not decompose
+    "ə": "a", "ı": "i", "ß": "ss", "ø": "o", "æ": "ae", "œ": "oe", "đ": "dj", "ł": "l",
+}  # fmt: skip
+# Azerbaijani and Turkish spellings of the same sounds (Qubadlı = Gubadli, Cəbrayıl = Jabrayil).
+_TRANSLIT_AZ: Final[dict[str, str]] = {
+    "c": "j", "ç": "ch", "ş": "sh", "ğ": "gh", "x": "kh", "q": "g",
+}  # fmt: skip
+# Spelling variants folded into one skeleton, longest first.
+_FOLDS: Final[tuple[tuple[str, str], ...]] = (
+    ("shch", "s"), ("dzh", "j"), ("kh", "h"), ("gh", "g"), ("zh", "j"), ("dj", "j"),
+    ("sh", "s"), ("ch", "c"), ("ts", "c"), ("tz", "c"), ("ou", "u"), ("ye", "e"),
+    ("x", "h"), ("q", "g"), ("w", "v"), ("y", "i"),
+)  # fmt: skip
+STEM: Final = 6  # tokens agree when their skeletons share this many first letters
+MIN_TOKEN: Final = 4
+TOKEN_RE: Final = re.compile(r"\w+", re.UNICODE)
+# Before a sentence-initial word; an initial ("A. Torozyan") does not end a sentence.
+SENTENCE_BREAK_RE: Final = re.compile(r"(?:(?<!\b\w)[.!?]|[:;—–\-\"«»“”()])\s*$")
+_CASELESS_SCRIPTS: Final = ("GEORGIAN",)
+_NOISE_WORDS: Final = (
+    # the parties, capitals, the region and the usual speakers: in every report, so no evidence
+    "Armenia Armenian Armenians Armenien Arménie Armenië Armeniya Armenija Arménia Ermeni "
+    "Ermənistan Ermenistan Армения Армении Армянский Армянские Вірменія "
+    "Հայաստան Հայաստանի Հայկական "
+    "Azerbaijan Azerbaijani Aserbaidschan Azerbaïdjan Azerbeidzjan Azerbajdžán Azərbaycan "
+    "Azerbaycan "
+    "Азербайджан Азербайджана Азербайджанский Азербайджанские Азербайджану Азербайджаном "
+    "Ադրբեջան Ադրբեջանի Ադրբեջանական Baku Bakı Баку Բաքու Yerevan Erevan İrəvan Ереван Єреван "
+    "Երևան Երեւան Karabakh Karabagh Karabach Qarabağ Карабах Карабаха Ղարաբաղ Nagorno Нагорный "
+    "Нагорного Artsakh Арцах Արցախ Stepanakert Moscow Москва Russia Russian Россия Kremlin "
+    "Pashinyan Пашинян Փաշինյան Aliyev Алиев Əliyev Defense Defence Ministry Minister Ministère "
+    "Ministerium Министерство Минобороны Міноборони Nazirliyi Müdafiə Պաշտպանության MoD МО ՊՆ "
+    "Interfax Интерфакс Sputnik Reuters Armenpress Azertac APA Trend TASS ТАСС News Press "
+    "Border Service Guard Guards Army Forces State January February March April May June July "
+    "August September October November December Monday Tuesday Wednesday Thursday Friday Saturday "
+    "Sunday"
+)
+
+
+@functools.lru_cache(maxsize=4096)  # asked for the first letter of every lower-case word
+def script_is_caseless(ch: str) -> bool:
+    name = unicodedata.name(ch, "")
+    return any(name.startswith(script) for script in _CASELESS_SCRIPTS)
+
+
+@functools.lru_cache(maxsize=65536)
+def skeleton(token: str, lang: str) -> str:
+    """A Latin skeleton of a token: transliterated, accents dropped, spelling variants folded."""
+    az = lang in ("az", "tr")
+    out: list[str] = []
+    for ch in token.lower():
+        if az and ch in _TRANSLIT_AZ:
+            out.append(_TRANSLIT_AZ[ch])
+            continue
+        mapped = _TRANSLIT.get(ch)
+        if mapped is not None:
+            out.append(mapped)
+            continue
+        for part in unicodedata.normalize("NFKD", ch):
+            if "a" <= part <= "z":
+                out.append(part)
+    # Armenian հ is often dropped in other languages (Harutyunyan, Арутюнян).
+    text = "".join(out).removeprefix("h")
+    for old, new in _FOLDS:
+        text = text.replace(old, new)
+    folded: list[str] = []
+    for ch in text:
+        if not folded or folded[-1] != ch:
+            folded.append(ch)
+    return "".join(folded)
+
+
+NOISE_STEMS: Final[frozenset[str]] = frozenset(
+    skeleton(word, "en")[:STEM] for word in _NOISE_WORDS.split()
+) | frozenset(skeleton(word, "az")[:STEM] for word in _NOISE_WORDS.split())

@@ -1,0 +1,143 @@
+"""The words of the domain, each defined once: sides, actors, stances, severities, weapons,
+outlet perspectives, delivery kinds and statuses, and send priorities.
+
+A leaf module (it imports nothing from `bot`), so the pure classifier, the clustering, the
+store and the presentation layer can all speak the same vocabulary. The catalog keys and the
+lexicon groups that render or recognise these words live elsewhere; a test checks that every
+value here has them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import IntEnum
+from types import MappingProxyType
+from typing import Final, Literal, get_args
+
+__all__ = [
+    "ACTORS",
+    "ACTOR_SIDE",
+    "CASUALTY_KINDS",
+    "DELIVERY_KINDS",
+    "DELIVERY_STATUSES",
+    "HEAVY_WEAPONS",
+    "OPEN_STATUSES",
+    "PERSPECTIVES",
+    "SEVERITIES",
+    "SIDES",
+    "STANCES",
+    "WEAPONS",
+    "Actor",
+    "CasualtyKind",
+    "DeliveryKind",
+    "DeliveryStatus",
+    "Perspective",
+    "Priority",
+    "Severity",
+    "Side",
+    "Stance",
+    "Weapon",
+    "priority_of",
+    "severity_rank",
+]
+
+Severity = Literal["low", "medium", "high", "critical"]
+SEVERITIES: Final[tuple[Severity, ...]] = get_args(Severity)
+
+Side = Literal["armenian", "azerbaijani"]
+SIDES: Final[tuple[Side, ...]] = get_args(Side)
+
+# Who made a claim. Stable identifiers: the formatter turns them into
+# "Armenia's MoD", "Azerbaijan's MoD", ... in the reader's language.
+Actor = Literal[
+    "am_mod",  # Armenia's Ministry of Defence
+    "az_mod",  # Azerbaijan's Ministry of Defence
+    "am_border",  # Armenia's border guards (incl. Russian border guards in Armenia)
+    "az_border",  # Azerbaijan's State Border Service
+    "am_gov",  # other Armenian officials (PM, MFA, ombudsman, local heads)
+    "az_gov",  # other Azerbaijani officials
+    "karabakh",  # Karabakh Armenian authorities (until 2023)
+    "third_party",  # Russia, peacekeepers, EU mission, OSCE, ...
+    "media",  # the outlet itself, no official source named
+]
+ACTORS: Final[tuple[Actor, ...]] = get_args(Actor)
+
+# Whose side each official actor speaks for (third parties and the media speak for neither).
+ACTOR_SIDE: Final[Mapping[str, Side]] = MappingProxyType(
+    {
+        "am_mod": "armenian",
+        "am_border": "armenian",
+        "am_gov": "armenian",
+        "karabakh": "armenian",
+        "az_mod": "azerbaijani",
+        "az_border": "azerbaijani",
+        "az_gov": "azerbaijani",
+    }
+)
+
+Stance = Literal["claim", "denial", "accusation"]
+STANCES: Final[tuple[Stance, ...]] = get_args(Stance)
+
+CasualtyKind = Literal["servicemen", "civilians"]
+CASUALTY_KINDS: Final[tuple[CasualtyKind, ...]] = get_args(CasualtyKind)
+
+Weapon = Literal[
+    "small_arms",
+    "sniper",
+    "grenade_launcher",
+    "mortar",
+    "artillery",
+    "rocket",
+    "drone",
+    "tank",
+    "aircraft",
+    "landmine",
+]
+WEAPONS: Final[tuple[Weapon, ...]] = get_args(Weapon)
+HEAVY_WEAPONS: Final[frozenset[str]] = frozenset(
+    {"mortar", "artillery", "drone", "rocket", "tank", "aircraft"}
+)
+
+# An outlet's point of view, as the sources file names it.
+Perspective = Literal[
+    "armenian", "azerbaijani", "independent", "international", "official", "russian", "aggregator"
+]
+PERSPECTIVES: Final[tuple[Perspective, ...]] = get_args(Perspective)
+
+DeliveryKind = Literal["alert", "edit", "reply", "message"]
+DELIVERY_KINDS: Final[tuple[DeliveryKind, ...]] = get_args(DeliveryKind)
+DeliveryStatus = Literal["pending", "sending", "sent", "failed", "cancelled"]
+DELIVERY_STATUSES: Final[tuple[DeliveryStatus, ...]] = get_args(DeliveryStatus)
+OPEN_STATUSES: Final[tuple[DeliveryStatus, ...]] = ("pending", "sending")
+
+
+class Priority(IntEnum):
+    """Send order in the outbox: lower goes first."""
+
+    CRITICAL = 10
+    HIGH = 20
+    OPERATOR = 50  # notices to operators (a source down for hours)
+    MEDIUM = 40
+    LOW = 60
+    UNGRADED = 80
+
+
+_SEVERITY_PRIORITY: Final[Mapping[str | None, Priority]] = MappingProxyType(
+    {
+        "critical": Priority.CRITICAL,
+        "high": Priority.HIGH,
+        "medium": Priority.MEDIUM,
+        "low": Priority.LOW,
+        None: Priority.UNGRADED,
+    }
+)
+
+
+def priority_of(severity: str | None) -> Priority:
+    """The outbox priority of an alert of this severity (ungraded for anything unknown)."""
+    return _SEVERITY_PRIORITY.get(severity, Priority.UNGRADED)
+
+
+def severity_rank(severity: Severity | None) -> int:
+    """0 for none, 1..4 for low..critical; for comparisons."""
+    return 0 if severity is None else SEVERITIES.index(severity) + 1

@@ -1,0 +1,191 @@
+"""The HTTP endpoint: health, Prometheus metrics and the open incident feed.
+
+An aiohttp server running inside the bot's own event loop, opened in `post_init` and closed
+in `post_shutdown` (`HTTP_LISTEN`, `HTTP_PORT`; port 0 turns it off). It is separate from
+python-telegram-bot's webhook server, which serves Telegram only.
+
+- `GET /healthz`: JSON with the database's reachability, this replica's role and the age of
+  the last poll; 200 when healthy, 503 when the database is unreachable or the leader's polls
+  have stalled (a load balancer or orchestrator restarts on that).
+- `GET /metrics`: Prometheus text format (see `bot.ops.metrics`).
+- `GET /incidents.atom`, `GET /incidents.json`: the latest incidents (`?limit=`, 1-200,
+  default 50), with ETag and Cache-Control so feed readers poll cheaply.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+
+from aiohttp import web
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot import __version__
+from bot.ops.metrics import CONTENT_TYPE
+from bot.present.feed_export import ATOM_TYPE, JSON_FEED_TYPE, atom_feed, json_feed, load_incidents
+from bot.services import Services
+
+__all__ = ["STALE_POLL_SECONDS", "WebServer"]
+
+log = logging.getLogger(__name__)
+
+STALE_POLL_SECONDS = 600.0
+"""A leader whose last poll cycle is older than this is unhealthy (the poll job is stuck)."""
+DB_CHECK_TIMEOUT = 3.0
+FEED_CACHE_SECONDS = 30.0
+_MAX_LIMIT = 200
+
+
+class WebServer:
+    """The aiohttp application and its site on one address and port."""
+
+    def __init__(self, services: Services, *, host: str, port: int) -> None:
+        self._services = services
+        self._host = host
+        self._port = port
+        self._runner: web.AppRunner | None = None
+        self._site: web.TCPSite | None = None
+        self._feed_cache: dict[tuple[str, int, str], tuple[float, bytes]] = {}
+        self.app = web.Application()
+        self.app.add_routes(
+            [
+                web.get("/", self._index),
+                web.get("/healthz", self._healthz),
+                web.get("/metrics", self._metrics),
+                web.get("/incidents.atom", self._atom),
+                web.get("/incidents.json", self._json),
+            ]
+        )
+
+    @property
+    def port(self) -> int:
+        """The port listened on (the real one when 0 asked for any free port)."""
+        if self._runner is None or not self._runner.addresses:
+            raise RuntimeError("web server not started")
+        return int(self._runner.addresses[0][1])
+
+    async def start(self) -> None:
+        """Bind and serve."""
+        # No access log: Prometheus scrapes every few seconds.
+        self._runner = web.AppRunner(self.app, access_log=None, handle_signals=False)
+        await self._runner.setup()
+        self._site = web.TCPSite(self._runner, self._host, self._port)
+        await self._site.start()
+        log.info("web.started address=%s port=%d", self._host, self.port)
+
+    async def stop(self) -> None:
+        """Stop serving and close connections."""
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = self._site = None
+            log.info("web.stopped")
+
+    # -- handlers -----------------------------------------------------------------------
+
+    async def _index(self, request: web.Request) -> web.Response:
+        return web.Response(
+            text="Border Watch\n/healthz\n/metrics\n/incidents.atom\n/incidents.json\n"
+        )
+
+    async def _healthz(self, request: web.Request) -> web.Response:
+        services = self._services
+        database_ok = await self._database_ok()
+        leader = services.is_leader()
+        age = _age(services.poller.last_cycle_at)
+        since = services.leader.elected_at if services.leader is not None else None
+        # A new leader has not polled yet: count from its election, not from the last cycle.
+        effective = age
+        if leader and since is not None:
+            effective = min(age, time.monotonic() - since) if age is not None else (
+                time.monotonic() - since)
+        stalled = bool(leader and effective is not None and effective > STALE_POLL_SECONDS)
+        healthy = database_ok and not stalled
+        body = {
+            "status": "ok" if healthy else "unhealthy",
+            "database": "ok" if database_ok else "unreachable",
+            "role": "leader" if leader else "follower",
+            "replica": services.leader.name if services.leader is not None else None,
+            "last_poll_age_seconds": None if age is None else round(age, 1),
+            "polls_stalled": stalled,
+            "version": __version__,
+            "uptime_seconds": round((datetime.now(UTC) - services.started_at).total_seconds()),
+        }
+        return web.json_response(body, status=200 if healthy else 503,
+                                 headers={"Cache-Control": "no-store"})
+
+    async def _database_ok(self) -> bool:
+        try:
+            async with asyncio.timeout(DB_CHECK_TIMEOUT), \
+                    self._services.store.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        except (TimeoutError, SQLAlchemyError, OSError) as exc:
+            log.warning("web.health_database_unreachable error=%s", type(exc).__name__)
+            return False
+        return True
+
+    async def _metrics(self, request: web.Request) -> web.Response:
+        services = self._services
+        metrics = services.metrics
+        if metrics is None:
+            raise web.HTTPNotFound(text="metrics are off")
+        try:
+            await metrics.refresh(
+                services.store, services.sender.stats, leader=services.is_leader(),
+                last_poll_age=_age(services.poller.last_cycle_at),
+                inflight_requeued=services.inflight_requeued,
+            )
+        except (SQLAlchemyError, OSError) as exc:
+            # Still answer: process-local figures are useful when the database is down.
+            log.warning("web.metrics_refresh_failed error=%s", type(exc).__name__)
+        return web.Response(body=metrics.render(), headers={"Content-Type": CONTENT_TYPE})
+
+    async def _atom(self, request: web.Request) -> web.Response:
+        return await self._feed(request, "atom", ATOM_TYPE)
+
+    async def _json(self, request: web.Request) -> web.Response:
+        return await self._feed(request, "json", JSON_FEED_TYPE)
+
+    async def _feed(self, request: web.Request, kind: str, content_type: str) -> web.Response:
+        raw = request.query.get("limit", "50")
+        if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= _MAX_LIMIT:
+            raise web.HTTPBadRequest(text=f"limit must be an integer from 1 to {_MAX_LIMIT}")
+        limit = int(raw)
+        self_url = str(request.url)
+        body = await self._cached((kind, limit, self_url), lambda: self._render(
+            kind, limit, self_url, str(request.url.with_path("/incidents.json").with_query({}))
+        ))
+        etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+        headers = {"ETag": etag, "Cache-Control": f"public, max-age={int(FEED_CACHE_SECONDS)}"}
+        if etag in request.headers.get("If-None-Match", ""):
+            return web.Response(status=304, headers=headers)
+        headers["Content-Type"] = content_type
+        return web.Response(body=body, headers=headers)
+
+    async def _render(self, kind: str, limit: int, self_url: str, json_url: str) -> bytes:
+        incidents = await load_incidents(self._services.store, limit)
+        if kind == "atom":
+            return atom_feed(incidents, self_url=self_url, json_url=json_url)
+        return json_feed(incidents, self_url=self_url)
+
+    async def _cached(
+        self, key: tuple[str, int, str], make: Callable[[], Awaitable[bytes]]
+    ) -> bytes:
+        now = time.monotonic()
+        hit = self._feed_cache.get(key)
+        if hit is not None and now - hit[0] < FEED_CACHE_SECONDS:
+            return hit[1]
+        body = await make()
+        if len(self._feed_cache) > 64:
+            self._feed_cache.clear()
+        self._feed_cache[key] = (now, body)
+        return body
+
+
+def _age(moment: datetime | None) -> float | None:
+    return None if moment is None else max(0.0, (datetime.now(UTC) - moment).total_seconds())
+
