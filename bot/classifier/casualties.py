@@ -1,0 +1,298 @@
+"""Casualty figures of the reported event: how many, on whose side, claimed by whom.
+
+Rules (each a small function below):
+
+- only event sentences count (`scope`): a number from a background sentence is never a figure;
+- a figure is a head count (`numbers.count_at`) next to a casualty word ("two soldiers were
+  killed", "гибели семи военнослужащих", "killing three"), or one person told in the singular
+  ("a soldier was killed"); a count followed by "of them" is a part of a figure already read
+  (a subtotal), not a figure of its own;
+- the victim's side comes, in this order, from a side word in the number's own noun phrase
+  ("two Armenian soldiers"), from "the enemy"/"the adversary" (the other side of who speaks),
+  from a possessive ("its servicemen", "our", "наших", "մեր", "hərbçimiz": the speaker's side),
+  then from who speaks when nothing in the sentence names the other side as victim. The side
+  named as the attacker ("Azerbaijani fire", "Armenian forces") never gets the figure;
+- when the side or the number stays unclear the figure is left out and a figure-less
+  `Casualties` says that casualties were reported ("casualties reported, figures unclear").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.classifier.lexicon import Match
+from bot.classifier.numbers import count_at
+from bot.classifier.tokens import Tokens
+from bot.classifier.types import Casualties
+from bot.domain import ACTOR_SIDE, Actor, CasualtyKind, Side
+
+__all__ = ["Said", "find_casualties"]
+
+SIDE_TAG: dict[str, Side] = {
+    "armenian": "armenian",
+    "karabakh": "armenian",
+    "azerbaijani": "azerbaijani",
+}
+OTHER: dict[Side, Side] = {"armenian": "azerbaijani", "azerbaijani": "armenian"}
+# Casualty words that do not say killed or wounded: a report of losses, never a head count.
+_AMBIGUOUS = ("casualt", "loss", "toll", "потер", "жертв", "կորուստ", "itki", "victim", "tələfat")
+_AGENT_GROUPS = frozenset({"fire", "forces", "combat", "incursion"})
+_AND = frozenset({"and", "и", "և", "ve", "va", "ev", "et", "und"})
+_OWN = frozenset({"its", "their", "our", "наших", "своих", "наши", "свои", "մեր", "bizim"})
+# Azerbaijani first-person plural possessive on a person noun: "hərbçimiz", "əsgərlərimiz".
+_AZ_OUR = re.compile(r"(?:imiz|imizden|imizin|umuz|lerimiz|larimiz)$")
+_SUBTOTAL = re.compile(r"\s*(?:of them|of whom|из них|որոնցից|նրանցից|onlardan)\b")
+_SINGULAR_VERB = re.compile(
+    r"\b(?:погиб|погибла|убит|убита|скончался|ранен|ранена|смертельно ранен|"
+    r"զոհվել է|մահացել է|սպանվել է|վիրավորվել է|մահացու վիրավորում է ստացել|"
+    r"mortally wounded|fatally wounded|fatally wounding|was (?:\w+ )?killed|was wounded|"
+    r"was injured|was (?:\w+ )?shot dead|died|dies|ubijen|poginuo|helak olub|yaralanib|"
+    r"sehid olub)\b"
+)
+_SINGULAR_NOUN = re.compile(
+    r"\b(?:a|an|one|the)\s+(?:\w+\s+){0,2}?(?:soldier|serviceman|conscript|officer|sergeant|"
+    r"private|civilian|resident|villager|man|woman|boy|girl|reservist|contract soldier|driver)\b"
+    r"|\b(?:junior sergeant|sergeant|private|conscript|lieutenant|soldier|serviceman)\s+[a-z]+"
+    r"|\b(?:военнослужащий|контрактник|срочник|солдат|военный|житель|рядовой|сержант|офицер)\b"
+    r"|\b(?:զինծառայող|զինվոր|շարքային|ժամկետային զինծառայող|պայմանագրային զինծառայող)\w*\b"
+    r"|\b(?:esger|herbci|herbi qulluqcu|zabit|gizir)(?!ler|lar)\w*\b"
+)
+_PLURAL_NOUN = re.compile(
+    r"\b(?:soldiers|servicemen|troops|civilians|военнослужащие|солдаты|"
+    r"զինծառայողներ|զինվորներ|esgerler|herbciler)\b"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Said:
+    """One sentence as the casualty reader needs it: where, who speaks, event or background."""
+
+    start: int
+    end: int
+    speaker: Actor | None
+    event: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Text:
+    """The item's text and what the lexicon found in it."""
+
+    text: str
+    norm: str
+    tokens: Tokens
+    lang: str
+    sides: Sequence[Match]
+    persons: Sequence[Match]
+    signal: Sequence[Match]
+
+
+@dataclass(slots=True)
+class _Figure:
+    killed: int | None = None
+    wounded: int | None = None
+    kind: CasualtyKind | None = None
+    evidence: str = ""
+
+
+def find_casualties(
+    text: str,
+    norm: str,
+    tokens: Tokens,
+    by_layer: dict[str, list[Match]],
+    sentences: Sequence[Said],
+    lang: str,
+    default_actor: Actor,
+) -> list[Casualties]:
+    """The event's casualty figures, one per (side, kind, claimant); see the module rules."""
+    doc = _Text(
+        text, norm, tokens, lang, by_layer.get("side", []), by_layer.get("person", []),
+        by_layer.get("signal", []),
+    )  # fmt: skip
+    hits = [m for m in doc.signal if m.group in ("kill", "wound", "losses")]
+    figures: dict[tuple[Side | None, str, Actor], _Figure] = {}
+    for sent in sentences:
+        if not sent.event:
+            continue
+        in_sent = [h for h in hits if sent.start <= h.start < sent.end]
+        claimant = sent.speaker or default_actor
+        for value, lo, hi, hit in _counts(doc, sent, in_sent):
+            side = _victim_side(doc, sent, lo, hi, hit)
+            if side is None:
+                value = None  # whose they are is unclear: say casualties, not a number
+            kind = _kind_near(doc.persons, lo, hit, sent)
+            fig = figures.setdefault((side, kind or "", claimant), _Figure(kind=kind))
+            field = "killed" if hit.group == "kill" else "wounded"
+            if value is not None and hit.group != "losses":
+                old = getattr(fig, field)
+                setattr(fig, field, value if old is None else max(old, value))
+            snippet = " ".join(text[min(lo, hit.start) : max(hi, hit.end)].split())
+            fig.evidence = f"{fig.evidence} | {snippet}" if fig.evidence else snippet
+    return [
+        Casualties(f.killed, f.wounded, side, f.kind, claimant, f.evidence)
+        for (side, _, claimant), f in figures.items()
+    ]
+
+
+def _counts(
+    doc: _Text, sent: Said, hits: Sequence[Match]
+) -> list[tuple[int | None, int, int, Match]]:
+    """(count or None, its start, its end, casualty word) for each casualty word of a sentence."""
+    out: list[tuple[int | None, int, int, Match]] = []
+    consumed = sent.start  # numbers before this offset were read with an earlier word
+    for n, hit in enumerate(hits):
+        if doc.norm[hit.start : hit.end].startswith(_AMBIGUOUS) or hit.group == "losses":
+            out.append((None, hit.start, hit.end, hit))
+            continue
+        floor = max(consumed, hits[n - 1].end if n else sent.start)
+        found = _counts_before(doc, floor, hit)
+        if not found:
+            after = _count_after(doc, sent, hit)
+            if after is not None:
+                found = [after]
+                consumed = doc.tokens.ends[after[0]]
+        if not found:
+            one = _singular(doc, hit, sent)
+            if one is None:
+                continue
+            found = [(doc.tokens.index_at(hit.start), one)]
+        for i, value in found:
+            s0, s1 = doc.tokens.starts[i], doc.tokens.ends[i]
+            if _SUBTOTAL.match(doc.norm, s1):
+                continue  # "four of them overnight": part of a figure already read
+            out.append((value, s0, s1, hit))
+    return out
+
+
+def _counts_before(doc: _Text, floor: int, hit: Match) -> list[tuple[int, int]]:
+    """The nearest count before a casualty word (within 8 words), with counts coordinated with
+    it ("four Armenian and three Azerbaijani soldiers were killed")."""
+    tokens = doc.tokens
+    first, last = tokens.index_at(floor), tokens.index_before(hit.start)
+    found: list[tuple[int, int]] = []
+    for i in range(last, max(first, last - 8) - 1, -1):
+        value = count_at(tokens, i, doc.text, doc.lang)
+        if value is None:
+            continue
+        if tokens.words[i] in ("a", "an", "մի") and not _person_after(doc, i):
+            continue
+        found.append((i, value))
+    keep = found[:1]
+    for i, value in found[1:]:
+        if any(w in _AND for w in tokens.words[i + 1 : keep[-1][0]]):
+            keep.append((i, value))
+    return keep
+
+
+def _count_after(doc: _Text, sent: Said, hit: Match) -> tuple[int, int] | None:
+    """A count right after the casualty word: "killing three soldiers", "гибели семи военных"."""
+    tokens = doc.tokens
+    start = tokens.index_at(hit.end)
+    for i in range(start, min(start + 4, len(tokens.words))):
+        if tokens.starts[i] >= sent.end:
+            break
+        value = count_at(tokens, i, doc.text, doc.lang)
+        if value is not None and (_person_after(doc, i) or tokens.words[i] == "another"):
+            return i, value
+    return None
+
+
+def _person_after(doc: _Text, i: int) -> bool:
+    lo = doc.tokens.ends[i]
+    hi = doc.tokens.ends[min(i + 3, len(doc.tokens.ends) - 1)]
+    return any(lo <= p.start <= hi for p in doc.persons)
+
+
+def _singular(doc: _Text, hit: Match, sent: Said) -> int | None:
+    """1 when the casualty is one person ("a soldier was killed", "погиб контрактник")."""
+    lo, hi = max(sent.start, hit.start - 70), min(sent.end, hit.end + 70)
+    window = doc.norm[lo:hi]
+    verb_window = doc.norm[max(sent.start, hit.start - 20) : min(sent.end, hit.end + 30)]
+    if not _SINGULAR_VERB.search(verb_window) and not _SINGULAR_NOUN.search(window):
+        return None
+    if not any(lo <= p.start < hi for p in doc.persons):
+        return None
+    # a plural noun next to the verb ("soldiers were killed") leaves the number unknown
+    if _PLURAL_NOUN.search(window) and not re.search(r"\b(?:a|an|one)\s", window):
+        return None
+    return 1
+
+
+def _victim_side(doc: _Text, sent: Said, lo: int, hi: int, hit: Match) -> Side | None:
+    """Whose casualties the count at text[lo:hi] are, or None when the text leaves it unclear."""
+    speaker = ACTOR_SIDE.get(sent.speaker) if sent.speaker else None
+    phrase = _noun_phrase(doc, sent, lo, hi, hit)
+    named = _sides_in(doc, phrase[0], phrase[1], agents=False)
+    if len(named) == 1:
+        return named[0]
+    if named:
+        return None
+    if _enemy_in(doc, max(sent.start, lo - 30), min(sent.end, phrase[1] + 30)):
+        return OTHER[speaker] if speaker else None
+    if _own_word(doc, hi, phrase[1]):
+        return speaker
+    victims = _sides_in(doc, sent.start, sent.end, agents=False)
+    attackers = _sides_in(doc, sent.start, sent.end, agents=True)
+    if speaker is not None:
+        if any(v != speaker for v in victims) or speaker in attackers:
+            return None
+        return speaker
+    if len(victims) == 1 and not attackers:
+        return victims[0]
+    if not victims and len(attackers) == 1:
+        return OTHER[attackers[0]]  # "Azerbaijani shelling killed two soldiers"
+    return None
+
+
+def _noun_phrase(doc: _Text, sent: Said, lo: int, hi: int, hit: Match) -> tuple[int, int]:
+    """The words that qualify the count: up to the casualty word, or to the person noun after
+    it ("killing two Armenian soldiers"), and a genitive after that noun ("солдат ВС Армении")."""
+    end = hit.start if hit.start > hi else hi
+    person = next((p for p in doc.persons if hi <= p.start <= hi + 40), None)
+    if person is not None and person.start < sent.end:
+        end = max(end, person.end)
+    return lo, min(sent.end, end + 1)
+
+
+def _sides_in(doc: _Text, lo: int, hi: int, *, agents: bool) -> list[Side]:
+    """Sides named between lo and hi, as attackers ("Azerbaijani forces", "Armenian fire")
+    or, with agents=False, the others; each once, in order."""
+    anchors = [m for m in doc.signal if m.group in _AGENT_GROUPS and lo <= m.start < hi + 20]
+    out: list[Side] = []
+    for s in doc.sides:
+        if not lo <= s.start < hi or s.tag not in SIDE_TAG:
+            continue
+        is_agent = any(
+            0 <= a.start - s.end <= 3 or (a.group == "forces" and 0 <= s.start - a.end <= 4)
+            for a in anchors
+        )
+        side = SIDE_TAG[s.tag]
+        if is_agent == agents and side not in out:
+            out.append(side)
+    return out
+
+
+def _enemy_in(doc: _Text, lo: int, hi: int) -> bool:
+    return any(m.group == "enemy" and lo <= m.start < hi for m in doc.signal)
+
+
+def _own_word(doc: _Text, s1: int, end: int) -> bool:
+    """'12 of its soldiers', 'our serviceman', 'наших военных', 'hərbçimiz' after the count."""
+    words = doc.norm[s1 : max(end, s1 + 16)].split()[:4]
+    if any(w in _OWN for w in words):
+        return True
+    return doc.lang == "az" and any(_AZ_OUR.search(w) for w in words)
+
+
+def _kind_near(persons: Sequence[Match], s0: int, hit: Match, sent: Said) -> CasualtyKind | None:
+    near = [p for p in persons if sent.start <= p.start < sent.end]
+    if not near:
+        return None
+    near.sort(key=lambda p: min(abs(p.start - s0), abs(p.start - hit.start)))
+    tag = near[0].tag
+    if tag == "servicemen":
+        return "servicemen"
+    if tag == "civilians":
+        return "civilians"
+    return None
