@@ -38,12 +38,16 @@ SIDE_TAG: dict[str, Side] = {
 OTHER: dict[Side, Side] = {"armenian": "azerbaijani", "azerbaijani": "armenian"}
 # Casualty words that do not say killed or wounded: a report of losses, never a head count.
 _AMBIGUOUS = ("casualt", "loss", "toll", "потер", "жертв", "կորուստ", "itki", "victim", "tələfat")
+_CLAUSE = 60  # characters around a count in which another side named makes its side unclear
 _AGENT_GROUPS = frozenset({"fire", "forces", "combat", "incursion"})
 _AND = frozenset({"and", "и", "և", "ve", "va", "ev", "et", "und"})
 _OWN = frozenset({"its", "their", "our", "наших", "своих", "наши", "свои", "մեր", "bizim"})
 # Azerbaijani first-person plural possessive on a person noun: "hərbçimiz", "əsgərlərimiz".
 _AZ_OUR = re.compile(r"(?:imiz|imizden|imizin|umuz|lerimiz|larimiz)$")
 _SUBTOTAL = re.compile(r"\s*(?:of them|of whom|из них|որոնցից|նրանցից|onlardan)\b")
+# A count after one of these adds to a figure told elsewhere ("another 23", "ещё 23", "ևս 23"):
+# an increment, not the figure.
+_INCREMENT = frozenset({"another", "further", "additional", "ещё", "еще", "ևս", "daha", "yene"})
 _SINGULAR_VERB = re.compile(
     r"\b(?:погиб|погибла|убит|убита|скончался|ранен|ранена|смертельно ранен|"
     r"զոհվել է|մահացել է|սպանվել է|վիրավորվել է|մահացու վիրավորում է ստացել|"
@@ -60,8 +64,9 @@ _SINGULAR_NOUN = re.compile(
     r"|\b(?:esger|herbci|herbi qulluqcu|zabit|gizir)(?!ler|lar)\w*\b"
 )
 _PLURAL_NOUN = re.compile(
-    r"\b(?:soldiers|servicemen|troops|civilians|военнослужащие|солдаты|"
-    r"զինծառայողներ|զինվորներ|esgerler|herbciler)\b"
+    r"\b(?:soldiers|servicemen|troops|civilians|men|people|officers|residents|villagers|"
+    r"children|fighters|personnel|военнослужащие|военнослужащих|солдаты|люди|человек|жители|"
+    r"զինծառայողներ|զինվորներ|բնակիչներ|esgerler|herbciler|sakinler|nefer)\b"
 )
 
 
@@ -117,8 +122,10 @@ def find_casualties(
             continue
         in_sent = [h for h in hits if sent.start <= h.start < sent.end]
         claimant = sent.speaker or default_actor
+        carried: Side | None = None
         for value, lo, hi, hit in _counts(doc, sent, in_sent):
-            side = _victim_side(doc, sent, lo, hi, hit)
+            side = _victim_side(doc, sent, lo, hi, hit, carried)
+            carried = side
             if side is None:
                 value = None  # whose they are is unclear: say casualties, not a number
             kind = _kind_near(doc.persons, lo, hit, sent)
@@ -161,6 +168,8 @@ def _counts(
             s0, s1 = doc.tokens.starts[i], doc.tokens.ends[i]
             if _SUBTOTAL.match(doc.norm, s1):
                 continue  # "four of them overnight": part of a figure already read
+            if i > 0 and doc.tokens.words[i - 1] in _INCREMENT and not out:
+                continue  # "another 23 servicemen": the total is told elsewhere
             out.append((value, s0, s1, hit))
     return out
 
@@ -219,11 +228,13 @@ def _singular(doc: _Text, hit: Match, sent: Said) -> int | None:
     return 1
 
 
-def _victim_side(doc: _Text, sent: Said, lo: int, hi: int, hit: Match) -> Side | None:
+def _victim_side(
+    doc: _Text, sent: Said, lo: int, hi: int, hit: Match, carried: Side | None
+) -> Side | None:
     """Whose casualties the count at text[lo:hi] are, or None when the text leaves it unclear."""
     speaker = ACTOR_SIDE.get(sent.speaker) if sent.speaker else None
     phrase = _noun_phrase(doc, sent, lo, hi, hit)
-    named = _sides_in(doc, phrase[0], phrase[1], agents=False)
+    named = _sides_in(doc, phrase[0], phrase[1], agents=None)
     if len(named) == 1:
         return named[0]
     if named:
@@ -232,14 +243,15 @@ def _victim_side(doc: _Text, sent: Said, lo: int, hi: int, hit: Match) -> Side |
         return OTHER[speaker] if speaker else None
     if _own_word(doc, hi, phrase[1]):
         return speaker
-    victims = _sides_in(doc, sent.start, sent.end, agents=False)
+    if carried is not None:
+        return carried  # "two Armenian soldiers were killed and three wounded"
+    near_lo, near_hi = max(sent.start, lo - _CLAUSE), min(sent.end, phrase[1] + _CLAUSE)
+    victims = _sides_in(doc, near_lo, near_hi, agents=False)
     attackers = _sides_in(doc, sent.start, sent.end, agents=True)
     if speaker is not None:
         if any(v != speaker for v in victims) or speaker in attackers:
             return None
         return speaker
-    if len(victims) == 1 and not attackers:
-        return victims[0]
     if not victims and len(attackers) == 1:
         return OTHER[attackers[0]]  # "Azerbaijani shelling killed two soldiers"
     return None
@@ -252,12 +264,17 @@ def _noun_phrase(doc: _Text, sent: Said, lo: int, hi: int, hit: Match) -> tuple[
     person = next((p for p in doc.persons if hi <= p.start <= hi + 40), None)
     if person is not None and person.start < sent.end:
         end = max(end, person.end)
+        for s in doc.sides:  # "soldiers of the Armenian army", "военнослужащих армянской стороны"
+            if 0 <= s.start - person.end <= 8 and doc.norm[person.end : s.start].strip() in (
+                "", "of", "of the"
+            ):
+                end = max(end, s.end)
     return lo, min(sent.end, end + 1)
 
 
-def _sides_in(doc: _Text, lo: int, hi: int, *, agents: bool) -> list[Side]:
+def _sides_in(doc: _Text, lo: int, hi: int, *, agents: bool | None) -> list[Side]:
     """Sides named between lo and hi, as attackers ("Azerbaijani forces", "Armenian fire")
-    or, with agents=False, the others; each once, in order."""
+    or, with agents=False, the others (None: all); each once, in order."""
     anchors = [m for m in doc.signal if m.group in _AGENT_GROUPS and lo <= m.start < hi + 20]
     out: list[Side] = []
     for s in doc.sides:
@@ -268,7 +285,7 @@ def _sides_in(doc: _Text, lo: int, hi: int, *, agents: bool) -> list[Side]:
             for a in anchors
         )
         side = SIDE_TAG[s.tag]
-        if is_agent == agents and side not in out:
+        if (agents is None or is_agent == agents) and side not in out:
             out.append(side)
     return out
 

@@ -74,10 +74,12 @@ _TOKEN = re.compile(r"\w+")
 # A sentence that names no speaker but says "it said", "the ministry added", "заявили в
 # ведомстве", "հայտնել են", "bildirib" speaks for the last speaker named before it.
 _SPEECH = re.compile(
-    r"\b(?:said|says|added|adds|stated|told|reported|according to|noted|claimed|insisted|"
-    r"сообщ\w*|заяви\w*|отмети\w*|добави\w*|по данным|по словам|подчеркн\w*|"
-    r"հայտնել|հայտնում|նշել|նշում|ասել|հավելել|շեշտել|"
-    r"bildir\w*|qeyd ed\w*|melumat ver\w*|vurgula\w*)\b"
+    r"\b(?:(?:it|he|she|they|the ministry|the statement|the army|the service|the agency)\s+"
+    r"(?:\w+\s+)?(?:said|says|added|adds|stated|confirmed|reported|noted|claimed|insisted|"
+    r"announced|accused|denied|blamed)|according to the (?:ministry|statement|army|service)|"
+    r"говорится|добави\w*|отмети\w*|уточни\w*|подчеркну\w*|сообщили в|заявили в|"
+    r"в ведомстве|в заявлении|по данным ведомства|"
+    r"հավելել|նշել|հայտնել|շեշտել|ընդգծել|bildirilib|qeyd olunub|vurgulanib|elave edilib)\b"
 )
 _CLOCK = re.compile(
     r"(?<![\d.:])(?:[01]?\d|2[0-3])[:.][0-5]\d(?![\d.:])(?:\s*(?:a\.?m\.?|p\.?m\.?))?"
@@ -220,7 +222,7 @@ def _sentences(
     signal: list[Match],
     by_layer: dict[str, list[Match]],
     lang: str,
-    scope: tuple[Tokens, datetime | None],
+    scope: tuple[Tokens, datetime | None, list[tuple[int, datetime]]],
     place_side: Side | None = None,
 ) -> list[_Sentence]:
     out: list[_Sentence] = []
@@ -258,7 +260,7 @@ def _sentences(
                 actors.append(actor)
         if actors:
             speaker = tuple(actors)
-        elif speaker and _SPEECH.search(norm, lo, hi):
+        elif speaker and not actor_matches and _SPEECH.search(norm, lo, hi):
             actors = list(speaker)  # "it said", "the ministry added"
         own_side = next((ACTOR_SIDE[a] for a in actors if a in ACTOR_SIDE), None)
         accused: Side | None = None
@@ -274,7 +276,7 @@ def _sentences(
             violent = groups & {"fire", "combat", "incursion", "capture", "kill", "wound"}
             if accused is not None and violent:
                 stance = "accusation"
-        background = background_reason(norm, scope[0], (lo, hi), marks, scope[1])
+        background = background_reason(norm, scope[0], (lo, hi), marks, scope[1], scope[2])
         out.append(
             _Sentence(
                 lo, hi, tuple(actors), stance, accused, " ".join(text[lo:hi].split()), background
@@ -346,8 +348,13 @@ def extract_facts(
         place_side = "armenian"
     elif countries == {"AZ"}:
         place_side = "azerbaijani"
+    days = [
+        (d.start, day)
+        for d in find_dates(text, tokens, by_layer.get("when", []))
+        if (day := resolve(d, published)) is not None
+    ]
     all_sentences = _sentences(
-        text, norm, spans, signal, by_layer, lang, (tokens, published), place_side
+        text, norm, spans, signal, by_layer, lang, (tokens, published, days), place_side
     )
     sentences = [s for s in all_sentences if not s.background]
     for s in sentences:
@@ -364,7 +371,10 @@ def extract_facts(
             facts.claims.append(
                 Claim(actor=actor, stance=s.stance, evidence=s.text[:300], accused=s.accused)
             )
-    default_actor: Actor = facts.claims[0].actor if facts.claims else "media"
+    # who speaks for a figure in a sentence naming no one: the item's speaker when all its
+    # speakers are of one side, else only "media" (no side's name on a figure it may not give)
+    speaking = {ACTOR_SIDE.get(c.actor) for c in facts.claims}
+    default_actor: Actor = facts.claims[0].actor if len(speaking) == 1 else "media"
     if not facts.claims:
         violent = [s for s in sentences if s.stance != "claim" or s.accused]
         if violent or any(m.group in ("fire", "kill", "wound", "capture") for m in signal):

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sentencex import get_sentence_boundaries
 
@@ -42,6 +42,9 @@ _MONTH_FORMS: dict[str, int] = {
     "iyulda": 7, "avqustda": 8, "sentyabrda": 9, "oktyabrda": 10, "noyabrda": 11,
     "dekabrda": 12,
 }  # fmt: skip
+# A day named in a sentence ("on Friday", "on 3 September") this long before the report's
+# publication is an earlier event's day, not this one's.
+_EARLIER_DAY = timedelta(days=2)
 # how early in a month a report may still tell of the month before as its event ("on 30 August",
 # published 2 September)
 _MONTH_GRACE_DAYS = 7
@@ -87,11 +90,13 @@ def background_reason(
     span: tuple[int, int],
     scope: Sequence[Match],
     published: datetime | None,
+    days: Sequence[tuple[int, datetime]] = (),
 ) -> str:
     """Why the sentence at `span` is background ("" when it may tell the event).
 
     `scope` are the lexicon's scope-layer matches in the sentence; `tokens` are the words of
-    `norm`; dates are judged against `published` (none: only the markers count).
+    `norm`; `days` are the dates named in the text (offset, resolved day); dates are judged
+    against `published` (none: only the markers count).
     """
     if scope:
         m = scope[0]
@@ -99,6 +104,10 @@ def background_reason(
     if published is None:
         return ""
     lo, hi = span
+    floor = published.replace(hour=0, minute=0, second=0, microsecond=0) - _EARLIER_DAY
+    for start, day in days:
+        if lo <= start < hi and day < floor:
+            return f"day: {day:%Y-%m-%d}"
     first, last = tokens.index_at(lo), tokens.index_before(hi)
     for i in range(first, last + 1):
         word = tokens.words[i]
