@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.classifier.lexicon import Match
 from bot.classifier.numbers import count_at
@@ -76,8 +76,16 @@ class Said:
 
     start: int
     end: int
-    speaker: Actor | None
+    speakers: tuple[tuple[int, Actor], ...]  # (where named, actor), in order
     event: bool
+
+    def speaker_at(self, offset: int) -> Actor | None:
+        """Who speaks for what the sentence says at `offset`: the last actor named before it
+        ("..., while the Karabakh army said two of its soldiers were killed"), else the first."""
+        before = [a for at, a in self.speakers if at <= offset]
+        if before:
+            return before[-1]
+        return self.speakers[0][1] if self.speakers else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +107,7 @@ class _Figure:
     wounded: int | None = None
     kind: CasualtyKind | None = None
     evidence: str = ""
+    singular: set[str] = field(default_factory=set)  # fields read from "a soldier was killed"
 
 
 def find_casualties(
@@ -121,36 +130,77 @@ def find_casualties(
         if not sent.event:
             continue
         in_sent = [h for h in hits if sent.start <= h.start < sent.end]
-        claimant = sent.speaker or default_actor
         carried: Side | None = None
-        for value, lo, hi, hit in _counts(doc, sent, in_sent):
-            side = _victim_side(doc, sent, lo, hi, hit, carried)
+        for count in _counts(doc, sent, in_sent):
+            value, lo, hi, hit = count.value, count.start, count.end, count.hit
+            claimant = sent.speaker_at(lo) or default_actor
+            if count.of_them:
+                side = _referent_side(doc, sent, lo)
+            else:
+                side = _victim_side(doc, sent, claimant, (lo, hi), hit, carried)
             carried = side
             if side is None:
                 value = None  # whose they are is unclear: say casualties, not a number
             kind = _kind_near(doc.persons, lo, hit, sent)
             fig = figures.setdefault((side, kind or "", claimant), _Figure(kind=kind))
-            field = "killed" if hit.group == "kill" else "wounded"
+            name = "killed" if hit.group == "kill" else "wounded"
             if value is not None and hit.group != "losses":
-                old = getattr(fig, field)
-                setattr(fig, field, value if old is None else max(old, value))
+                old = getattr(fig, name)
+                setattr(fig, name, value if old is None else max(old, value))
+                if count.singular and old is None:
+                    fig.singular.add(name)
+                elif not count.singular:
+                    fig.singular.discard(name)
             snippet = " ".join(text[min(lo, hit.start) : max(hi, hit.end)].split())
             fig.evidence = f"{fig.evidence} | {snippet}" if fig.evidence else snippet
+    _drop_parts(figures)
     return [
         Casualties(f.killed, f.wounded, side, f.kind, claimant, f.evidence)
         for (side, _, claimant), f in figures.items()
     ]
 
 
-def _counts(
-    doc: _Text, sent: Said, hits: Sequence[Match]
-) -> list[tuple[int | None, int, int, Match]]:
-    """(count or None, its start, its end, casualty word) for each casualty word of a sentence."""
-    out: list[tuple[int | None, int, int, Match]] = []
+def _drop_parts(figures: dict[tuple[Side | None, str, Actor], _Figure]) -> None:
+    """One person told in the singular ("the woman died") where the report also counts that
+    side's dead with a numeral is one of them, not one more: keep the count only."""
+    counted = {
+        (side, name)
+        for (side, _, _), f in figures.items()
+        for name in ("killed", "wounded")
+        if getattr(f, name) is not None and name not in f.singular
+    }
+    for (side, _, _), f in figures.items():
+        for name in tuple(f.singular):
+            if (side, name) in counted:
+                setattr(f, name, None)
+                f.singular.discard(name)
+
+
+@dataclass(frozen=True, slots=True)
+class _Count:
+    value: int | None  # None: casualties without a number ("losses")
+    start: int
+    end: int
+    hit: Match  # the casualty word
+    singular: bool = False  # read from "a soldier was killed", no numeral
+    of_them: bool = False  # "leaving five of them dead": the group named before
+
+
+def _counts(doc: _Text, sent: Said, hits: Sequence[Match]) -> list[_Count]:
+    """The count (or none) for each casualty word of a sentence."""
+    out: list[_Count] = []
     consumed = sent.start  # numbers before this offset were read with an earlier word
     for n, hit in enumerate(hits):
-        if doc.norm[hit.start : hit.end].startswith(_AMBIGUOUS) or hit.group == "losses":
-            out.append((None, hit.start, hit.end, hit))
+        word = doc.norm[hit.start : hit.end]
+        if word == "olub":
+            continue  # Azerbaijani "ölüb" (died) folds to "olub" (has been): not a casualty word
+        if word.startswith(_AMBIGUOUS) or hit.group == "losses":
+            out.append(_Count(None, hit.start, hit.end, hit))
+            continue
+        toll = _toll_count(doc, sent, hit)
+        if toll is not None:
+            i, value = toll
+            out.append(_Count(value, doc.tokens.starts[i], doc.tokens.ends[i], hit))
             continue
         floor = max(consumed, hits[n - 1].end if n else sent.start)
         found = _counts_before(doc, floor, hit)
@@ -163,15 +213,44 @@ def _counts(
             one = _singular(doc, hit, sent)
             if one is None:
                 continue
-            found = [(doc.tokens.index_at(hit.start), one)]
+            out.append(_Count(one, hit.start, hit.end, hit, singular=True))
+            continue
         for i, value in found:
             s0, s1 = doc.tokens.starts[i], doc.tokens.ends[i]
             if _SUBTOTAL.match(doc.norm, s1):
-                continue  # "four of them overnight": part of a figure already read
+                if any(c.value for c in out):
+                    continue  # "twelve killed, four of them overnight": part of that figure
+                out.append(_Count(value, s0, s1, hit, of_them=True))
+                continue
             if i > 0 and doc.tokens.words[i - 1] in _INCREMENT and not out:
                 continue  # "another 23 servicemen": the total is told elsewhere
-            out.append((value, s0, s1, hit))
+            out.append(_Count(value, s0, s1, hit))
     return out
+
+
+_RISEN_TO = re.compile(
+    r"\b(?:risen|rose|climbed|increased|reached|stands|stood|is|was|now)\s+(?:to|at)?\s*"
+    r"|\b(?:возросло|выросло|достигло|составило|составляет)\s+(?:до\s+)?"
+    r"|\b(?:հասել է|հասավ|կազմում է|կազմել է)\s+"
+    r"|\b(?:catib|yukselib|teskil edir)\s+"
+)
+
+
+def _toll_count(doc: _Text, sent: Said, hit: Match) -> tuple[int, int] | None:
+    """"The death toll has risen to 13": the count a toll word is said to have reached."""
+    if "toll" not in doc.norm[hit.start : hit.end] and not doc.norm.startswith(
+        ("число погибших", "число жертв", "զոհերի թիվ", "helak olanlarin sayi"), hit.start
+    ):
+        return None
+    m = _RISEN_TO.search(doc.norm, hit.end, min(sent.end, hit.end + 120))
+    if m is None:
+        return None
+    i = doc.tokens.index_at(m.end())
+    if i < len(doc.tokens.words) and doc.tokens.starts[i] < sent.end:
+        value = count_at(doc.tokens, i, doc.text, doc.lang)
+        if value is not None:
+            return i, value
+    return None
 
 
 def _counts_before(doc: _Text, floor: int, hit: Match) -> list[tuple[int, int]]:
@@ -228,11 +307,23 @@ def _singular(doc: _Text, hit: Match, sent: Said) -> int | None:
     return 1
 
 
+def _referent_side(doc: _Text, sent: Said, lo: int) -> Side | None:
+    """The side of the group "them" refers to: the last side named before it in the sentence."""
+    named = [s for s in doc.sides if sent.start <= s.start < lo and s.tag in SIDE_TAG]
+    return SIDE_TAG[named[-1].tag] if named else None
+
+
 def _victim_side(
-    doc: _Text, sent: Said, lo: int, hi: int, hit: Match, carried: Side | None
+    doc: _Text,
+    sent: Said,
+    claimant: Actor,
+    span: tuple[int, int],
+    hit: Match,
+    carried: Side | None,
 ) -> Side | None:
-    """Whose casualties the count at text[lo:hi] are, or None when the text leaves it unclear."""
-    speaker = ACTOR_SIDE.get(sent.speaker) if sent.speaker else None
+    """Whose casualties the count at text[span] are, or None when the text leaves it unclear."""
+    lo, hi = span
+    speaker = ACTOR_SIDE.get(claimant)
     phrase = _noun_phrase(doc, sent, lo, hi, hit)
     named = _sides_in(doc, phrase[0], phrase[1], agents=None)
     if len(named) == 1:

@@ -155,6 +155,7 @@ class _Sentence:
     start: int
     end: int
     actors: tuple[Actor, ...]
+    where: tuple[int, ...]  # where each actor is named (the sentence start when carried over)
     stance: Literal["claim", "denial", "accusation"]
     accused: Side | None
     text: str
@@ -239,6 +240,7 @@ def _sentences(
         enemy = "enemy" in groups
         denial = "denial" in groups
         actors: list[Actor] = []
+        where: list[int] = []
         for am in actor_matches:
             actor, kind = _resolve_actor(am, sides, norm)
             if actor is None:
@@ -258,10 +260,12 @@ def _sentences(
                 actor = _INST_ACTOR[(own, kind)]
             if actor not in actors:
                 actors.append(actor)
+                where.append(am.start)
         if actors:
             speaker = tuple(actors)
         elif speaker and not actor_matches and _SPEECH.search(norm, lo, hi):
             actors = list(speaker)  # "it said", "the ministry added"
+            where = [lo] * len(actors)
         own_side = next((ACTOR_SIDE[a] for a in actors if a in ACTOR_SIDE), None)
         accused: Side | None = None
         stance: Literal["claim", "denial", "accusation"] = "claim"
@@ -279,7 +283,14 @@ def _sentences(
         background = background_reason(norm, scope[0], (lo, hi), marks, scope[1], scope[2])
         out.append(
             _Sentence(
-                lo, hi, tuple(actors), stance, accused, " ".join(text[lo:hi].split()), background
+                lo,
+                hi,
+                tuple(actors),
+                tuple(where),
+                stance,
+                accused,
+                " ".join(text[lo:hi].split()),
+                background,
             )
         )
     return out
@@ -391,7 +402,7 @@ def extract_facts(
 
     if any(m.group in ("kill", "wound", "losses") for m in signal):
         said = [
-            Said(s.start, s.end, s.actors[0] if s.actors else None, not s.background)
+            Said(s.start, s.end, tuple(zip(s.where, s.actors, strict=True)), not s.background)
             for s in all_sentences
         ]
         facts.casualties = find_casualties(

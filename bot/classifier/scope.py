@@ -44,7 +44,7 @@ _MONTH_FORMS: dict[str, int] = {
 }  # fmt: skip
 # A day named in a sentence ("on Friday", "on 3 September") this long before the report's
 # publication is an earlier event's day, not this one's.
-_EARLIER_DAY = timedelta(days=2)
+_EARLIER_DAY = timedelta(days=1)
 # how early in a month a report may still tell of the month before as its event ("on 30 August",
 # published 2 September)
 _MONTH_GRACE_DAYS = 7
