@@ -22,7 +22,7 @@ from bot.classifier.numbers import BIRTH_BEFORE
 from bot.classifier.scope import background_reason, split_sentences
 from bot.classifier.tokens import Tokens
 from bot.classifier.types import Casualties, Claim, Location
-from bot.domain import ACTOR_SIDE, HEAVY_WEAPONS, Actor, Severity, Side
+from bot.domain import ACTOR_SIDE, HEAVY_WEAPONS, Actor, Severity, Side, Stance
 
 __all__ = [
     "ESCALATIONS",
@@ -162,6 +162,26 @@ class _Sentence:
     background: str = ""  # why the sentence tells background; empty for the event
 
 
+_BY_SIDE = re.compile(r"(?:from|by|со стороны|from the direction of)(?: the)?\s*$")
+_SIDE_BY = re.compile(r"^\s*(?:s )?(?:tərəfindən|terefinden|կողմից|стороной)")
+
+
+def _acts(s: Match, anchors: Sequence[Match], norm: str) -> bool:
+    """A side named as the subject of an act ("Azerbaijan launched intensive shelling") or as
+    where fire came from ("fire from the Armenian side", "erməni tərəfindən")."""
+    for a in anchors:
+        if a.group == "forces":
+            continue
+        gap = norm[s.end : a.start]
+        if 0 <= a.start - s.end <= 30 and len(gap.split()) <= 2 and gap.split()[:1] not in (
+            ["s"], ["positions"], ["position"], ["territory"]
+        ):
+            return True  # "Azerbaijan launched shelling", "Armenian units opened fire"
+        if 0 <= s.start - a.end <= 40 and _BY_SIDE.search(norm, a.end, s.start):
+            return True
+    return bool(_SIDE_BY.match(norm, s.end))
+
+
 def _agent_sides(sides: Sequence[Match], signal: Sequence[Match], norm: str) -> list[Side]:
     """Sides named as the ones acting: "Azerbaijani units", "ВС Азербайджана", "Armenian fire".
 
@@ -173,6 +193,9 @@ def _agent_sides(sides: Sequence[Match], signal: Sequence[Match], norm: str) -> 
         side = _SIDE_TAG.get(s.tag)
         if side is None:
             continue
+        if _acts(s, anchors, norm) and side not in out:
+            out.append(side)
+            continue
         for a in anchors:
             before = 0 <= a.start - s.end <= 3  # "Azerbaijani forces", "Armenian fire"
             after = a.group == "forces" and 0 <= s.start - a.end <= 4  # "ВС Азербайджана"
@@ -182,6 +205,52 @@ def _agent_sides(sides: Sequence[Match], signal: Sequence[Match], norm: str) -> 
                 if gap.strip() in ("", "s", "of", "of the"):
                     out.append(side)
     return out
+
+
+_VIOLENT = frozenset({"fire", "combat", "incursion", "capture", "kill", "wound"})
+
+
+def _stance(
+    norm: str,
+    span: tuple[int, int],
+    groups: set[str],
+    agents: Sequence[Side],
+    own_side: Side | None,
+    sides: Sequence[Match],
+    accuse: Sequence[Match],
+    actors: Sequence[Actor],
+) -> tuple[Stance, Side | None]:
+    """What a sentence's speakers do: deny, accuse (whom) or only claim.
+
+    An accusation needs an accused side other than the speaker's: named as the attacker
+    ("Azerbaijani forces shelled", "fire from the Armenian side"), named after an accusing
+    word ("accused Armenia of", "возложил ответственность на ВС Армении"), or "the enemy".
+    Third parties accuse only in so many words.
+    """
+    if "denial" in groups:
+        return "denial", None
+    accused: Side | None = None
+    if accuse:
+        after = [
+            _SIDE_TAG[m.tag]
+            for m in sides
+            if m.tag in _SIDE_TAG and accuse[0].start <= m.start < accuse[0].end + 80
+        ]
+        accused = next((a for a in after if a != own_side), None)
+        if accused is None and own_side is not None and ("enemy" in groups or not after):
+            accused = _OTHER[own_side]
+        if accused is not None:
+            return "accusation", accused
+    if own_side is None and actors and all(a == "third_party" for a in actors):
+        return "claim", None
+    others = [a for a in agents if a != own_side]
+    if others:
+        accused = others[0]
+    elif "enemy" in groups and own_side is not None:
+        accused = _OTHER[own_side]
+    if accused is not None and groups & _VIOLENT:
+        return "accusation", accused
+    return "claim", accused
 
 
 def _resolve_actor(m: Match, sides: Sequence[Match], norm: str) -> tuple[Actor | None, str]:
@@ -231,9 +300,10 @@ def _sentences(
     sides_in = _per_span(by_layer.get("side", []), spans)
     actors_in = _per_span(by_layer.get("actor", []), spans)
     scope_in = _per_span(by_layer.get("scope", []), spans)
+    stances_in = _per_span(by_layer.get("stance", []), spans)
     speaker: tuple[Actor, ...] = ()
-    for (lo, hi), in_sig, sides, actor_matches, marks in zip(
-        spans, signal_in, sides_in, actors_in, scope_in, strict=True
+    for (lo, hi), in_sig, sides, actor_matches, marks, stance_in in zip(
+        spans, signal_in, sides_in, actors_in, scope_in, stances_in, strict=True
     ):
         groups = {m.group for m in in_sig}
         agents = _agent_sides(sides, in_sig, norm)
@@ -267,19 +337,9 @@ def _sentences(
             actors = list(speaker)  # "it said", "the ministry added"
             where = [lo] * len(actors)
         own_side = next((ACTOR_SIDE[a] for a in actors if a in ACTOR_SIDE), None)
-        accused: Side | None = None
-        stance: Literal["claim", "denial", "accusation"] = "claim"
-        if denial:
-            stance = "denial"
-        else:
-            others = [a for a in agents if a != own_side]
-            if others:
-                accused = others[0]
-            elif enemy and own_side is not None:
-                accused = _OTHER[own_side]
-            violent = groups & {"fire", "combat", "incursion", "capture", "kill", "wound"}
-            if accused is not None and violent:
-                stance = "accusation"
+        stance, accused = _stance(
+            norm, (lo, hi), groups, agents, own_side, sides, stance_in, actors
+        )
         background = background_reason(norm, scope[0], (lo, hi), marks, scope[1], scope[2])
         out.append(
             _Sentence(
