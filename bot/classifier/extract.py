@@ -160,8 +160,15 @@ class _Sentence:
     accused: Side | None
     text: str
     background: str = ""  # why the sentence tells background; empty for the event
+    outright: bool = False  # the accusation is said in so many words ("accused", "blamed")
 
 
+# After a side's name, the place or people that are hit, not the ones firing.
+_VICTIM_NOUN = re.compile(
+    r"\s*(?:s\s+)?(?:positions?|territory|villages?|settlements?|civilians?|homes?|border|side s|"
+    r"позици\w*|территори\w*|сел\w*|населенн\w*|мирн\w*|դիրք\w*|տարածք\w*|գյուղ\w*|"
+    r"movqe\w*|erazi\w*|kend\w*)\b"
+)
 _BY_SIDE = re.compile(r"(?:from|by|со стороны|from the direction of)(?: the)?\s*$")
 _SIDE_BY = re.compile(r"^\s*(?:s )?(?:tərəfindən|terefinden|կողմից|стороной)")
 
@@ -173,9 +180,8 @@ def _acts(s: Match, anchors: Sequence[Match], norm: str) -> bool:
         if a.group == "forces":
             continue
         gap = norm[s.end : a.start]
-        if 0 <= a.start - s.end <= 30 and len(gap.split()) <= 2 and gap.split()[:1] not in (
-            ["s"], ["positions"], ["position"], ["territory"]
-        ):
+        words = gap.split()
+        if 0 <= a.start - s.end <= 40 and len(words) <= 3 and not _VICTIM_NOUN.match(gap):
             return True  # "Azerbaijan launched shelling", "Armenian units opened fire"
         if 0 <= s.start - a.end <= 40 and _BY_SIDE.search(norm, a.end, s.start):
             return True
@@ -269,6 +275,17 @@ def _resolve_actor(m: Match, sides: Sequence[Match], norm: str) -> tuple[Actor |
     return None, m.tag
 
 
+def _denier(sides: Sequence[Match], signal: Sequence[Match], norm: str) -> Side | None:
+    """Who denies in a sentence naming no official: a country named before the denial word
+    ("Azerbaijan denied", "В Ереване ... назвали не соответствующими действительности"),
+    unless it is named as the source of the claim denied."""
+    denial = next((m for m in signal if m.group == "denial"), None)
+    if denial is None or _claim_source_side(sides, norm) is not None:
+        return None
+    before = [m for m in sides if m.start < denial.start and m.tag in _SIDE_TAG]
+    return _SIDE_TAG[before[0].tag] if before else None
+
+
 def _claim_source_side(sides: Sequence[Match], norm: str) -> Side | None:
     """A side named as the source of the claim being denied ("Baku's claim")."""
     for s in sides:
@@ -336,6 +353,10 @@ def _sentences(
         elif speaker and not actor_matches and _SPEECH.search(norm, lo, hi):
             actors = list(speaker)  # "it said", "the ministry added"
             where = [lo] * len(actors)
+        elif denial and not actor_matches:
+            denier = _denier(sides, in_sig, norm)
+            if denier is not None:  # "Армения свою причастность отрицает": its government
+                actors, where = [_INST_ACTOR[(denier, "gov")]], [lo]
         own_side = next((ACTOR_SIDE[a] for a in actors if a in ACTOR_SIDE), None)
         stance, accused = _stance(
             norm, (lo, hi), groups, agents, own_side, sides, stance_in, actors
@@ -351,6 +372,7 @@ def _sentences(
                 accused,
                 " ".join(text[lo:hi].split()),
                 background,
+                bool(stance_in),
             )
         )
     return out
@@ -435,6 +457,8 @@ def extract_facts(
     seen: set[tuple[str, str, str | None]] = set()
     for s in sentences:
         for actor in s.actors:
+            if actor == "third_party" and s.stance == "accusation" and not s.outright:
+                continue  # a mediator or a mission names no culprit unless it says so
             key = (actor, s.stance, s.accused)
             if key in seen:
                 continue
