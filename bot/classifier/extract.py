@@ -22,7 +22,7 @@ from bot.classifier.numbers import BIRTH_BEFORE
 from bot.classifier.scope import background_reason, split_sentences
 from bot.classifier.tokens import Tokens
 from bot.classifier.types import Casualties, Claim, Location
-from bot.domain import ACTOR_SIDE, HEAVY_WEAPONS, Actor, Severity, Side, Stance
+from bot.domain import ACTOR_SIDE, HEAVY_WEAPONS, Action, Actor, Severity, Side, Stance
 
 __all__ = [
     "ESCALATIONS",
@@ -161,6 +161,7 @@ class _Sentence:
     text: str
     background: str = ""  # why the sentence tells background; empty for the event
     outright: bool = False  # the accusation is said in so many words ("accused", "blamed")
+    action: Action | None = None
 
 
 # After a side's name, the place or people that are hit, not the ones firing.
@@ -214,6 +215,27 @@ def _agent_sides(sides: Sequence[Match], signal: Sequence[Match], norm: str) -> 
 
 
 _VIOLENT = frozenset({"fire", "combat", "incursion", "capture", "kill", "wound"})
+_HEAVY_FIRE = frozenset({"artillery", "mortar", "rocket", "tank"})
+
+
+def _action(signal: Sequence[Match], weapons: Sequence[Match]) -> Action | None:
+    """What a sentence says happened, most specific first: drones, shelling, an incursion,
+    a capture, fighting (an attack), fire."""
+    groups = {m.group for m in signal}
+    tags = {m.tag for m in weapons}
+    if "drone" in tags and groups & {"fire", "combat", "kill", "wound", "damage"}:
+        return "drone"
+    if tags & _HEAVY_FIRE and groups & {"fire", "combat", "kill", "wound", "damage"}:
+        return "shelling"
+    if "incursion" in groups:
+        return "incursion"
+    if "capture" in groups:
+        return "capture"
+    if "combat" in groups:
+        return "attack"
+    if "fire" in groups:
+        return "fire"
+    return None
 
 
 def _stance(
@@ -318,9 +340,10 @@ def _sentences(
     actors_in = _per_span(by_layer.get("actor", []), spans)
     scope_in = _per_span(by_layer.get("scope", []), spans)
     stances_in = _per_span(by_layer.get("stance", []), spans)
+    arms_in = _per_span(by_layer.get("weapon", []), spans)
     speaker: tuple[Actor, ...] = ()
-    for (lo, hi), in_sig, sides, actor_matches, marks, stance_in in zip(
-        spans, signal_in, sides_in, actors_in, scope_in, stances_in, strict=True
+    for (lo, hi), in_sig, sides, actor_matches, marks, stance_in, arms in zip(
+        spans, signal_in, sides_in, actors_in, scope_in, stances_in, arms_in, strict=True
     ):
         groups = {m.group for m in in_sig}
         agents = _agent_sides(sides, in_sig, norm)
@@ -373,9 +396,38 @@ def _sentences(
                 " ".join(text[lo:hi].split()),
                 background,
                 bool(stance_in),
+                _action(in_sig, arms),
             )
         )
     return out
+
+
+def _event_weapons(
+    facts: Facts, text: str, weapons: Sequence[Match], sentences: Sequence[_Sentence]
+) -> None:
+    """The weapons named in the event's sentences (not those of earlier wars)."""
+    spans = [(s.start, s.end) for s in sentences]
+    for m, in_event in zip(weapons, _in_spans(weapons, spans), strict=True):
+        if in_event and m.tag and m.tag not in facts.weapons:
+            facts.weapons.append(m.tag)
+            facts.weapon_evidence.append(text[m.start : m.end])
+
+
+def _in_spans(matches: Sequence[Match], spans: Sequence[tuple[int, int]]) -> list[bool]:
+    """For each match, whether it starts inside one of the ordered, disjoint `spans`."""
+    starts = [lo for lo, _ in spans]
+    out = []
+    for m in matches:
+        i = bisect_right(starts, m.start) - 1
+        out.append(i >= 0 and m.start < spans[i][1])
+    return out
+
+
+def _places_in(text: str, s: _Sentence, locations: Sequence[Location]) -> tuple[str, ...]:
+    """Ids of the places named in a sentence (as the gazetteer matched them in the item)."""
+    return tuple(
+        loc.id for loc in locations if loc.matched and text.find(loc.matched, s.start, s.end) >= 0
+    )
 
 
 def _event_date(
@@ -430,11 +482,6 @@ def extract_facts(
     spans = split_sentences(text, title_end, lang)
     tokens = Tokens(norm)
 
-    for m in by_layer.get("weapon", []):
-        if m.tag and m.tag not in facts.weapons:
-            facts.weapons.append(m.tag)
-            facts.weapon_evidence.append(text[m.start : m.end])
-
     countries = {loc.country for loc in locations if loc.kind in ("settlement", "district")}
     place_side: Side | None = None
     if countries == {"AM"}:
@@ -450,6 +497,7 @@ def extract_facts(
         text, norm, spans, signal, by_layer, lang, (tokens, published, days), place_side
     )
     sentences = [s for s in all_sentences if not s.background]
+    _event_weapons(facts, text, by_layer.get("weapon", []), sentences)
     for s in sentences:
         facts.accused.extend(
             a for a in ([s.accused] if s.accused else []) if a not in facts.accused
@@ -464,7 +512,14 @@ def extract_facts(
                 continue
             seen.add(key)
             facts.claims.append(
-                Claim(actor=actor, stance=s.stance, evidence=s.text[:300], accused=s.accused)
+                Claim(
+                    actor=actor,
+                    stance=s.stance,
+                    evidence=s.text[:300],
+                    accused=s.accused,
+                    action=s.action,
+                    place_ids=_places_in(text, s, locations),
+                )
             )
     # who speaks for a figure in a sentence naming no one: the item's speaker when all its
     # speakers are of one side, else only "media" (no side's name on a figure it may not give)
