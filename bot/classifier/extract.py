@@ -178,10 +178,12 @@ def _acts(s: Match, anchors: Sequence[Match], norm: str) -> bool:
     """A side named as the subject of an act ("Azerbaijan launched intensive shelling") or as
     where fire came from ("fire from the Armenian side", "erməni tərəfindən")."""
     for a in anchors:
-        if a.group == "forces":
+        if a.group not in ("fire", "incursion"):
             continue
         gap = norm[s.end : a.start]
         words = gap.split()
+        if any(w in ("and", "и", "և", "ve", "or", "called", "urged") for w in words):
+            continue
         if 0 <= a.start - s.end <= 40 and len(words) <= 3 and not _VICTIM_NOUN.match(gap):
             return True  # "Azerbaijan launched shelling", "Armenian units opened fire"
         if 0 <= s.start - a.end <= 40 and _BY_SIDE.search(norm, a.end, s.start):
