@@ -38,6 +38,12 @@ SIDE_TAG: dict[str, Side] = {
 OTHER: dict[Side, Side] = {"armenian": "azerbaijani", "azerbaijani": "armenian"}
 # Casualty words that do not say killed or wounded: a report of losses, never a head count.
 _AMBIGUOUS = ("casualt", "loss", "toll", "потер", "жертв", "կորուստ", "itki", "victim", "tələfat")
+# One person first wounded and then dead: the wound words of such a sentence are that person's.
+_DIED_OF_WOUNDS = re.compile(
+    r"died (?:of|from) (?:his |her |their )?(?:wounds|injuries)|died in (?:the )?hospital|"
+    r"succumbed|скончал\w* (?:в (?:госпитале|больнице)|от ран)|умер\w* (?:от ран|в больнице)|"
+    r"վիրավորումներից մահաց|հիվանդանոցում մահաց|yaralarindan|xestexanada (?:vefat|dunyasini)"
+)
 _CLAUSE = 60  # characters around a count in which another side named makes its side unclear
 _AGENT_GROUPS = frozenset({"fire", "forces", "combat", "incursion"})
 _AND = frozenset({"and", "и", "և", "ve", "va", "ev", "et", "und"})
@@ -108,6 +114,7 @@ class _Figure:
     kind: CasualtyKind | None = None
     evidence: str = ""
     singular: set[str] = field(default_factory=set)  # fields read from "a soldier was killed"
+    died_of_wounds: bool = False
 
 
 def find_casualties(
@@ -130,6 +137,9 @@ def find_casualties(
         if not sent.event:
             continue
         in_sent = [h for h in hits if sent.start <= h.start < sent.end]
+        of_wounds = _DIED_OF_WOUNDS.search(doc.norm, sent.start, sent.end) is not None
+        if of_wounds:  # "a soldier wounded on Monday died in hospital": one death, no wounded
+            in_sent = [h for h in in_sent if h.group != "wound"]
         carried: Side | None = None
         for count in _counts(doc, sent, in_sent):
             value, lo, hi, hit = count.value, count.start, count.end, count.hit
@@ -143,6 +153,7 @@ def find_casualties(
                 value = None  # whose they are is unclear: say casualties, not a number
             kind = _kind_near(doc.persons, lo, hit, sent)
             fig = figures.setdefault((side, kind or "", claimant), _Figure(kind=kind))
+            fig.died_of_wounds |= of_wounds and hit.group == "kill"
             name = "killed" if hit.group == "kill" else "wounded"
             if value is not None and hit.group != "losses":
                 old = getattr(fig, name)
@@ -155,7 +166,7 @@ def find_casualties(
             fig.evidence = f"{fig.evidence} | {snippet}" if fig.evidence else snippet
     _drop_parts(figures)
     return [
-        Casualties(f.killed, f.wounded, side, f.kind, claimant, f.evidence)
+        Casualties(f.killed, f.wounded, side, f.kind, claimant, f.evidence, f.died_of_wounds)
         for (side, _, claimant), f in figures.items()
     ]
 
@@ -349,17 +360,19 @@ def _victim_side(
 
 
 def _noun_phrase(doc: _Text, sent: Said, lo: int, hi: int, hit: Match) -> tuple[int, int]:
-    """The words that qualify the count: up to the casualty word, or to the person noun after
-    it ("killing two Armenian soldiers"), and a genitive after that noun ("солдат ВС Армении")."""
-    end = hit.start if hit.start > hi else hi
+    """The words that qualify the count: up to its person noun when one follows it ("two
+    Armenian soldiers", with a genitive after it: "soldiers of the Armenian army", "солдат ВС
+    Армении"), else up to the casualty word ("five Azerbaijani killed")."""
     person = next((p for p in doc.persons if hi <= p.start <= hi + 40), None)
-    if person is not None and person.start < sent.end:
-        end = max(end, person.end)
-        for s in doc.sides:  # "soldiers of the Armenian army", "военнослужащих армянской стороны"
-            if 0 <= s.start - person.end <= 8 and doc.norm[person.end : s.start].strip() in (
-                "", "of", "of the"
-            ):
-                end = max(end, s.end)
+    if person is None or person.start >= sent.end:
+        end = hit.start if hit.start > hi else hi
+        return lo, min(sent.end, end + 1)
+    end = person.end
+    for s in doc.sides:
+        gap = doc.norm[person.end : s.start].split()
+        if 0 <= s.start - person.end <= 40 and (not gap or (gap[0] == "of" and len(gap) <= 6)):
+            end = max(end, s.end)
+            break
     return lo, min(sent.end, end + 1)
 
 
