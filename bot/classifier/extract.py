@@ -218,9 +218,10 @@ def _agent_sides(sides: Sequence[Match], signal: Sequence[Match], norm: str) -> 
 
 _VIOLENT = frozenset({"fire", "combat", "incursion", "capture", "kill", "wound"})
 _HEAVY_FIRE = frozenset({"artillery", "mortar", "rocket", "tank"})
+_SHELLING = ("shell", "bombard", "barrage", "обстрел", "артобстрел", "հրետակոծ", "artilleriya")
 
 
-def _action(signal: Sequence[Match], weapons: Sequence[Match]) -> Action | None:
+def _action(norm: str, signal: Sequence[Match], weapons: Sequence[Match]) -> Action | None:
     """What a sentence says happened, most specific first: drones, shelling, an incursion,
     a capture, fighting (an attack), fire."""
     groups = {m.group for m in signal}
@@ -229,6 +230,8 @@ def _action(signal: Sequence[Match], weapons: Sequence[Match]) -> Action | None:
         return "drone"
     if tags & _HEAVY_FIRE and groups & {"fire", "combat", "kill", "wound", "damage"}:
         return "shelling"
+    if any(m.group == "fire" and norm.startswith(_SHELLING, m.start) for m in signal):
+        return "shelling"  # "intensive shelling", "обстрел", "հրետակոծություն"
     if "incursion" in groups:
         return "incursion"
     if "capture" in groups:
@@ -398,7 +401,7 @@ def _sentences(
                 " ".join(text[lo:hi].split()),
                 background,
                 bool(stance_in),
-                _action(in_sig, arms),
+                _action(norm, in_sig, arms),
             )
         )
     return out
