@@ -40,7 +40,8 @@ OTHER: dict[Side, Side] = {"armenian": "azerbaijani", "azerbaijani": "armenian"}
 _AMBIGUOUS = ("casualt", "loss", "toll", "потер", "жертв", "կորուստ", "itki", "victim", "tələfat")
 # One person first wounded and then dead: the wound words of such a sentence are that person's.
 _DIED_OF_WOUNDS = re.compile(
-    r"died (?:of|from) (?:his |her |their )?(?:wounds|injuries)|died in (?:the )?hospital|"
+    r"di(?:ed|es|ing) (?:of|from) (?:his |her |their )?(?:wounds|injuries)|"
+    r"di(?:ed|es) in (?:the )?hospital|"
     r"succumbed|скончал\w* (?:в (?:госпитале|больнице)|от ран)|умер\w* (?:от ран|в больнице)|"
     r"վիրավորումներից մահաց|հիվանդանոցում մահաց|yaralarindan|xestexanada (?:vefat|dunyasini)"
 )

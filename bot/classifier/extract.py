@@ -302,14 +302,21 @@ def _resolve_actor(m: Match, sides: Sequence[Match], norm: str) -> tuple[Actor |
     return None, m.tag
 
 
-def _denier(sides: Sequence[Match], signal: Sequence[Match], norm: str) -> Side | None:
+def _denier(
+    sides: Sequence[Match], signal: Sequence[Match], norm: str, lo: int
+) -> Side | None:
     """Who denies in a sentence naming no official: a country named before the denial word
     ("Azerbaijan denied", "В Ереване ... назвали не соответствующими действительности"),
-    unless it is named as the source of the claim denied."""
+    or the other side of the one named as the source of the claim denied."""
     denial = next((m for m in signal if m.group == "denial"), None)
-    if denial is None or _claim_source_side(sides, norm) is not None:
+    if denial is None:
         return None
     before = [m for m in sides if m.start < denial.start and m.tag in _SIDE_TAG]
+    if before and len(norm[lo : before[0].start].split()) <= 2:
+        return _SIDE_TAG[before[0].tag]  # the subject: "Baku denied", "В Ереване ... назвали"
+    source = _claim_source_side(sides, norm)
+    if source is not None:
+        return _OTHER[source]  # "the Armenian claim was denied"
     return _SIDE_TAG[before[0].tag] if before else None
 
 
@@ -382,7 +389,7 @@ def _sentences(
             actors = list(speaker)  # "it said", "the ministry added"
             where = [lo] * len(actors)
         elif denial and not actor_matches:
-            denier = _denier(sides, in_sig, norm)
+            denier = _denier(sides, in_sig, norm, lo)
             if denier is not None:  # "Армения свою причастность отрицает": its government
                 actors, where = [_INST_ACTOR[(denier, "gov")]], [lo]
         own_side = next((ACTOR_SIDE[a] for a in actors if a in ACTOR_SIDE), None)

@@ -226,3 +226,82 @@ def test_no_event_date_without_publication_for_relative_day() -> None:
     """'yesterday' cannot be resolved when the item has no publication date."""
     r = _run("Shots fired at Armenian positions yesterday", "", None)
     assert r.event_date is None
+
+
+def test_victim_side_from_the_noun_not_word_order() -> None:
+    """'Azerbaijani drone strike ... kills two Armenian soldiers': the two are Armenian, and
+    the attacker gets no figure."""
+    r = _run("Azerbaijani drone strike near Tegh kills two Armenian soldiers, Armenia MoD says")
+    assert _killed(r, "armenian") == 2
+    assert _killed(r, "azerbaijani") == 0
+
+
+def test_background_numbers_never_become_figures() -> None:
+    """War tolls, last week's death and August's losses in background sentences give none."""
+    r = _run(
+        "Clashes near Sotk",
+        "Armenia's Defence Ministry said Azerbaijani forces shelled positions near Sotk on "
+        "Tuesday. Last week, Armenia said one of its soldiers was killed in a border attack. "
+        "In March, the Karabakh army said two of its troops had been killed and a dozen "
+        "wounded. More than 6,500 people lost their lives in the 44-day war of 2020.",
+    )
+    assert not [c for c in r.casualties if c.killed or c.wounded]
+    assert "small_arms" not in r.weapons
+
+
+def test_subtotal_is_not_a_figure() -> None:
+    """'twelve killed over four days, four of them overnight' is 12, not 12 and 4."""
+    r = _run(
+        "Azerbaijan reports losses",
+        "Azerbaijan's Defence Ministry said twelve of its servicemen had been killed over "
+        "four days, four of them overnight.",
+    )
+    assert [c.killed for c in r.casualties if c.killed] == [12]
+    assert r.casualties[0].side == "azerbaijani"
+
+
+def test_wounded_soldier_who_dies_is_one_death() -> None:
+    """'A soldier wounded yesterday died in hospital' is one killed, no wounded."""
+    r = _run(
+        "Soldier dies of wounds",
+        "A soldier wounded yesterday by Azerbaijani sniper fire died in hospital, Armenia's "
+        "Defence Ministry said.",
+    )
+    assert _killed(r, "armenian") == 1
+    assert _wounded(r, "armenian") == 0
+    assert r.casualties[0].died_of_wounds
+
+
+def test_unclear_side_keeps_casualties_without_a_number() -> None:
+    """'Fifteen soldiers dead' with no side named anywhere near: casualties, no figure."""
+    r = _run("Fifteen soldiers dead as front sees worst flare-up in years")
+    assert r.casualties
+    assert all(c.killed is None and c.side is None for c in r.casualties)
+
+
+def test_accusation_and_denial_per_side() -> None:
+    """Each ministry's accusation names the other side and the act; a denial is a denial."""
+    r = _run(
+        "Border clashes",
+        "Armenia's Defence Ministry said Azerbaijan launched intensive shelling against "
+        "Armenian positions near Jermuk. Azerbaijan's Defence Ministry accused Armenia of "
+        "large-scale subversive acts near Kalbajar. Baku denied the Armenian claim as "
+        "disinformation.",
+    )
+    got = {(c.actor, c.stance, c.accused, c.action) for c in r.claims}
+    assert ("am_mod", "accusation", "azerbaijani", "shelling") in got
+    assert any(a == "az_mod" and s == "accusation" and acc == "armenian" for a, s, acc, _ in got)
+    assert any(c.stance == "denial" and c.actor.startswith("az") for c in r.claims)
+
+
+def test_weapons_landmine_grenade_launcher_small_arms_not_siren() -> None:
+    """Landmines and grenade launchers are weapons of their own; bullets are small arms; an
+    air-raid siren is no aircraft."""
+    r = _run(
+        "Fire near Tegh",
+        "Azerbaijani units fired grenade launchers and automatic weapons at positions near "
+        "Tegh, bullets hit a house and a soldier was wounded by a landmine, the Armenian "
+        "Defence Ministry said. Air-raid sirens sounded in Kapan.",
+    )
+    assert {"grenade_launcher", "small_arms", "landmine"} <= set(r.weapons)
+    assert "aircraft" not in r.weapons
