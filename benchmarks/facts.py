@@ -131,7 +131,11 @@ def score(row: dict[str, Any], result: Classification, tally: Tally, verbose: bo
     gold_numbers = {n for _, _, n in gold_figs}
     tally.fig_pred += len(figs)
     tally.fig_tp += len(figs & gold_figs)
-    fabricated = [f for f in figs if f[2] not in gold_numbers or (f[2] in background and f not in gold_figs)]
+    fabricated = [
+        f
+        for f in figs
+        if f[2] not in gold_numbers or (f[2] in background and f not in gold_figs)
+    ]
     wrong = [
         f
         for f in figs
