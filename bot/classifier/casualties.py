@@ -51,6 +51,14 @@ _AND = frozenset({"and", "и", "և", "ve", "va", "ev", "et", "und"})
 _OWN = frozenset({"its", "their", "our", "наших", "своих", "наши", "свои", "մեր", "bizim"})
 # Azerbaijani first-person plural possessive on a person noun: "hərbçimiz", "əsgərlərimiz".
 _AZ_OUR = re.compile(r"(?:imiz|imizden|imizin|umuz|lerimiz|larimiz)$")
+# Words that may stand between a count and its casualty word without counting anything else.
+_AUXILIARY = frozenset(
+    "were was are is have has had been being be of them whom more than at least people "
+    "were reported reportedly also others other more were said to be "
+    "было были был была еще ещё из них человек более не менее по меньшей мере "
+    "է են էր էին ևս ավելի քան առնվազն "
+    "nefer daha azi en olub".split()
+)
 _SUBTOTAL = re.compile(r"\s*(?:of them|of whom|из них|որոնցից|նրանցից|onlardan)\b")
 # A count after one of these adds to a figure told elsewhere ("another 23", "ещё 23", "ևս 23"):
 # an increment, not the figure.
@@ -267,7 +275,9 @@ def _toll_count(doc: _Text, sent: Said, hit: Match) -> tuple[int, int] | None:
 
 def _counts_before(doc: _Text, floor: int, hit: Match) -> list[tuple[int, int]]:
     """The nearest count before a casualty word (within 8 words), with counts coordinated with
-    it ("four Armenian and three Azerbaijani soldiers were killed")."""
+    it ("four Armenian and three Azerbaijani soldiers were killed"). A count must count people:
+    a person noun follows it, or only auxiliaries stand between it and the casualty word
+    ("16 dead", "five of them were killed"); "two landmine blasts that killed" is no count."""
     tokens = doc.tokens
     first, last = tokens.index_at(floor), tokens.index_before(hit.start)
     found: list[tuple[int, int]] = []
@@ -276,6 +286,8 @@ def _counts_before(doc: _Text, floor: int, hit: Match) -> list[tuple[int, int]]:
         if value is None:
             continue
         if tokens.words[i] in ("a", "an", "մի") and not _person_after(doc, i):
+            continue
+        if not _person_after(doc, i) and not _only_auxiliaries(tokens.words[i + 1 : last + 1]):
             continue
         found.append((i, value))
     keep = found[:1]
@@ -296,6 +308,10 @@ def _count_after(doc: _Text, sent: Said, hit: Match) -> tuple[int, int] | None:
         if value is not None and (_person_after(doc, i) or tokens.words[i] == "another"):
             return i, value
     return None
+
+
+def _only_auxiliaries(words: Sequence[str]) -> bool:
+    return all(w in _AUXILIARY for w in words)
 
 
 def _person_after(doc: _Text, i: int) -> bool:

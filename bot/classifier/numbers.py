@@ -182,6 +182,13 @@ _MONTH_WORDS = frozenset(
     ]
 )
 
+# Collective and other nouns a count of which is no head count (normalised prefixes).
+_COLLECTIVE = (
+    "famil", "group", "house", "home", "village", "unit", "blast", "explosion", "shell",
+    "rocket", "missile", "drone", "attack", "strike", "incident", "episode", "time",
+    "семь", "семе", "групп", "дом", "взрыв", "снаряд", "ракет", "беспилот", "удар", "случа", "ընտանիք", "խումբ", "տուն", "տներ", "գյուղ", "պայթյուն", "արկ", "անգամ",
+    "deq", "aile", "qrup", "kend", "partlayis", "mermi", "raket", "zerbe", "defe",
+)
 # Thousands separators: comma, dot, space, no-break and thin spaces ("6,500", "6.500", "6 500").
 _GROUP = re.compile(r"[,.\u00a0\u202f ]\d{3}(?!\d)")
 _GROUP_BEFORE = re.compile(r"\d[,.\u00a0\u202f ]$")
@@ -244,6 +251,8 @@ def count_at(tokens: Tokens, i: int, text: str, lang: str) -> int | None:
     prev = tokens.words[i - 1] if i > 0 else ""
     if nxt in _UNIT_AFTER or nxt in _MONTH_WORDS or prev in _MONTH_WORDS:
         return None
+    if nxt.startswith(_COLLECTIVE):
+        return None  # "one family", "two groups", "три дома": not a head count
     if nxt.startswith(_AGE_AFTER) or prev in BIRTH_BEFORE:
         return None
     if text[max(0, s - 2) : s].strip() in (",", "(") and text[e : e + 1] in (",", ")"):
