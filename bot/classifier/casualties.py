@@ -75,13 +75,13 @@ _SINGULAR_NOUN = re.compile(
     r"private|civilian|resident|villager|man|woman|boy|girl|reservist|contract soldier|driver)\b"
     r"|\b(?:junior sergeant|sergeant|private|conscript|lieutenant|soldier|serviceman)\s+[a-z]+"
     r"|\b(?:военнослужащий|контрактник|срочник|солдат|военный|житель|рядовой|сержант|офицер)\b"
-    r"|\b(?:զինծառայող|զինվոր|շարքային|ժամկետային զինծառայող|պայմանագրային զինծառայող)\w*\b"
+    r"|\b(?:զինծառայող|զինվոր|շարքային|սերժանտ)(?:ը|ն)?\b"
     r"|\b(?:esger|herbci|herbi qulluqcu|zabit|gizir)(?!ler|lar)\w*\b"
 )
 _PLURAL_NOUN = re.compile(
     r"\b(?:soldiers|servicemen|troops|civilians|men|people|officers|residents|villagers|"
     r"children|fighters|personnel|военнослужащие|военнослужащих|солдаты|люди|человек|жители|"
-    r"զինծառայողներ|զինվորներ|բնակիչներ|esgerler|herbciler|sakinler|nefer)\b"
+    r"զինծառայողներ|զինվորներ|բնակիչներ|վիրավորներ\w*|esgerler|herbciler|sakinler|nefer)\b"
 )
 
 
@@ -163,8 +163,8 @@ def find_casualties(
             kind = _kind_near(doc.persons, lo, hit, sent)
             fig = figures.setdefault((side, kind or "", claimant), _Figure(kind=kind))
             fig.died_of_wounds |= of_wounds and hit.group == "kill"
-            name = "killed" if hit.group == "kill" else "wounded"
-            if value is not None and hit.group != "losses":
+            name = "wounded" if hit.group == "wound" else "killed"  # a toll of losses: the dead
+            if value is not None:
                 old = getattr(fig, name)
                 setattr(fig, name, value if old is None else max(old, value))
                 if count.singular and old is None:
@@ -214,10 +214,10 @@ def _counts(doc: _Text, sent: Said, hits: Sequence[Match]) -> list[_Count]:
         word = doc.norm[hit.start : hit.end]
         if word == "olub":
             continue  # Azerbaijani "ölüb" (died) folds to "olub" (has been): not a casualty word
-        if word.startswith(_AMBIGUOUS) or hit.group == "losses":
+        toll = _toll_count(doc, sent, hit)
+        if toll is None and (word.startswith(_AMBIGUOUS) or hit.group == "losses"):
             out.append(_Count(None, hit.start, hit.end, hit))
             continue
-        toll = _toll_count(doc, sent, hit)
         if toll is not None:
             i, value = toll
             out.append(_Count(value, doc.tokens.starts[i], doc.tokens.ends[i], hit))
@@ -254,15 +254,23 @@ _RISEN_TO = re.compile(
     r"|\b(?:հասել է|հասավ|կազմում է|կազմել է)\s+"
     r"|\b(?:catib|yukselib|teskil edir)\s+"
 )
+_UP_TO = re.compile(r"(?:\s+\S+){0,5}?\s+to\s+")  # "its losses over the past days to three"
+_BRINGING = re.compile(r"\b(?:bringing|raising|taking|pushing)\s+(?:\w+\s+){0,2}$")
 
 
 def _toll_count(doc: _Text, sent: Said, hit: Match) -> tuple[int, int] | None:
-    """"The death toll has risen to 13": the count a toll word is said to have reached."""
-    if "toll" not in doc.norm[hit.start : hit.end] and not doc.norm.startswith(
+    """"The death toll has risen to 13", "bringing its losses to three": the count a toll is
+    said to have reached (the total: a count of the same people beside it is a part)."""
+    word = doc.norm[hit.start : hit.end]
+    bringing = _BRINGING.search(doc.norm, max(sent.start, hit.start - 40), hit.start)
+    if not (bringing or "toll" in word) and not doc.norm.startswith(
         ("число погибших", "число жертв", "զոհերի թիվ", "helak olanlarin sayi"), hit.start
     ):
         return None
-    m = _RISEN_TO.search(doc.norm, hit.end, min(sent.end, hit.end + 120))
+    if bringing:
+        m = _UP_TO.match(doc.norm, hit.end, min(sent.end, hit.end + 80))
+    else:
+        m = _RISEN_TO.search(doc.norm, hit.end, min(sent.end, hit.end + 120))
     if m is None:
         return None
     i = doc.tokens.index_at(m.end())
