@@ -53,12 +53,16 @@ _OWN = frozenset({"its", "their", "our", "наших", "своих", "наши",
 _AZ_OUR = re.compile(r"(?:imiz|imizden|imizin|umuz|lerimiz|larimiz)$")
 # Words that may stand between a count and its casualty word without counting anything else.
 _AUXILIARY = frozenset(
-    "were was are is have has had been being be of them whom more than at least people "
-    "were reported reportedly also others other more were said to be "
-    "было были был была еще ещё из них человек более не менее по меньшей мере "
-    "է են էր էին ևս ավելի քան առնվազն "
-    "nefer daha azi en olub".split()
-)
+    {
+        "were", "was", "are", "is", "have", "has", "had", "been", "being", "be", "of", "them",
+        "whom", "more", "than", "at", "least", "people", "reported", "reportedly", "also",
+        "others", "other", "said", "to",
+        "было", "были", "был", "была", "еще", "ещё", "из", "них", "человек", "более", "не",
+        "менее", "по", "меньшей", "мере",
+        "է", "են", "էր", "էին", "ևս", "ավելի", "քան", "առնվազն",
+        "nefer", "daha", "azi", "en", "olub",
+    }
+)  # fmt: skip
 _SUBTOTAL = re.compile(r"\s*(?:of them|of whom|из них|որոնցից|նրանցից|onlardan)\b")
 # A count after one of these adds to a figure told elsewhere ("another 23", "ещё 23", "ևս 23"):
 # an increment, not the figure.

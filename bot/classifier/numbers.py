@@ -186,7 +186,8 @@ _MONTH_WORDS = frozenset(
 _COLLECTIVE = (
     "famil", "group", "house", "home", "village", "unit", "blast", "explosion", "shell",
     "rocket", "missile", "drone", "attack", "strike", "incident", "episode", "time",
-    "семь", "семе", "групп", "дом", "взрыв", "снаряд", "ракет", "беспилот", "удар", "случа", "ընտանիք", "խումբ", "տուն", "տներ", "գյուղ", "պայթյուն", "արկ", "անգամ",
+    "семь", "семе", "групп", "дом", "взрыв", "снаряд", "ракет", "беспилот", "удар", "случа",
+    "ընտանիք", "խումբ", "տուն", "տներ", "գյուղ", "պայթյուն", "արկ", "անգամ",
     "deq", "aile", "qrup", "kend", "partlayis", "mermi", "raket", "zerbe", "defe",
 )
 # Thousands separators: comma, dot, space, no-break and thin spaces ("6,500", "6.500", "6 500").
