@@ -138,14 +138,17 @@ def find_casualties(
     sentences: Sequence[Said],
     lang: str,
     default_actor: Actor,
-) -> list[Casualties]:
-    """The event's casualty figures, one per (side, kind, claimant); see the module rules."""
+) -> tuple[list[Casualties], int]:
+    """The event's casualty figures, one per (side, kind, claimant) (see the module rules),
+    and the largest death count whose side stayed unclear: never shown as a figure, it still
+    tells how grave the event is (severity)."""
     doc = _Text(
         text, norm, tokens, lang, by_layer.get("side", []), by_layer.get("person", []),
         by_layer.get("signal", []),
     )  # fmt: skip
     hits = [m for m in doc.signal if m.group in ("kill", "wound", "losses")]
     figures: dict[tuple[Side | None, str, Actor], _Figure] = {}
+    unattributed = 0
     for sent in sentences:
         if not sent.event:
             continue
@@ -163,6 +166,8 @@ def find_casualties(
                 side = _victim_side(doc, sent, claimant, (lo, hi), hit, carried)
             carried = side
             if side is None:
+                if value is not None and hit.group == "kill":
+                    unattributed = max(unattributed, value)
                 value = None  # whose they are is unclear: say casualties, not a number
             kind = _kind_near(doc.persons, lo, hit, sent)
             fig = figures.setdefault((side, kind or "", claimant), _Figure(kind=kind))
@@ -181,7 +186,7 @@ def find_casualties(
     return [
         Casualties(f.killed, f.wounded, side, f.kind, claimant, f.evidence, f.died_of_wounds)
         for (side, _, claimant), f in figures.items()
-    ]
+    ], unattributed
 
 
 def _drop_parts(figures: dict[tuple[Side | None, str, Actor], _Figure]) -> None:

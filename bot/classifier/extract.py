@@ -114,6 +114,7 @@ class Facts:
     years: list[int] = field(default_factory=list)
     year_evidence: list[str] = field(default_factory=list)
     accused: list[Side] = field(default_factory=list)
+    unattributed_killed: int = 0  # deaths told whose side is unclear: severity only
 
 
 def find_years(text: str) -> list[tuple[int, str]]:
@@ -556,7 +557,7 @@ def extract_facts(
             Said(s.start, s.end, tuple(zip(s.where, s.actors, strict=True)), not s.background)
             for s in all_sentences
         ]
-        facts.casualties = find_casualties(
+        facts.casualties, facts.unattributed_killed = find_casualties(
             text, norm, tokens, by_layer, said, lang, default_actor
         )
     facts.event_date, facts.date_evidence = _event_date(
@@ -585,7 +586,7 @@ def grade_severity(
     published: datetime | None,
 ) -> tuple[Severity, str]:
     """Severity of an incident and the reason, from the facts and the war/no-casualty cues."""
-    killed = _total_killed(facts.casualties)
+    killed = max(_total_killed(facts.casualties), facts.unattributed_killed)
     wounded = sum(c.wounded or 0 for c in facts.casualties)
     when = facts.event_date or published
     in_escalation = when is not None and any(lo <= when <= hi for lo, hi in ESCALATIONS)
