@@ -16,7 +16,7 @@ from typing import Literal
 from bot.classifier.casualties import OTHER as _OTHER
 from bot.classifier.casualties import SIDE_TAG as _SIDE_TAG
 from bot.classifier.casualties import Said, find_casualties
-from bot.classifier.dates import find_dates, resolve
+from bot.classifier.dates import DateMention, find_dates, resolve
 from bot.classifier.lexicon import Match
 from bot.classifier.numbers import BIRTH_BEFORE
 from bot.classifier.scope import background_reason, split_sentences
@@ -86,6 +86,7 @@ _CLOCK = re.compile(
     r"|(?<![\d.:])(?:1[0-2]|0?[1-9])\s*(?:a\.m\.|p\.m\.|am\b|pm\b)",
     re.IGNORECASE,
 )
+_DIGIT = re.compile(r"\d")
 _CLOCK_HINT = re.compile(r"\d[:.]\d\d|\d\s*[ap]\.?m\b", re.IGNORECASE)
 # The lookbehind comes after the digits (same condition: no digit, '.', ',' or ':' before the
 # year) so the regex engine can skip ahead to a "1" or "2" instead of trying every position.
@@ -344,7 +345,7 @@ def _sentences(
     signal: list[Match],
     by_layer: dict[str, list[Match]],
     lang: str,
-    scope: tuple[Tokens, datetime | None, list[tuple[int, datetime]]],
+    scope: tuple[datetime | None, list[tuple[int, datetime]]],
     place_side: Side | None = None,
 ) -> list[_Sentence]:
     out: list[_Sentence] = []
@@ -397,7 +398,7 @@ def _sentences(
         stance, accused = _stance(
             norm, (lo, hi), groups, agents, own_side, sides, stance_in, actors
         )
-        background = background_reason(norm, scope[0], (lo, hi), marks, scope[1], scope[2])
+        background = background_reason(norm, (lo, hi), marks, scope[0], scope[1])
         out.append(
             _Sentence(
                 lo,
@@ -445,13 +446,11 @@ def _places_in(text: str, s: _Sentence, locations: Sequence[Location]) -> tuple[
 
 def _event_date(
     text: str,
-    tokens: Tokens,
-    when: list[Match],
+    mentions: Sequence[DateMention],
     published: datetime | None,
     spans: list[tuple[int, int]],
     signal: list[Match],
 ) -> tuple[datetime | None, str]:
-    mentions = find_dates(text, tokens, when)
     if not mentions:
         return None, ""
     violent = [
@@ -493,7 +492,10 @@ def extract_facts(
         by_layer.setdefault(m.layer, []).append(m)
     signal = by_layer.get("signal", [])
     spans = split_sentences(text, title_end, lang)
-    tokens = Tokens(norm)
+    casualty_words = any(m.group in ("kill", "wound", "losses") for m in signal)
+    # word tokens serve head counts and day numbers only; skip them when neither can occur
+    tokens = Tokens(norm if casualty_words or _DIGIT.search(text) else "")
+    mentions = find_dates(text, tokens, by_layer.get("when", []))
 
     countries = {loc.country for loc in locations if loc.kind in ("settlement", "district")}
     place_side: Side | None = None
@@ -501,13 +503,9 @@ def extract_facts(
         place_side = "armenian"
     elif countries == {"AZ"}:
         place_side = "azerbaijani"
-    days = [
-        (d.start, day)
-        for d in find_dates(text, tokens, by_layer.get("when", []))
-        if (day := resolve(d, published)) is not None
-    ]
+    days = [(d.start, day) for d in mentions if (day := resolve(d, published)) is not None]
     all_sentences = _sentences(
-        text, norm, spans, signal, by_layer, lang, (tokens, published, days), place_side
+        text, norm, spans, signal, by_layer, lang, (published, days), place_side
     )
     sentences = [s for s in all_sentences if not s.background]
     _event_weapons(facts, text, by_layer.get("weapon", []), sentences)
@@ -552,7 +550,7 @@ def extract_facts(
                     )
                 )
 
-    if any(m.group in ("kill", "wound", "losses") for m in signal):
+    if casualty_words:
         said = [
             Said(s.start, s.end, tuple(zip(s.where, s.actors, strict=True)), not s.background)
             for s in all_sentences
@@ -560,9 +558,7 @@ def extract_facts(
         facts.casualties, facts.unattributed_killed = find_casualties(
             text, norm, tokens, by_layer, said, lang, default_actor
         )
-    facts.event_date, facts.date_evidence = _event_date(
-        text, tokens, by_layer.get("when", []), published, spans, signal
-    )
+    facts.event_date, facts.date_evidence = _event_date(text, mentions, published, spans, signal)
     if _CLOCK_HINT.search(text):
         facts.clock = [m.group() for m in _CLOCK.finditer(text)]
     for year, ev in find_years(text):

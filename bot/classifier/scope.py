@@ -23,7 +23,6 @@ from sentencex import get_sentence_boundaries
 
 from bot.classifier.dates import MONTHS
 from bot.classifier.lexicon import Match
-from bot.classifier.tokens import Tokens
 
 __all__ = ["Sentence", "background_reason", "split_sentences"]
 
@@ -86,7 +85,6 @@ def split_sentences(text: str, title_end: int, lang: str) -> list[tuple[int, int
 
 def background_reason(
     norm: str,
-    tokens: Tokens,
     span: tuple[int, int],
     scope: Sequence[Match],
     published: datetime | None,
@@ -94,9 +92,9 @@ def background_reason(
 ) -> str:
     """Why the sentence at `span` is background ("" when it may tell the event).
 
-    `scope` are the lexicon's scope-layer matches in the sentence; `tokens` are the words of
-    `norm`; `days` are the dates named in the text (offset, resolved day); dates are judged
-    against `published` (none: only the markers count).
+    `scope` are the lexicon's scope-layer matches in the sentence; `days` are the dates named
+    in the text (offset, resolved day); dates are judged against `published` (none: only the
+    markers count).
     """
     if scope:
         m = scope[0]
@@ -108,11 +106,10 @@ def background_reason(
     for start, day in days:
         if lo <= start < hi and day < floor:
             return f"day: {day:%Y-%m-%d}"
-    first, last = tokens.index_at(lo), tokens.index_before(hi)
-    for i in range(first, last + 1):
-        word = tokens.words[i]
+    words = norm[lo:hi].split()
+    for i, word in enumerate(words):
         if len(word) == 4 and word.isdecimal() and word[:2] in ("19", "20"):
-            if int(word) < published.year and not _is_count(tokens, i):
+            if int(word) < published.year and not _is_count(words, i):
                 return f"year: {word}"
             continue
         month = _MONTH_FORMS.get(word)
@@ -121,9 +118,9 @@ def background_reason(
     return ""
 
 
-def _is_count(tokens: Tokens, i: int) -> bool:
+def _is_count(words: Sequence[str], i: int) -> bool:
     """'1990 soldiers' is rare but possible: a year is followed by no person noun we know."""
-    nxt = tokens.words[i + 1] if i + 1 < len(tokens.words) else ""
+    nxt = words[i + 1] if i + 1 < len(words) else ""
     return nxt in ("people", "soldiers", "человек", "военнослужащих")
 
 

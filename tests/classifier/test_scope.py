@@ -9,7 +9,6 @@ import pytest
 from bot.classifier.lexicon import load_lexicon
 from bot.classifier.normalize import normalize
 from bot.classifier.scope import background_reason, split_sentences
-from bot.classifier.tokens import Tokens
 
 PUB = datetime(2022, 9, 13, 8, 0, tzinfo=UTC)
 
@@ -26,7 +25,7 @@ def test_split_in_armenian_and_russian() -> None:
 def _reason(sentence: str) -> str:
     norm = normalize(sentence)
     scope = [m for m in load_lexicon().find(norm) if m.layer == "scope"]
-    return background_reason(norm, Tokens(norm), (0, len(sentence)), scope, PUB)
+    return background_reason(norm, (0, len(sentence)), scope, PUB)
 
 
 @pytest.mark.parametrize(
