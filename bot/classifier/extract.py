@@ -1,7 +1,10 @@
 """Fact extraction: casualties, weapons, claims, event date and severity, each with its basis.
 
 Everything here is pure: it reads the text, its normalised twin (same offsets) and the lexicon
-matches, and returns value objects from `bot.classifier.types`.
+matches, and returns value objects from `bot.classifier.types`. The text is split into
+sentences and each is judged event or background (`scope`); facts come from the event's
+sentences only: claims (`statements`), casualty figures (`casualties`, counts read by
+`numbers`) and weapons. Severity and the event date are graded here.
 """
 
 from __future__ import annotations
