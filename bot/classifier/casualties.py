@@ -428,8 +428,22 @@ def _sides_in(doc: _Text, lo: int, hi: int, *, agents: bool | None) -> list[Side
     return out
 
 
+_BY_BEFORE = re.compile(r"(?:\bby|\bfrom|со стороны|կողմից)(?: the)?\s*$")
+
+
 def _enemy_in(doc: _Text, lo: int, hi: int) -> bool:
-    return any(m.group == "enemy" and lo <= m.start < hi for m in doc.signal)
+    """'The enemy' named as the one losing people ("the adversary has one killed", "enemy
+    losses"), not as the one firing ("killed by enemy sniper fire", "противник обстрелял")."""
+    anchors = [m for m in doc.signal if m.group in _AGENT_GROUPS]
+    for m in doc.signal:
+        if m.group != "enemy" or not lo <= m.start < hi:
+            continue
+        if any(0 <= a.start - m.end <= 12 for a in anchors):
+            continue
+        if _BY_BEFORE.search(doc.norm, max(0, m.start - 16), m.start):
+            continue
+        return True
+    return False
 
 
 def _own_word(doc: _Text, s1: int, end: int) -> bool:

@@ -305,3 +305,13 @@ def test_weapons_landmine_grenade_launcher_small_arms_not_siren() -> None:
     )
     assert {"grenade_launcher", "small_arms", "landmine"} <= set(r.weapons)
     assert "aircraft" not in r.weapons
+
+
+def test_enemy_fire_victims_are_the_speakers_side() -> None:
+    """'killed by enemy fire' in a ministry's release: its own side's dead, not the enemy's;
+    'the adversary has one killed': the other side's."""
+    r = _run("Tegh", "Two servicemen were killed by enemy sniper fire near Tegh, Armenia's "
+             "Defence Ministry said.")
+    assert (_killed(r, "armenian"), _killed(r, "azerbaijani")) == (2, 0)
+    r = _run("Norabak", "The adversary has one killed, the Armenian Defence Ministry said.")
+    assert (_killed(r, "armenian"), _killed(r, "azerbaijani")) == (0, 1)
