@@ -63,6 +63,8 @@ _AUXILIARY = frozenset(
         "nefer", "daha", "azi", "en", "olub",
     }
 )  # fmt: skip
+# "X lost N soldiers": the count after it is X's dead.
+_LOST = ("lost ", "потерял", "itirdi", "itirib", "կորցր")
 _SUBTOTAL = re.compile(r"\s*(?:of them|of whom|из них|որոնցից|նրանցից|onlardan)\b")
 # A count after one of these adds to a figure told elsewhere ("another 23", "ещё 23", "ևս 23"):
 # an increment, not the figure.
@@ -146,7 +148,12 @@ def find_casualties(
         text, norm, tokens, lang, by_layer.get("side", []), by_layer.get("person", []),
         by_layer.get("signal", []),
     )  # fmt: skip
-    hits = [m for m in doc.signal if m.group in ("kill", "wound", "losses")]
+    hits = [
+        m
+        for m in doc.signal
+        if m.group in ("kill", "wound", "losses")
+        or (m.group == "casualty_claim" and doc.norm.startswith(_LOST, m.start))
+    ]
     figures: dict[tuple[Side | None, str, Actor], _Figure] = {}
     unattributed = 0
     for sent in sentences:
@@ -162,6 +169,8 @@ def find_casualties(
             claimant = sent.speaker_at(lo) or default_actor
             if count.of_them:
                 side = _referent_side(doc, sent, lo)
+            elif count.lost:
+                side = _referent_side(doc, sent, hit.start, within=40)
             else:
                 side = _victim_side(doc, sent, claimant, (lo, hi), hit, carried)
             carried = side
@@ -213,6 +222,7 @@ class _Count:
     hit: Match  # the casualty word
     singular: bool = False  # read from "a soldier was killed", no numeral
     of_them: bool = False  # "leaving five of them dead": the group named before
+    lost: bool = False  # "Armenia lost four soldiers": the subject's dead
 
 
 def _counts(doc: _Text, sent: Said, hits: Sequence[Match]) -> list[_Count]:
@@ -223,6 +233,14 @@ def _counts(doc: _Text, sent: Said, hits: Sequence[Match]) -> list[_Count]:
         word = doc.norm[hit.start : hit.end]
         if word == "olub":
             continue  # Azerbaijani "ölüb" (died) folds to "olub" (has been): not a casualty word
+        if word.startswith(_LOST):
+            lost = _count_after(doc, sent, hit)
+            if lost is not None:
+                i, value = lost
+                s0, s1 = doc.tokens.starts[i], doc.tokens.ends[i]
+                out.append(_Count(value, s0, s1, hit, lost=True))
+                consumed = s1
+            continue
         toll = _toll_count(doc, sent, hit)
         if toll is None and (word.startswith(_AMBIGUOUS) or hit.group == "losses"):
             out.append(_Count(None, hit.start, hit.end, hit))
@@ -352,9 +370,11 @@ def _singular(doc: _Text, hit: Match, sent: Said) -> int | None:
     return 1
 
 
-def _referent_side(doc: _Text, sent: Said, lo: int) -> Side | None:
-    """The side of the group "them" refers to: the last side named before it in the sentence."""
-    named = [s for s in doc.sides if sent.start <= s.start < lo and s.tag in SIDE_TAG]
+def _referent_side(doc: _Text, sent: Said, lo: int, within: int = 0) -> Side | None:
+    """The side of the group "them" refers to, or of the subject of "lost": the last side named
+    before `lo` in the sentence (`within` that many characters, when given)."""
+    floor = max(sent.start, lo - within) if within else sent.start
+    named = [s for s in doc.sides if floor <= s.start < lo and s.tag in SIDE_TAG]
     return SIDE_TAG[named[-1].tag] if named else None
 
 

@@ -315,3 +315,12 @@ def test_enemy_fire_victims_are_the_speakers_side() -> None:
     assert (_killed(r, "armenian"), _killed(r, "azerbaijani")) == (2, 0)
     r = _run("Norabak", "The adversary has one killed, the Armenian Defence Ministry said.")
     assert (_killed(r, "armenian"), _killed(r, "azerbaijani")) == (0, 1)
+
+
+def test_side_that_lost_people_is_the_subject() -> None:
+    """'Armenia lost four soldiers', 'армия Карабаха потеряла 104 человека': the subject's dead."""
+    r = _run("Tegh", "Armenia lost four soldiers and six were wounded, the Armenian Defence "
+             "Ministry said.")
+    assert (_killed(r, "armenian"), _wounded(r, "armenian")) == (4, 6)
+    r = _run("Потери", "По данным Минобороны НКР, армия Карабаха потеряла 104 человека.")
+    assert _killed(r, "armenian") == 104
