@@ -122,7 +122,7 @@ def _acts(s: Match, anchors: Sequence[Match], norm: str) -> bool:
         words = gap.split()
         if any(w in ("and", "и", "և", "ve", "or", "called", "urged") for w in words):
             continue
-        if 0 <= a.start - s.end <= 40 and len(words) <= 3 and not _VICTIM_NOUN.match(gap):
+        if 0 <= a.start - s.end <= 48 and len(words) <= 4 and not _VICTIM_NOUN.match(gap):
             return True  # "Azerbaijan launched shelling", "Armenian units opened fire"
         if 0 <= s.start - a.end <= 40 and _BY_SIDE.search(norm, a.end, s.start):
             return True
