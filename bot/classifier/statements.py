@@ -58,7 +58,8 @@ _SPEECH = re.compile(
     r"(?:\w+\s+)?(?:said|says|added|adds|stated|confirmed|reported|noted|claimed|insisted|"
     r"announced|accused|denied|blamed)|according to the (?:ministry|statement|army|service)|"
     r"говорится|добави\w*|отмети\w*|уточни\w*|подчеркну\w*|сообщили в|заявили в|"
-    r"в ведомстве|в заявлении|по данным ведомства|"
+    r"в ведомстве|в заявлении|по данным ведомства|там (?:заявили|сообщили|отметили)|"
+    r"в ответ (?:заявили|сообщили)|"
     r"հավելել|նշել|հայտնել|շեշտել|ընդգծել|bildirilib|qeyd olunub|vurgulanib|elave edilib)\b"
 )
 # Words after a side word that make it the source of a claim ("Baku's claim", "Azerbaijani
@@ -250,6 +251,8 @@ def _denier(
     if denial is None:
         return None
     before = [m for m in sides if m.start < denial.start and m.tag in _SIDE_TAG]
+    if before and 0 <= denial.start - before[-1].end <= 12:
+        return _SIDE_TAG[before[-1].tag]  # "Баку это отрицает", "Baku denies"
     if before and len(norm[lo : before[0].start].split()) <= 2:
         return _SIDE_TAG[before[0].tag]  # the subject: "Baku denied", "В Ереване ... назвали"
     source = _claim_source_side(sides, norm)
@@ -352,10 +355,10 @@ def read_sentences(
         elif speaker and not actor_matches and _SPEECH.search(norm, lo, hi):
             actors = list(speaker)  # "it said", "the ministry added"
             where = [lo] * len(actors)
-        elif denial and not actor_matches:
+        elif denial and not any(a in ACTOR_SIDE for a in actors):
             denier = _denier(sides, in_sig, norm, lo)
             if denier is not None:  # "Армения свою причастность отрицает": its government
-                actors, where = [_INST_ACTOR[(denier, "gov")]], [lo]
+                actors, where = [*actors, _INST_ACTOR[(denier, "gov")]], [*where, lo]
         own_side = next((ACTOR_SIDE[a] for a in actors if a in ACTOR_SIDE), None)
         stance, accused = _stance(
             norm, (lo, hi), groups, agents, own_side, sides, stance_in, actors
