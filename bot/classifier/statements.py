@@ -101,6 +101,7 @@ class Sentence:
     background: str = ""  # why the sentence tells background; empty for the event
     outright: bool = False  # the accusation is said in so many words ("accused", "blamed")
     action: Action | None = None
+    denies: bool = False  # also denies ("called it a provocation and Baku's claim nonsense")
 
 
 # After a side's name, the place or people that are hit, not the ones firing.
@@ -189,7 +190,7 @@ def _stance(
     agents: Sequence[Side],
     own_side: Side | None,
     sides: Sequence[Match],
-    accuse: Sequence[Match],
+    stance_words: Sequence[Match],
     actors: Sequence[Actor],
 ) -> tuple[Stance, Side | None]:
     """What a sentence's speakers do: deny, accuse (whom) or only claim.
@@ -199,9 +200,10 @@ def _stance(
     word ("accused Armenia of", "возложил ответственность на ВС Армении"), or "the enemy".
     Third parties accuse only in so many words.
     """
-    if "denial" in groups:
-        return "denial", None
+    accuse = [m for m in stance_words if m.tag == "accuse"]
     accused: Side | None = None
+    if "denial" in groups or (_denies(groups, stance_words) and not accuse):
+        return "denial", None
     if accuse:
         after = [
             _SIDE_TAG[m.tag]
@@ -223,6 +225,10 @@ def _stance(
     if accused is not None and groups & _VIOLENT:
         return "accusation", accused
     return "claim", accused
+
+
+def _denies(groups: set[str], stance_words: Sequence[Match]) -> bool:
+    return "denial" in groups or any(m.tag == "deny" for m in stance_words)
 
 
 def _resolve_actor(m: Match, sides: Sequence[Match], norm: str) -> tuple[Actor | None, str]:
@@ -374,8 +380,9 @@ def read_sentences(
                 accused,
                 " ".join(text[lo:hi].split()),
                 background,
-                bool(stance_in),
+                any(m.tag == "accuse" for m in stance_in),
                 _action(norm, in_sig, arms),
+                _denies(groups, stance_in),
             )
         )
     return out
@@ -407,23 +414,27 @@ def claims_of(
     claims: list[Claim] = []
     seen: set[tuple[str, str, str | None]] = set()
     for s in sentences:
+        stances: list[tuple[Stance, Side | None]] = [(s.stance, s.accused)]
+        if s.denies and s.stance == "accusation":
+            stances.append(("denial", None))
         for actor in s.actors:
-            if actor == "third_party" and s.stance == "accusation" and not s.outright:
-                continue  # a mediator or a mission names no culprit unless it says so
-            key = (actor, s.stance, s.accused)
-            if key in seen:
-                continue
-            seen.add(key)
-            claims.append(
-                Claim(
-                    actor=actor,
-                    stance=s.stance,
-                    evidence=s.text[:300],
-                    accused=s.accused,
-                    action=s.action,
-                    place_ids=_places_in(text, s, locations),
+            for stance, accused in stances:
+                if actor == "third_party" and stance == "accusation" and not s.outright:
+                    continue  # a mediator or a mission names no culprit unless it says so
+                key = (actor, stance, accused)
+                if key in seen:
+                    continue
+                seen.add(key)
+                claims.append(
+                    Claim(
+                        actor=actor,
+                        stance=stance,
+                        evidence=s.text[:300],
+                        accused=accused,
+                        action=s.action,
+                        place_ids=_places_in(text, s, locations),
+                    )
                 )
-            )
     if claims:
         return claims
     violent = [s for s in sentences if s.stance != "claim" or s.accused]
