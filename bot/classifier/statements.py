@@ -111,6 +111,8 @@ _VICTIM_NOUN = re.compile(
     r"movqe\w*|erazi\w*|kend\w*)\b"
 )
 _BY_SIDE = re.compile(r"(?:from|by|со стороны|from the direction of)(?: the)?\s*$")
+_FROM_BEFORE = re.compile(r"(?:\bfrom|с территории|с позиций)\s+(?:the\s+)?(?:territory of\s+)?$")
+_FROM_AFTER = re.compile(r"\s*(?:s\s+)?(?:erazisinden|movqelerinden|տարածքից|դիրքերից)")
 _SIDE_BY = re.compile(r"^\s*(?:s )?(?:tərəfindən|terefinden|կողմից|стороной)")
 
 
@@ -128,6 +130,11 @@ def _acts(s: Match, anchors: Sequence[Match], norm: str) -> bool:
             return True  # "Azerbaijan launched shelling", "Armenian units opened fire"
         if 0 <= s.start - a.end <= 40 and _BY_SIDE.search(norm, a.end, s.start):
             return True
+    fire = any(a.group == "fire" for a in anchors)
+    if fire and _FROM_BEFORE.search(norm, max(0, s.start - 30), s.start):
+        return True  # "launched from Armenian territory", "с территории Армении"
+    if fire and _FROM_AFTER.match(norm, s.end):
+        return True  # "Ermənistan ərazisindən", "Ադրբեջանի տարածքից"
     return bool(_SIDE_BY.match(norm, s.end))
 
 

@@ -324,3 +324,11 @@ def test_side_that_lost_people_is_the_subject() -> None:
     assert (_killed(r, "armenian"), _wounded(r, "armenian")) == (4, 6)
     r = _run("Потери", "По данным Минобороны НКР, армия Карабаха потеряла 104 человека.")
     assert _killed(r, "armenian") == 104
+
+
+def test_fire_from_a_sides_territory_accuses_that_side() -> None:
+    """'shelled from Armenian territory' in Baku's statement accuses the Armenian side."""
+    r = _run("Shelling", "Azerbaijan's Defence Ministry said Tovuz villages were shelled from "
+             "Armenian territory overnight.")
+    got = {(c.actor, c.stance, c.accused) for c in r.claims}
+    assert ("az_mod", "accusation", "armenian") in got
