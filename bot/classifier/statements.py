@@ -144,6 +144,11 @@ def _agent_sides(sides: Sequence[Match], signal: Sequence[Match], norm: str) -> 
     `sides` and `signal` are the side and signal matches of one sentence.
     """
     anchors = [m for m in signal if m.group in ("forces", "fire", "combat", "incursion")]
+    hurt = [m.start for m in signal if m.group in ("kill", "wound")]
+    # "Armenian forces were killed": forces that suffer are victims, not agents
+    anchors = [
+        a for a in anchors if a.group != "forces" or not any(0 <= h - a.end <= 24 for h in hurt)
+    ]
     out: list[Side] = []
     for s in sides:
         side = _SIDE_TAG.get(s.tag)
@@ -245,13 +250,22 @@ def _resolve_actor(m: Match, sides: Sequence[Match], norm: str) -> tuple[Actor |
     for s in sides:
         gap_before = m.start - s.end
         gap_after = s.start - m.end
-        if 0 <= gap_before <= 3 or (
+        if 0 <= gap_before <= 3 or _possessor(norm, s, m) or (
             0 <= gap_after <= 5 and norm[m.end : s.start].strip() in ("", "of", "s", "of the")
         ):
             actor = _INST_ACTOR.get((s.tag, m.tag))
             if actor is not None:
                 return actor, ""
     return None, m.tag
+
+
+def _possessor(norm: str, side: Match, inst: Match) -> bool:
+    """A side's possessive before an institution with a few words of title between: "Karabakh's
+    human rights ombudsman", "Azerbaijan's State Border Service"."""
+    gap = norm[side.end : inst.start]
+    words = gap.split()
+    possessive = norm[side.start : side.end].endswith(" s") or words[:1] == ["s"]
+    return 0 <= len(gap) <= 24 and possessive and len(words) <= 4
 
 
 def _denier(
