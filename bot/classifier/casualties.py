@@ -56,11 +56,11 @@ _AUXILIARY = frozenset(
     {
         "were", "was", "are", "is", "have", "has", "had", "been", "being", "be", "of", "them",
         "whom", "more", "than", "at", "least", "people", "reported", "reportedly", "also",
-        "others", "other", "said", "to",
+        "others", "other", "said", "to", "suffered", "sustained", "received", "got",
         "было", "были", "был", "была", "еще", "ещё", "из", "них", "человек", "более", "не",
-        "менее", "по", "меньшей", "мере",
-        "է", "են", "էր", "էին", "ևս", "ավելի", "քան", "առնվազն",
-        "nefer", "daha", "azi", "en", "olub",
+        "менее", "по", "меньшей", "мере", "получили", "получил", "получила", "получив",
+        "է", "են", "էր", "էին", "ևս", "ավելի", "քան", "առնվազն", "ստացել",
+        "nefer", "daha", "azi", "en", "olub", "alib", "aldi",
     }
 )  # fmt: skip
 # "X lost N soldiers": the count after it is X's dead.
@@ -156,6 +156,7 @@ def find_casualties(
     ]
     figures: dict[tuple[Side | None, str, Actor], _Figure] = {}
     unattributed = 0
+    counted: set[str] = set()  # casualty words already given a count ("kill", "wound")
     for sent in sentences:
         if not sent.event:
             continue
@@ -164,8 +165,10 @@ def find_casualties(
         if of_wounds:  # "a soldier wounded on Monday died in hospital": one death, no wounded
             in_sent = [h for h in in_sent if h.group != "wound"]
         carried: Side | None = None
-        for count in _counts(doc, sent, in_sent):
+        for count in _counts(doc, sent, in_sent, counted):
             value, lo, hi, hit = count.value, count.start, count.end, count.hit
+            if value is not None:
+                counted.add(hit.group)
             claimant = sent.speaker_at(lo) or default_actor
             if count.of_them:
                 side = _referent_side(doc, sent, lo)
@@ -225,8 +228,11 @@ class _Count:
     lost: bool = False  # "Armenia lost four soldiers": the subject's dead
 
 
-def _counts(doc: _Text, sent: Said, hits: Sequence[Match]) -> list[_Count]:
-    """The count (or none) for each casualty word of a sentence."""
+def _counts(
+    doc: _Text, sent: Said, hits: Sequence[Match], counted: set[str]
+) -> list[_Count]:
+    """The count (or none) for each casualty word of a sentence; `counted` are the kinds of
+    casualty words the item has already counted."""
     out: list[_Count] = []
     consumed = sent.start  # numbers before this offset were read with an earlier word
     for n, hit in enumerate(hits):
@@ -269,10 +275,17 @@ def _counts(doc: _Text, sent: Said, hits: Sequence[Match]) -> list[_Count]:
                     continue  # "twelve killed, four of them overnight": part of that figure
                 out.append(_Count(value, s0, s1, hit, of_them=True))
                 continue
-            if i > 0 and doc.tokens.words[i - 1] in _INCREMENT and not out:
+            if i > 0 and doc.tokens.words[i - 1] in _INCREMENT and _increment(hit, out, counted):
                 continue  # "another 23 servicemen": the total is told elsewhere
             out.append(_Count(value, s0, s1, hit))
     return out
+
+
+def _increment(hit: Match, out: Sequence[_Count], counted: set[str]) -> bool:
+    """Whether "another N" adds to a total told elsewhere: not when it follows a count of
+    another kind ("seven killed, another 33 wounded": the 33 are the wounded)."""
+    before = {c.hit.group for c in out if c.value is not None} | counted
+    return not (before - {hit.group})
 
 
 _RISEN_TO = re.compile(
@@ -436,7 +449,7 @@ def _sides_in(doc: _Text, lo: int, hi: int, *, agents: bool | None) -> list[Side
     anchors = [m for m in doc.signal if m.group in _AGENT_GROUPS and lo <= m.start < hi + 20]
     out: list[Side] = []
     for s in doc.sides:
-        if not lo <= s.start < hi or s.tag not in SIDE_TAG:
+        if not lo <= s.start < hi or s.tag not in SIDE_TAG or _compound(doc, s):
             continue
         is_agent = any(
             0 <= a.start - s.end <= 3 or (a.group == "forces" and 0 <= s.start - a.end <= 4)
@@ -449,6 +462,15 @@ def _sides_in(doc: _Text, lo: int, hi: int, *, agents: bool | None) -> list[Side
 
 
 _BY_BEFORE = re.compile(r"(?:\bby|\bfrom|со стороны|կողմից)(?: the)?\s*$")
+
+
+def _compound(doc: _Text, s: Match) -> bool:
+    """Half of "Armenian-Azerbaijani" or "Armenia-Azerbaijan": it names the border, no party."""
+    return any(
+        o is not s and o.tag in SIDE_TAG and SIDE_TAG[o.tag] != SIDE_TAG[s.tag]
+        and (0 <= o.start - s.end <= 2 or 0 <= s.start - o.end <= 2)
+        for o in doc.sides
+    )
 
 
 def _enemy_in(doc: _Text, lo: int, hi: int) -> bool:

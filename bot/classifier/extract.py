@@ -178,8 +178,9 @@ def extract_facts(
     facts.claims = claims_of(sentences, signal, text, locations)
     # who speaks for a figure in a sentence naming no one: the item's speaker when all its
     # speakers are of one side, else only "media" (no side's name on a figure it may not give)
-    speaking = {ACTOR_SIDE.get(c.actor) for c in facts.claims if c.actor != "media"}
-    default_actor: Actor = facts.claims[0].actor if len(speaking) == 1 else "media"
+    speaking = {ACTOR_SIDE[c.actor] for c in facts.claims if c.actor in ACTOR_SIDE}
+    sided = [c.actor for c in facts.claims if c.actor in ACTOR_SIDE]
+    default_actor: Actor = sided[0] if len(speaking) == 1 else "media"
 
     if casualty_words:
         said = [

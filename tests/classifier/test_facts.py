@@ -332,3 +332,22 @@ def test_fire_from_a_sides_territory_accuses_that_side() -> None:
              "Armenian territory overnight.")
     got = {(c.actor, c.stance, c.accused) for c in r.claims}
     assert ("az_mod", "accusation", "armenian") in got
+
+
+def test_another_after_a_count_of_the_other_kind_is_that_count() -> None:
+    """'seven killed; another 33 wounded' gives 33 wounded, while 'another 23 killed' alone is
+    an increment to a total told elsewhere, not a figure."""
+    r = _run("Удар", "По данным МИД Азербайджана, погибли по меньшей мере семь человек, ещё 33 "
+             "получили ранения.")
+    assert (_killed(r, "azerbaijani"), _wounded(r, "azerbaijani")) == (7, 33)
+    r = _run("Имена", "Минобороны Армении опубликовало имена ещё 23 военнослужащих, погибших в "
+             "боях.")
+    assert not [c for c in r.casualties if c.killed]
+
+
+def test_armenian_azerbaijani_border_names_no_party() -> None:
+    """'on the Armenian-Azerbaijani border' does not make a ministry's own loss unclear."""
+    r = _run("Погиб военнослужащий", "Военнослужащий армянской армии погиб в среду на позиции "
+             "у армяно-азербайджанской границы, сообщила пресс-служба Министерства обороны "
+             "Армении.")
+    assert _killed(r, "armenian") == 1
