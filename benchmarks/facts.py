@@ -51,6 +51,7 @@ class Tally:
     fig_pred: int = 0
     fig_gold: int = 0
     fabricated: list[str] = field(default_factory=list)
+    negatives_flagged: list[str] = field(default_factory=list)  # gold negatives alerted
     wrong_side: list[str] = field(default_factory=list)
     claim_tp: int = 0
     claim_pred: int = 0
@@ -126,6 +127,8 @@ def score(row: dict[str, Any], result: Classification, tally: Tally, verbose: bo
             print(f"  {row['id']}: missed by the classifier", file=sys.stderr)
         return
     tally.flagged += 1
+    if row["label"] != "incident":
+        tally.negatives_flagged.append(row["id"])
     figs = _pred_figures(result)
     background = {n for n in map(_as_int, gold["background_numbers"]) if n is not None}
     gold_numbers = {n for _, _, n in gold_figs}
@@ -229,7 +232,9 @@ def main(argv: Iterable[str] | None = None) -> None:
     for key in sorted(halves):
         t = halves[key]
         if t.fabricated or t.wrong_side:
-            print(f"  {key}: fabricated in {t.fabricated}; wrong side in {t.wrong_side}")
+            on_negatives = [a for a in t.fabricated if a in t.negatives_flagged]
+            print(f"  {key}: fabricated in {t.fabricated} ({len(on_negatives)} of them gold "
+                  f"negatives the classifier flags); wrong side in {t.wrong_side}")
     print(f"time: {time.perf_counter() - started:.1f} s")
     if "LB" in halves:
         print(_summary("held-out LB", halves["LB"]))
