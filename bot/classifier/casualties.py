@@ -157,7 +157,10 @@ def find_casualties(
     figures: dict[tuple[Side | None, str, Actor], _Figure] = {}
     unattributed = 0
     counted: set[str] = set()  # casualty words already given a count ("kill", "wound")
-    for sent in sentences:
+    # the title last: a headline's number rounds or sums what the body tells exactly, so it
+    # only stands where the body gives none for that side
+    title = [s for s in sentences if s.start == 0][:1]
+    for sent in [*[s for s in sentences if s.start != 0], *title]:
         if not sent.event:
             continue
         in_sent = [h for h in hits if sent.start <= h.start < sent.end]
@@ -185,6 +188,8 @@ def find_casualties(
             fig = figures.setdefault((side, kind or "", claimant), _Figure(kind=kind))
             fig.died_of_wounds |= of_wounds and hit.group == "kill"
             name = "wounded" if hit.group == "wound" else "killed"  # a toll of losses: the dead
+            if sent.start == 0 and _body_gives(figures, side, name):
+                value = None
             if value is not None:
                 old = getattr(fig, name)
                 setattr(fig, name, value if old is None else max(old, value))
@@ -199,6 +204,12 @@ def find_casualties(
         Casualties(f.killed, f.wounded, side, f.kind, claimant, f.evidence, f.died_of_wounds)
         for (side, _, claimant), f in figures.items()
     ], unattributed
+
+
+def _body_gives(
+    figures: dict[tuple[Side | None, str, Actor], _Figure], side: Side | None, name: str
+) -> bool:
+    return any(k[0] == side and getattr(f, name) is not None for k, f in figures.items())
 
 
 def _drop_parts(figures: dict[tuple[Side | None, str, Actor], _Figure]) -> None:
