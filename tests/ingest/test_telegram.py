@@ -30,11 +30,13 @@ def test_posts_keep_their_link_time_and_text_with_links() -> None:
     assert first.url_norm == "https://t.me/mod_armenia/1001"
     assert first.published == datetime(2026, 12, 2, 6, 40, 12, tzinfo=UTC)
     assert first.title.startswith("On December 2, at around 10:40, units of the Azerbaijani")
-    assert "<" not in first.summary and "&amp;" not in first.summary
+    assert "<" not in first.summary
+    assert "&amp;" not in first.summary
     # The link keeps its address, with the '&' t.me escapes twice in such links mended.
     assert "mil.am (https://mil.am/en/news/1234?a=1&b=2)" in first.summary
     assert "There are no casualties on the Armenian side." in first.summary
-    assert "🇦🇲" in first.summary and "#MoD" in first.summary
+    assert "🇦🇲" in first.summary
+    assert "#MoD" in first.summary
     assert first.forwarded_from is None
 
 
@@ -68,7 +70,8 @@ def test_empty_channel_is_not_an_error_until_it_had_posts() -> None:
     """A channel with no posts yet is empty; the same page for a channel that had posts is
     a change of markup."""
     parsed = parse_channel(fixture_bytes("tme_empty_channel.html"), channel="bw_empty_channel")
-    assert parsed.entries == () and parsed.title == "Border Watch test channel"
+    assert parsed.entries == ()
+    assert parsed.title == "Border Watch test channel"
     with pytest.raises(ChannelLayoutError):
         parse_channel(fixture_bytes("tme_empty_channel.html"), channel="bw_empty_channel",
                       had_posts=True)
