@@ -44,6 +44,8 @@ async def _operator(update: Update, context: Context) -> tuple[Where, str] | Non
 async def _add(context: Context, entry: OpmlEntry) -> str:
     """Guard the URL and add the source; the outcome's catalog key."""
     channel = _channel(entry.url)
+    if channel is None and _on_telegram(entry.url):
+        return "source_bad_url"  # an invite or private link: no public preview to read
     try:
         # A channel is read from TELEGRAM_WEB_BASE_URL, never from the URL given: no guard.
         url = channel_url(channel) if channel else await check_source_url(
@@ -64,6 +66,14 @@ def _channel(ref: str) -> str | None:
     if not ref.startswith("@") and "t.me/" not in ref and "telegram.me/" not in ref:
         return None
     return channel_name(ref)
+
+
+def _on_telegram(ref: str) -> bool:
+    try:
+        host = urlsplit(ref.strip() if "://" in ref else "https://" + ref.strip()).hostname
+    except ValueError:
+        return False
+    return (host or "").removeprefix("www.") in {"t.me", "telegram.me"}
 
 
 async def add_source(update: Update, context: Context) -> None:
