@@ -6,9 +6,9 @@ URLs, channel pages included (goal <= 1.5), CPU per new item, the process's peak
 300 sources, 10,000 subscribed chats and 100,000 stored items (goal < 200 MB), and the cost of
 one channel poll next to one feed poll (wall time and CPU, each kind polled alone). The feed
 servers and the stand-in for t.me run in a child process so the memory figure is the bot's
-own. All channels live on one server, as on t.me, so the poller reads them one at a time (politeness
-per host); each has 20 posts of which three are new at every change, and its view counters
-change at every poll, as on the real page (no ETag there).
+own. All channels live on one server, as on t.me, so the poller reads them one at a time
+(politeness per host); each has 20 posts, of which three are new at each change in half of
+the channels, and the view counters change at every poll, as on the real page (no ETag).
 
     python benchmarks/polling.py [--sources 300] [--channels 30] [--chats 10000]
                                  [--items 100000]
