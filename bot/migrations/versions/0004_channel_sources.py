@@ -25,18 +25,18 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    """Add the columns (all nullable: existing rows keep their meaning)."""
-    with op.batch_alter_table("sources") as batch:
-        batch.add_column(sa.Column("side", sa.String(16), nullable=True))
-        batch.add_column(sa.Column("actor", sa.String(16), nullable=True))
-    with op.batch_alter_table("items") as batch:
-        batch.add_column(sa.Column("forwarded_from", sa.String(200), nullable=True))
+    """Add the columns (all nullable: existing rows keep their meaning).
+
+    Plain ALTER TABLE, not batch mode: batch mode would rebuild `items` on SQLite and drop
+    the full-text triggers 0003 put on it.
+    """
+    op.add_column("sources", sa.Column("side", sa.String(16), nullable=True))
+    op.add_column("sources", sa.Column("actor", sa.String(16), nullable=True))
+    op.add_column("items", sa.Column("forwarded_from", sa.String(200), nullable=True))
 
 
 def downgrade() -> None:
-    """Drop them again."""
-    with op.batch_alter_table("items") as batch:
-        batch.drop_column("forwarded_from")
-    with op.batch_alter_table("sources") as batch:
-        batch.drop_column("actor")
-        batch.drop_column("side")
+    """Drop them again (SQLite 3.35 or later drops a column in place)."""
+    op.drop_column("items", "forwarded_from")
+    op.drop_column("sources", "actor")
+    op.drop_column("sources", "side")
