@@ -143,7 +143,8 @@ def parse_channel(
     header = tree.css_first(".tgme_channel_info_header_title")
     if not blocks and had_posts:
         raise ChannelLayoutError(
-            "the preview page shows no posts where it had them: its markup changed"
+            "the preview page shows no posts where it had them: its markup changed, or the "
+            "channel's public preview was turned off"
         )
     if not blocks and history is None:
         # t.me answers a channel without a public preview with its plain landing page.
@@ -183,11 +184,11 @@ def _entry(block: LexborNode, channel: str, post: int, now: datetime) -> FeedEnt
         return None
     node = block.css_first(_TEXT)
     text = _plain(node) if node is not None else ""
-    lines = [line for line in (clean_text(x, limit=MAX_SUMMARY) for x in text.split("\n")) if line]
-    if not lines:
-        return None
+    lines = [line for line in text.split("\n") if line.strip()]
     summary = clean_text(" ".join(lines), limit=MAX_SUMMARY)
-    title = clean_text(lines[0], limit=_TITLE_CHARS)
+    if not summary:
+        return None
+    title = clean_text(lines[0], limit=_TITLE_CHARS) or summary[:_TITLE_CHARS]
     forwarded = block.css_first(".tgme_widget_message_forwarded_from_name")
     origin = clean_text(forwarded.text(), limit=200) if forwarded is not None else ""
     url = f"{CANONICAL_BASE}/{channel}/{post}"
