@@ -421,10 +421,11 @@ class Poller:
         else:
             log.debug("source.still_failing source=%s streak=%d error=%s", row.name, streak, error)
         # Tell the operators once per outage, when it first passes SOURCE_DOWN_ALERT; a
-        # channel page whose markup changed needs a code change: they hear of it at once.
+        # channel page whose markup changed needs a code change: they hear of it at once
+        # (once per outage too: the notice's key names the outage's start).
         down_since = row.last_success_at or row.created_at
         before = (row.last_poll_at or down_since) - down_since
-        if at_once and streak == 1:
+        if at_once:
             await self._tell_admins(
                 f"source-layout:{row.id}:{down_since:%Y%m%d%H%M%S}",
                 f"⚠️ Source unreadable: <b>{esc(row.name)}</b>\n<code>{esc(error[:300])}</code>",

@@ -210,3 +210,26 @@ async def test_forwarded_post_keeps_the_text_speaker(
         incident_id = await session.scalar(select(Incident.id))
     assert incident_id is not None
     assert "am_mod" not in {c.actor for c in clusterer.incident(incident_id).claims}
+
+
+async def test_markup_change_after_an_outage_is_still_told_at_once(
+    store: Store, client: httpx.AsyncClient, feeds: FeedServer
+) -> None:
+    """A channel that first answers 503 and then a page without posts: the operators hear of
+    the markup at once, once, even though the failure streak began with the outage."""
+    feeds.serve_file("/s/mod_armenia", "tme_mod_armenia.html")
+    poller = await channel_poller(store, client, feeds, parse_sources(MOD), admin_chat_ids="77")
+    await poller.poll_due()
+    feeds.status("/s/mod_armenia", 503)
+    await make_due(store)
+    (down,) = await poller.poll_due()
+    assert not down.ok
+    feeds.serve_file("/s/mod_armenia", "tme_changed_layout.html")
+    for _ in range(2):
+        await make_due(store)
+        (outcome,) = await poller.poll_due()
+        assert "markup" in (outcome.error or "")
+    async with store.sessions() as session:
+        notices = (await session.scalars(select(Delivery.text))).all()
+    assert len(notices) == 1
+    assert "markup" in notices[0]
