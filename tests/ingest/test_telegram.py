@@ -6,9 +6,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.exceptions import ChannelLayoutError, FeedParseError
+from bot.exceptions import ChannelLayoutError, ConfigError, FeedParseError
 from bot.ingest.parse import FeedEntry
 from bot.ingest.telegram import channel_name, channel_of, channel_url, parse_channel, preview_url
+from bot.settings import load_settings
 from testkit.feed_server import fixture_bytes
 from testkit.tme_preview import Post, preview_page
 
@@ -141,3 +142,13 @@ def test_channel_urls() -> None:
     assert channel_of("https://t.me/s/mod_armenia") == "mod_armenia"
     assert channel_of("https://armenpress.am/en/rss/articles") is None
     assert preview_url("mod_armenia", "http://127.0.0.1:9/") == "http://127.0.0.1:9/s/mod_armenia"
+
+
+def test_web_base_url_setting() -> None:
+    """TELEGRAM_WEB_BASE_URL defaults to https://t.me, loses a trailing slash, and must be an
+    http(s) URL."""
+    assert load_settings().telegram_web_base_url == "https://t.me"
+    loopback = load_settings(telegram_web_base_url="http://127.0.0.1:8000/")
+    assert loopback.telegram_web_base_url == "http://127.0.0.1:8000"
+    with pytest.raises(ConfigError, match="TELEGRAM_WEB_BASE_URL"):
+        load_settings(telegram_web_base_url="t.me")
