@@ -214,7 +214,8 @@ class ConsoleIO:
     def _update(self, line: str) -> dict[str, Any] | None:
         text = line.strip()
         press = _PRESS.match(text)
-        if press is not None and (text.startswith("/") or self._keyboard is not None):
+        if press is not None:
+            # A bare number is always a press: as a search it would find nothing.
             return self._press(int(press.group(1)))
         if text.startswith("/press"):
             self.write("· Usage: /press N, where N is the number of a button shown above.")

@@ -136,7 +136,7 @@ def test_the_first_alert_is_shown_and_the_log_goes_to_a_file(
 def test_settings_by_number_map_and_unknown_commands(console: Terminal, tmp_path: Path) -> None:
     """/settings shows numbered buttons; typing a number opens the language page and another
     switches to Russian; /press with a wrong number says so; /map writes a PNG under
-    ./data/console/ and prints its path; /foo gets a hint."""
+    ./data/console/ and prints its path; /foo gets a hint; /exportopml writes the file."""
     console.wait_for(r"This chat is subscribed")
     start = console.type("/settings")
     language = console.wait_for(r"\[(\d+)\] 🌐 Language", after=start)
@@ -154,6 +154,9 @@ def test_settings_by_number_map_and_unknown_commands(console: Terminal, tmp_path
     assert Path(saved.group(1)).parent == Path("data/console")
     start = console.type("/foo")
     console.wait_for(r"/foo.*/help", after=start)
+    start = console.type("/exportopml")  # the terminal is the operator's own chat
+    opml = console.wait_for(r"document saved to (\S+\.opml)", after=start)
+    assert b"Loopback" in (tmp_path / opml.group(1)).read_bytes()
 
 
 # ------------------------------------------------------------------------- ConsoleRequest
@@ -184,14 +187,13 @@ async def test_a_reply_names_the_message_it_answers(tmp_path: Path) -> None:
 async def test_a_number_presses_the_last_keyboard(tmp_path: Path) -> None:
     """A number (or /press N) becomes a callback query with that button's data; a URL
     button prints its address; a number out of range, or with no keyboard shown, is said
-    plainly (a bare number before any keyboard is an ordinary message)."""
+    plainly."""
     request, out = _console(tmp_path)
     console = request._io
     assert console._update("/press 1") is None
-    assert "No buttons to press" in out.getvalue()
-    plain = console._update("1")  # no keyboard yet: an ordinary message (a search)
-    assert plain is not None
-    assert plain["message"]["text"] == "1"
+    assert console._update("1") is None
+    assert out.getvalue().count("No buttons to press") == 2
+    assert console._update("1234") is not None  # not a button number: a message (a search)
     markup = {"inline_keyboard": [[{"text": "Details", "callback_data": "a:d:1"},
                                    {"text": "Sources", "callback_data": "a:s:1"}],
                                   [{"text": "Site", "url": "https://example.org"}]]}
