@@ -30,6 +30,8 @@ __all__ = [
 ]
 
 INCIDENT_ID = re.compile(r"^inc[-_][0-9]{8}[-_][0-9a-f]{4,16}$")
+# What could be meant as an id (letters, digits, - and _): anything else gets the usage line.
+ID_LIKE = re.compile(r"^[\w-]{1,64}$")
 
 
 async def _lang(update: Update, context: Context) -> str:
@@ -63,12 +65,12 @@ async def incident(update: Update, context: Context) -> None:
     raw = args[0] if len(args) == 1 else ""
     if not args and message and message.text and message.text.startswith("/incident_"):
         raw = message.text.split()[0].split("@")[0].removeprefix("/incident_")
-    if not raw:
+    if not ID_LIKE.match(raw):
         await reply(update, t(lang, "usage_incident"))
         return
     if not INCIDENT_ID.match(raw):
         # A mistyped or made-up id ("/incident 123") is an unknown incident, not a usage error.
-        await reply(update, t(lang, "incident_unknown", id=esc(raw[:64])))
+        await reply(update, t(lang, "incident_unknown", id=esc(raw)))
         return
     incident_id = raw.replace("_", "-")
     text = await incident_detail(context.services.store, incident_id, lang)
