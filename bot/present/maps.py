@@ -149,7 +149,7 @@ def draw_map(points: Sequence[MapPoint], lang: str, *, days: int) -> MapImage:
     from matplotlib.figure import Figure
 
     outline = load_outline()
-    x0, y0, x1, y1 = _VIEW
+    x0, y0, x1, y1 = _view(points, outline.box)
     with RENDER_LOCK:
         # 8×6.4 in at 125 dpi: 1000×800 px with type large enough to read at 400 px wide.
         figure = Figure(figsize=(8, 6.4), dpi=125)
@@ -188,6 +188,20 @@ def draw_map(points: Sequence[MapPoint], lang: str, *, days: int) -> MapImage:
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png")
         return MapImage(buffer.getvalue(), boxes)
+
+
+def _view(points: Sequence[MapPoint],
+          box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    """The border zone, widened to take in every point (up to the outline data's box)."""
+    margin = 0.15
+    lons = [p.lon for p in points]
+    lats = [p.lat for p in points]
+    return (
+        max(box[0], min([_VIEW[0], *(x - margin for x in lons)])),
+        max(box[1], min([_VIEW[1], *(y - margin for y in lats)])),
+        min(box[2], max([_VIEW[2], *(x + margin for x in lons)])),
+        min(box[3], max([_VIEW[3], *(y + margin for y in lats)])),
+    )
 
 
 def _worst(group: Sequence[MapPoint]) -> int:

@@ -100,3 +100,11 @@ def test_render_map_is_the_drawn_png() -> None:
     png = render_map([], "en", days=7)
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     assert draw_map([], "en", days=7).png == png
+
+
+def test_a_place_outside_the_border_zone_widens_the_view() -> None:
+    """An incident in Gyumri, west of the usual view, is still on the map and labelled."""
+    gyumri = default_gazetteer().get("am-gyumri")
+    image = draw_map([MapPoint(gyumri.lat, gyumri.lon, "low", "am-gyumri")] * 2, "en", days=30)
+    assert "Gyumri (2)" in [label.text for label in image.labels]
+    _assert_clear(image.labels)
