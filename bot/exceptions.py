@@ -50,8 +50,13 @@ class FeedError(BorderWatchError):
         super().__init__(message)
         self.source = source
 
+    @property
+    def reason(self) -> str:
+        """What went wrong, without the source's name (for a place that shows it already)."""
+        return super().__str__()
+
     def __str__(self) -> str:
-        base = super().__str__()
+        base = self.reason
         return f"{self.source}: {base}" if self.source else base
 
 

@@ -160,7 +160,8 @@ class Poller:
             except FeedError as exc:
                 exc.source = exc.source or row.name
                 retry_after = exc.retry_after if isinstance(exc, TransientFetchError) else None
-                await self._failed(row, str(exc), retry_after,
+                # The row is the source: its health record need not repeat the name.
+                await self._failed(row, exc.reason, retry_after,
                                    at_once=isinstance(exc, ChannelLayoutError))
                 return PollOutcome(row.name, ok=False, error=str(exc))
         new, incidents, queued = await self._ingest(row, entries)
