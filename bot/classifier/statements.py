@@ -434,11 +434,18 @@ def claims_of(
     no speaker but tells violence is the outlet's own claim ("media")."""
     claims: list[Claim] = []
     seen: set[tuple[str, str, str | None]] = set()
+    # a sentence that accuses or denies without naming who says so speaks for the item's
+    # speaker when only one side's speak in it ("Azerbaijani units opened fire at our
+    # positions near Sotk. ..., the ministry said"), else for the outlet
+    sided = [a for s in sentences for a in s.actors if a in ACTOR_SIDE]
+    item_voice: Actor = sided[0] if len({ACTOR_SIDE[a] for a in sided}) == 1 else "media"
     for s in sentences:
         stances: list[tuple[Stance, Side | None]] = [(s.stance, s.accused)]
         if s.denies and s.stance == "accusation":
             stances.append(("denial", None))
-        for actor in s.actors:
+        own = s.stance != "claim" and s.accused != ACTOR_SIDE.get(item_voice)
+        speakers = s.actors or ((item_voice,) if own and sided else ())
+        for actor in speakers:
             for stance, accused in stances:
                 if actor == "third_party" and stance == "accusation" and not s.outright:
                     continue  # a mediator or a mission names no culprit unless it says so
