@@ -16,7 +16,8 @@ only after tuning, never tuned on), then for both.
   alert no longer prints it);
 - weapons: (article, weapon) pairs, precision and recall.
 
-The last lines are a compact summary of the four key figures (held-out and all).
+Then the regression check on the short items (`items.jsonl`: incidents flagged, severity).
+The last lines are a compact summary of the key figures (held-out and all).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ import sys
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,7 @@ from bot.domain import ACTOR_SIDE
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = REPO / ".." / "shared" / "corpus" / "longform.jsonl"
+DEFAULT_ITEMS = REPO / ".." / "shared" / "corpus" / "items.jsonl"
 _STANCE = {"accusation": "accuses", "denial": "denies"}
 _NUMBER = re.compile(r"\d[\d\s.,]*\d|\d")
 
@@ -202,6 +204,29 @@ def run(rows: Sequence[dict[str, Any]], verbose: bool) -> dict[str, Tally]:
     return halves
 
 
+def short_items(path: Path) -> str:
+    """The regression check on short items (no gold figures there): incidents still flagged,
+    severity against the gold, and how many items carry a casualty figure at all."""
+    rows = load(path)
+    items = [
+        ItemText(
+            id=r["id"], title=r["title"], summary=r.get("summary") or "", lang=r.get("lang"),
+            published=datetime.fromisoformat(r["published"]).replace(tzinfo=UTC)
+            if r.get("published") else None,
+        )
+        for r in rows
+    ]  # fmt: skip
+    results = default_classifier().classify_all(items)
+    gold = [(r, x) for r, x in zip(rows, results, strict=True) if r["label"] == "incident"]
+    flagged = sum(1 for _, x in gold if x.incident)
+    severity = sum(1 for r, x in gold if x.severity == r["severity"])
+    figures = sum(1 for x in results if any(c.killed or c.wounded for c in x.casualties))
+    return (
+        f"short items ({path.name}, in-sample weights): {flagged}/{len(gold)} incidents flagged, "
+        f"severity exact {severity / len(gold):.3f}, {figures} items with a casualty figure"
+    )
+
+
 def _summary(label: str, t: Tally) -> str:
     cp, cr = _ratio(t.fig_tp, t.fig_pred), _ratio(t.fig_tp, t.fig_gold)
     lp, lr = _ratio(t.claim_tp, t.claim_pred), _ratio(t.claim_tp, t.claim_gold)
@@ -215,6 +240,7 @@ def main(argv: Iterable[str] | None = None) -> None:
     """Print the tables and the summary."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--items", type=Path, default=DEFAULT_ITEMS)
     parser.add_argument("--verbose", action="store_true", help="list every article's errors")
     args = parser.parse_args(list(argv) if argv is not None else None)
     started = time.perf_counter()
@@ -235,6 +261,8 @@ def main(argv: Iterable[str] | None = None) -> None:
             on_negatives = [a for a in t.fabricated if a in t.negatives_flagged]
             print(f"  {key}: fabricated in {t.fabricated} ({len(on_negatives)} of them gold "
                   f"negatives the classifier flags); wrong side in {t.wrong_side}")
+    if args.items.exists():
+        print(short_items(args.items))
     print(f"time: {time.perf_counter() - started:.1f} s")
     if "LB" in halves:
         print(_summary("held-out LB", halves["LB"]))
