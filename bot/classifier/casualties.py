@@ -45,6 +45,8 @@ _DIED_OF_WOUNDS = re.compile(
     r"succumbed|скончал\w* (?:в (?:госпитале|больнице)|от ран)|умер\w* (?:от ран|в больнице)|"
     r"վիրավորումներից մահաց|հիվանդանոցում մահաց|yaralarindan|xestexanada (?:vefat|dunyasini)"
 )
+# Sentences (the title included) that make the lead of a report.
+_LEAD = 3
 _CLAUSE = 60  # characters around a count in which another side named makes its side unclear
 _AGENT_GROUPS = frozenset({"fire", "forces", "combat", "incursion"})
 _AND = frozenset({"and", "и", "և", "ve", "va", "ev", "et", "und"})
@@ -160,6 +162,10 @@ def find_casualties(
     # the title last: a headline's number rounds or sums what the body tells exactly, so it
     # only stands where the body gives none for that side
     title = [s for s in sentences if s.start == 0][:1]
+    # the title and lead tell the event (wire style); the item's speaker speaks for them even
+    # when they do not name it; later sentences that name no speaker need the victim's side
+    # in their own words
+    lead = {id(s) for s in sentences[:_LEAD]}
     for sent in [*[s for s in sentences if s.start != 0], *title]:
         if not sent.event:
             continue
@@ -172,13 +178,15 @@ def find_casualties(
             value, lo, hi, hit = count.value, count.start, count.end, count.hit
             if value is not None:
                 counted.add(hit.group)
-            claimant = sent.speaker_at(lo) or default_actor
+            named = sent.speaker_at(lo)
+            claimant = named or default_actor
             if count.of_them:
                 side = _referent_side(doc, sent, lo)
             elif count.lost:
                 side = _referent_side(doc, sent, hit.start, within=40)
             else:
-                side = _victim_side(doc, sent, claimant, (lo, hi), hit, carried)
+                voiced = named is not None or id(sent) in lead
+                side = _victim_side(doc, sent, claimant, (lo, hi), hit, carried, voiced)
             carried = side
             if side is None:
                 if value is not None and hit.group == "kill":
@@ -409,8 +417,11 @@ def _victim_side(
     span: tuple[int, int],
     hit: Match,
     carried: Side | None,
+    voiced: bool,
 ) -> Side | None:
-    """Whose casualties the count at text[span] are, or None when the text leaves it unclear."""
+    """Whose casualties the count at text[span] are, or None when the text leaves it unclear.
+    `voiced`: the sentence names who speaks; when it does not (the claimant is the item's
+    speaker, named elsewhere), the side must come from the sentence's own words."""
     lo, hi = span
     speaker = ACTOR_SIDE.get(claimant)
     phrase = _noun_phrase(doc, sent, lo, hi, hit)
@@ -429,7 +440,7 @@ def _victim_side(
     victims = _sides_in(doc, near_lo, near_hi, agents=False)
     attackers = _sides_in(doc, sent.start, sent.end, agents=True)
     if speaker is not None:
-        if any(v != speaker for v in victims) or speaker in attackers:
+        if any(v != speaker for v in victims) or speaker in attackers or not voiced:
             return None
         return speaker
     if not victims and len(attackers) == 1:
@@ -478,7 +489,9 @@ _BY_BEFORE = re.compile(r"(?:\bby|\bfrom|со стороны|կողմից)(?: th
 def _compound(doc: _Text, s: Match) -> bool:
     """Half of "Armenian-Azerbaijani" or "Armenia-Azerbaijan": it names the border, no party."""
     return any(
-        o is not s and o.tag in SIDE_TAG and SIDE_TAG[o.tag] != SIDE_TAG[s.tag]
+        o is not s
+        and o.tag in SIDE_TAG
+        and SIDE_TAG[o.tag] != SIDE_TAG[s.tag]
         and (0 <= o.start - s.end <= 2 or 0 <= s.start - o.end <= 2)
         for o in doc.sides
     )

@@ -177,10 +177,12 @@ def extract_facts(
             facts.accused.append(s.accused)
     facts.claims = claims_of(sentences, signal, text, locations)
     # who speaks for a figure in a sentence naming no one: the item's speaker when all its
-    # speakers are of one side, else only "media" (no side's name on a figure it may not give)
+    # speakers are of one side, else only "media" (no side's name on a figure it may not give).
+    # A side that only denies (a ministry saying none of its people took part) reports no
+    # losses of its own: it speaks for no figure.
     speaking = {ACTOR_SIDE[c.actor] for c in facts.claims if c.actor in ACTOR_SIDE}
-    sided = [c.actor for c in facts.claims if c.actor in ACTOR_SIDE]
-    default_actor: Actor = sided[0] if len(speaking) == 1 else "media"
+    sided = [c.actor for c in facts.claims if c.actor in ACTOR_SIDE and c.stance != "denial"]
+    default_actor: Actor = sided[0] if len(speaking) == 1 and sided else "media"
 
     if casualty_words:
         said = [

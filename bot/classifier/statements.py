@@ -315,6 +315,35 @@ class _Context:
     enemy: bool
     denial: bool
     place_side: Side | None
+    end: int  # where the sentence ends
+
+
+# "The Armenian side", "азербайджанская сторона", "Azərbaycan tərəfi", "հայկական կողմը" name a
+# party, which speaks only when a speech word stands beside it ("the Armenian side said",
+# "по данным армянской стороны", "Azərbaycan tərəfinin məlumatına görə"); otherwise it is
+# usually the one accused ("atəşkəsi Azərbaycan tərəfi pozub": the Azerbaijani side broke the
+# ceasefire), and its figures must not go to it.
+_SIDE_PHRASE = re.compile(r"\b(?:side|сторон\w*|t[əe]r[əe]f\w*|կողմ\w*)")
+_SPEECH_AFTER = re.compile(
+    r"\W*(?:\w+\W+){0,4}?(?:said|says|say|stated|states|reported|reports|claimed|claims|"
+    r"announced|insisted|denied|denies|accused|accuses|blamed|told|gave|described|"
+    r"излож\w*|рассказ\w*|опис\w*|заяв\w*|сообщ\w*|утвержда\w*|отрица\w*|обвин\w*|отмети\w*|счита\w*|"
+    r"bildir\w*|aciqla\w*|iddia\w*|tekzib\w*|ittiham\w*|melumat\w*|behanat\w*|"
+    r"հայտն\w*|հայտարար\w*|նշ\w*|հերք\w*|մեղադր\w*|պնդ\w*)\b"
+)
+_SPEECH_BEFORE = re.compile(
+    r"(?:according to|по (?:данным|словам|информации|заявлению)|в заявлении)\s+(?:the\s+)?$"
+)
+
+
+def _speaks(am: Match, norm: str, end: int) -> bool:
+    """Whether an actor named as a party ("the Armenian side") is the one speaking (a speech
+    word after it, before the sentence's `end`, or "according to" before it)."""
+    if not _SIDE_PHRASE.search(norm, am.start, am.end):
+        return True
+    if _SPEECH_AFTER.match(norm, am.end, min(end, am.end + 48)):
+        return True
+    return _SPEECH_BEFORE.search(norm, max(0, am.start - 30), am.start) is not None
 
 
 def _named_speakers(
@@ -322,10 +351,13 @@ def _named_speakers(
 ) -> tuple[list[Actor], list[int]]:
     """The actors a sentence names, and where: an institution without its country takes the
     language's side, the side of "our" villages under "enemy" fire, the side opposite the
-    claim it denies or the attacker it names."""
+    claim it denies or the attacker it names. A party named without a speech word beside it
+    is no speaker (`_speaks`)."""
     actors: list[Actor] = []
     where: list[int] = []
     for am in actor_matches:
+        if not _speaks(am, c.norm, c.end):
+            continue
         actor, kind = _resolve_actor(am, c.sides, c.norm)
         if actor is None:
             own: Side | None = _LANG_SIDE.get(c.lang)
@@ -375,7 +407,7 @@ def read_sentences(
         agents = _agent_sides(sides, in_sig, norm)
         enemy = "enemy" in groups
         denial = "denial" in groups
-        context = _Context(norm, lang, sides, agents, enemy, denial, place_side)
+        context = _Context(norm, lang, sides, agents, enemy, denial, place_side, hi)
         actors, where = _named_speakers(actor_matches, context)
         if actors:
             speaker = tuple(actors)

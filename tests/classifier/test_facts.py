@@ -351,3 +351,67 @@ def test_armenian_azerbaijani_border_names_no_party() -> None:
              "у армяно-азербайджанской границы, сообщила пресс-служба Министерства обороны "
              "Армении.")
     assert _killed(r, "armenian") == 1
+
+
+def test_side_named_as_the_accused_is_no_speaker() -> None:
+    """'The Azerbaijani side broke the ceasefire ... two servicemen were killed' (the Karabakh
+    forces' account) never gives the two dead to the Azerbaijani side: a party named without
+    a speech word beside it is the one accused, not the one speaking."""
+    r = _run(
+        "Karabakh forces report losses",
+        "Azerbaijan's Defence Ministry said its positions came under fire. Karabakh Armenian "
+        "forces gave a different account. According to their statement, the Azerbaijani side "
+        "violated the ceasefire with mortars and drones, and two servicemen were killed and "
+        "14 wounded.",
+    )
+    assert _killed(r, "azerbaijani") == 0
+    assert _wounded(r, "azerbaijani") == 0
+    assert "az_gov" not in {c.actor for c in r.claims}
+
+
+def test_side_phrase_with_a_speech_word_speaks() -> None:
+    """'The Armenian side, in turn, accuses Azerbaijan ...': the Armenian side is the speaker."""
+    r = _run(
+        "Обстрел Гянджи",
+        "Баку возложил ответственность на вооружённые силы Армении. Армянская сторона, в свою "
+        "очередь, обвиняет Азербайджан в нарушении режима прекращения огня и обстрелах сёл.",
+    )
+    assert ("am_gov", "accusation", "azerbaijani") in {
+        (c.actor, c.stance, c.accused) for c in r.claims
+    }
+
+
+def test_a_side_that_only_denies_speaks_for_no_figure() -> None:
+    """A local shooting whose only official voice is a ministry denying its people took part:
+    the dead are not given to that ministry's side."""
+    r = _run(
+        "Перестрелка в городе: двое погибших",
+        "Во вторник в городе произошла перестрелка между жителями соседних сёл. Двое получили "
+        "смертельные огнестрельные ранения, ещё четверо ранены. Пресс-секретарь министра "
+        "обороны Шушан Степанян опровергла слухи, заявив, что ни один военнослужащий к "
+        "инциденту не причастен.",
+    )
+    assert [c for c in r.casualties if c.killed or c.wounded] == []
+
+
+def test_late_sentence_without_speaker_needs_its_own_side() -> None:
+    """Past the lead, a sentence naming no speaker and no victim side gives no figure: the
+    item's speaker named paragraphs earlier does not make the dead its own."""
+    r = _run(
+        "Armenia's Defence Ministry reports shelling near Sotk",
+        "Azerbaijani forces shelled Armenian positions near Sotk overnight, Armenia's Defence "
+        "Ministry said. The shelling lasted several hours. Mortars and artillery were used. "
+        "Villagers described the night as frightening. Three people were killed in a car "
+        "crash on the Sevan road.",
+    )
+    assert _killed(r, "armenian") == 0
+
+
+def test_lead_sentence_takes_the_item_speaker() -> None:
+    """In the lead, a figure with no side word is the item's speaker's ('Two servicemen were
+    killed', under a ministry's headline)."""
+    r = _run(
+        "Armenia's Defence Ministry: Azerbaijani forces opened fire near Tegh",
+        "Two servicemen were killed in the attack.",
+    )
+    assert _killed(r, "armenian") == 2
