@@ -142,10 +142,12 @@ def find_casualties(
     sentences: Sequence[Said],
     lang: str,
     default_actor: Actor,
+    accusing: frozenset[Side] = frozenset(),
 ) -> tuple[list[Casualties], int]:
-    """The event's casualty figures, one per (side, kind, claimant) (see the module rules),
-    and the largest death count whose side stayed unclear: never shown as a figure, it still
-    tells how grave the event is (severity)."""
+    """The event's casualty figures, one per (side, kind, claimant) (see the module rules;
+    `accusing`: the sides that accuse the other in the item, see `_victim_side`), and the
+    largest death count whose side stayed unclear: never shown as a figure, it still tells
+    how grave the event is (severity)."""
     doc = _Text(
         text, norm, tokens, lang, by_layer.get("side", []), by_layer.get("person", []),
         by_layer.get("signal", []),
@@ -185,7 +187,9 @@ def find_casualties(
             elif count.lost:
                 side = _referent_side(doc, sent, hit.start, within=40)
             else:
-                voiced = named is not None or id(sent) in lead
+                voiced = (named is not None or id(sent) in lead) and (
+                    ACTOR_SIDE.get(claimant) in accusing
+                )
                 side = _victim_side(doc, sent, claimant, (lo, hi), hit, carried, voiced)
             carried = side
             if side is None:
@@ -258,7 +262,7 @@ def _counts(
         word = doc.norm[hit.start : hit.end]
         if word == "olub":
             continue  # Azerbaijani "ölüb" (died) folds to "olub" (has been): not a casualty word
-        if word.startswith(_LOST):
+        if doc.norm.startswith(_LOST, hit.start):
             lost = _count_after(doc, sent, hit)
             if lost is not None:
                 i, value = lost
@@ -420,8 +424,8 @@ def _victim_side(
     voiced: bool,
 ) -> Side | None:
     """Whose casualties the count at text[span] are, or None when the text leaves it unclear.
-    `voiced`: the sentence names who speaks; when it does not (the claimant is the item's
-    speaker, named elsewhere), the side must come from the sentence's own words."""
+    `voiced`: the sentence names who speaks or is in the lead, and that speaker's side accuses
+    the other in the item; when not, the side must come from the sentence's own words."""
     lo, hi = span
     speaker = ACTOR_SIDE.get(claimant)
     phrase = _noun_phrase(doc, sent, lo, hi, hit)
@@ -453,6 +457,12 @@ def _noun_phrase(doc: _Text, sent: Said, lo: int, hi: int, hit: Match) -> tuple[
     Armenian soldiers", with a genitive after it: "soldiers of the Armenian army", "солдат ВС
     Армении"), else up to the casualty word ("five Azerbaijani killed")."""
     person = next((p for p in doc.persons if hi <= p.start <= hi + 40), None)
+    if (person is None or person.start >= sent.end) and lo == hit.start:
+        # one person told in the singular: the noun before the verb and what qualifies it
+        # ("военнослужащий армянской армии погиб")
+        before = [p for p in doc.persons if max(sent.start, lo - 40) <= p.start < lo]
+        if before:
+            return before[-1].start, lo
     if person is None or person.start >= sent.end:
         end = hit.start if hit.start > hi else hi
         return lo, min(sent.end, end + 1)

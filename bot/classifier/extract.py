@@ -190,7 +190,7 @@ def extract_facts(
             for s in all_sentences
         ]
         facts.casualties, facts.unattributed_killed = find_casualties(
-            text, norm, tokens, by_layer, said, lang, default_actor
+            text, norm, tokens, by_layer, said, lang, default_actor, _accusing(facts.claims)
         )
     facts.event_date, facts.date_evidence = _event_date(text, mentions, published, spans, signal)
     if _CLOCK_HINT.search(text):
@@ -199,6 +199,15 @@ def extract_facts(
         facts.years.append(year)
         facts.year_evidence.append(ev)
     return facts
+
+
+def _accusing(claims: Sequence[Claim]) -> frozenset[Side]:
+    """The sides on record in the item accusing the other: a side reporting an attack on
+    itself. Only their voice gives a figure its side when the figure's words name none (a
+    local shooting, an air crash or a mine accident has no accuser)."""
+    return frozenset(
+        ACTOR_SIDE[c.actor] for c in claims if c.actor in ACTOR_SIDE and c.stance == "accusation"
+    )
 
 
 def _total_killed(casualties: Sequence[Casualties]) -> int:

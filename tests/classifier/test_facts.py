@@ -338,7 +338,7 @@ def test_another_after_a_count_of_the_other_kind_is_that_count() -> None:
     """'seven killed; another 33 wounded' gives 33 wounded, while 'another 23 killed' alone is
     an increment to a total told elsewhere, not a figure."""
     r = _run("Удар", "По данным МИД Азербайджана, погибли по меньшей мере семь человек, ещё 33 "
-             "получили ранения.")
+             "получили ранения. Баку возложил ответственность на вооружённые силы Армении.")
     assert (_killed(r, "azerbaijani"), _wounded(r, "azerbaijani")) == (7, 33)
     r = _run("Имена", "Минобороны Армении опубликовало имена ещё 23 военнослужащих, погибших в "
              "боях.")
@@ -415,3 +415,14 @@ def test_lead_sentence_takes_the_item_speaker() -> None:
         "Two servicemen were killed in the attack.",
     )
     assert _killed(r, "armenian") == 2
+
+
+def test_unsided_count_needs_a_speaker_who_accuses() -> None:
+    """'seven people died, according to the ministry' with no side in the words and no
+    accusation anywhere (an accident, a local crime): the dead are nobody's side, no figure;
+    the same count under an accusation of the other side is the ministry's side's dead."""
+    quiet = _run("Взрыв", "По данным МИД Азербайджана, погибли по меньшей мере семь человек.")
+    assert [c for c in quiet.casualties if c.killed] == []
+    accused = _run("Взрыв", "По данным МИД Азербайджана, погибли по меньшей мере семь человек. "
+                   "Баку возложил ответственность на вооружённые силы Армении.")
+    assert _killed(accused, "azerbaijani") == 7
