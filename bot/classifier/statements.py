@@ -346,6 +346,30 @@ def _speaks(am: Match, norm: str, end: int) -> bool:
     return _SPEECH_BEFORE.search(norm, max(0, am.start - 30), am.start) is not None
 
 
+# A country or its capital as the subject of a speech verb: "Baku also accused", "Yerevan
+# denied", "Азербайджан заявил", "Ermənistan bildirib" (the government speaks).
+_COUNTRY_SPEAKS = re.compile(
+    r"\s+(?:(?:also|then|again|later|in turn|has|had|have|в свою очередь|же|также|isə|da|də)\s+)?"
+    r"(?:accused|accuses|blamed|blames|denied|denies|rejected|rejects|said|says|claimed|claims|"
+    r"insisted|обвинил\w*|обвиня\w*|отрица\w*|опроверг\w*|заявил\w*|заявля\w*|утвержда\w*|"
+    r"ittiham\w*|tekzib\w*|bildir\w*|iddia\w*|մեղադր\w*|հերք\w*|հայտարար\w*)\b"
+)
+
+
+def _country_speaks(
+    sides: Sequence[Match], norm: str, end: int
+) -> tuple[list[Actor], list[int]]:
+    """A sentence naming no speaker but a country speaking ("Baku also accused Armenian
+    forces of shelling"): that country's government, once."""
+    for s in sides:
+        side = _SIDE_TAG.get(s.tag)
+        if side is None:
+            continue
+        if _COUNTRY_SPEAKS.match(norm, s.end, end):
+            return [_INST_ACTOR[(s.tag, "gov")]], [s.start]
+    return [], []
+
+
 def _named_speakers(
     actor_matches: Sequence[Match], c: _Context
 ) -> tuple[list[Actor], list[int]]:
@@ -409,9 +433,11 @@ def read_sentences(
         denial = "denial" in groups
         context = _Context(norm, lang, sides, agents, enemy, denial, place_side, hi)
         actors, where = _named_speakers(actor_matches, context)
+        if not actors:
+            actors, where = _country_speaks(sides, norm, hi)
         if actors:
             speaker = tuple(actors)
-        elif speaker and not actor_matches and _SPEECH.search(norm, lo, hi):
+        elif speaker and _SPEECH.search(norm, lo, hi):
             actors = list(speaker)  # "it said", "the ministry added"
             where = [lo] * len(actors)
         elif denial and not any(a in ACTOR_SIDE for a in actors):

@@ -426,3 +426,31 @@ def test_unsided_count_needs_a_speaker_who_accuses() -> None:
     accused = _run("Взрыв", "По данным МИД Азербайджана, погибли по меньшей мере семь человек. "
                    "Баку возложил ответственность на вооружённые силы Армении.")
     assert _killed(accused, "azerbaijani") == 7
+
+
+def test_a_country_as_the_subject_of_a_speech_verb_speaks() -> None:
+    """'Baku also accused Armenian forces of shelling towns': Azerbaijan's government accuses
+    Armenia, though no institution is named."""
+    r = _run(
+        "Stepanakert shelled",
+        "Karabakh officials said Azerbaijan had used rocket launchers against Stepanakert. "
+        "Baku also accused Armenian forces of shelling towns close to the front.",
+    )
+    assert ("az_gov", "accusation", "armenian") in {
+        (c.actor, c.stance, c.accused) for c in r.claims
+    }
+
+
+def test_it_said_carries_the_speaker_past_an_unresolved_institution() -> None:
+    """'It accused Yerevan of ... ahead of the parliamentary election' speaks for the last
+    speaker even though 'parliament' names an institution of no known country."""
+    r = _run(
+        "Border standoff",
+        "Armenia's Defence Ministry said Azerbaijani troops had crossed the border. "
+        "Azerbaijan's Foreign Ministry rejected the accusations. "
+        "It accused Yerevan of provocations at the border ahead of the parliament speaker's "
+        "visit.",
+    )
+    assert ("az_gov", "accusation", "armenian") in {
+        (c.actor, c.stance, c.accused) for c in r.claims
+    }
