@@ -10,8 +10,11 @@ Rules (each a small function below):
 - the victim's side comes, in this order, from a side word in the number's own noun phrase
   ("two Armenian soldiers"), from "the enemy"/"the adversary" (the other side of who speaks),
   from a possessive ("its servicemen", "our", "наших", "մեր", "hərbçimiz": the speaker's side),
-  then from who speaks when nothing in the sentence names the other side as victim. The side
-  named as the attacker ("Azerbaijani fire", "Armenian forces") never gets the figure;
+  then from who speaks when nothing in the sentence names the other side as victim, and only
+  in the title and lead (where wire copy tells the event) and when that speaker's side accuses
+  the other in the item (a local shooting, a crash or an accident has no accuser; later
+  paragraphs tell earlier incidents and the other side's account). The side named as the
+  attacker ("Azerbaijani fire", "Armenian forces") never gets the figure;
 - when the side or the number stays unclear the figure is left out and a figure-less
   `Casualties` says that casualties were reported ("casualties reported, figures unclear").
 """
@@ -164,9 +167,10 @@ def find_casualties(
     # the title last: a headline's number rounds or sums what the body tells exactly, so it
     # only stands where the body gives none for that side
     title = [s for s in sentences if s.start == 0][:1]
-    # the title and lead tell the event (wire style); the item's speaker speaks for them even
-    # when they do not name it; later sentences that name no speaker need the victim's side
-    # in their own words
+    # the title and lead tell the event (wire style): there a count whose words name no side
+    # is the speaker's side's (named or the item's); past the lead, where earlier incidents
+    # and the other side's account are told, only the words of the figure give its side
+    # ("two of its own soldiers", "Azerbaijani servicemen", "the enemy's losses")
     lead = {id(s) for s in sentences[:_LEAD]}
     for sent in [*[s for s in sentences if s.start != 0], *title]:
         if not sent.event:
@@ -180,16 +184,13 @@ def find_casualties(
             value, lo, hi, hit = count.value, count.start, count.end, count.hit
             if value is not None:
                 counted.add(hit.group)
-            named = sent.speaker_at(lo)
-            claimant = named or default_actor
+            claimant = sent.speaker_at(lo) or default_actor
             if count.of_them:
                 side = _referent_side(doc, sent, lo)
             elif count.lost:
                 side = _referent_side(doc, sent, hit.start, within=40)
             else:
-                voiced = (named is not None or id(sent) in lead) and (
-                    ACTOR_SIDE.get(claimant) in accusing
-                )
+                voiced = id(sent) in lead and ACTOR_SIDE.get(claimant) in accusing
                 side = _victim_side(doc, sent, claimant, (lo, hi), hit, carried, voiced)
             carried = side
             if side is None:
@@ -424,8 +425,8 @@ def _victim_side(
     voiced: bool,
 ) -> Side | None:
     """Whose casualties the count at text[span] are, or None when the text leaves it unclear.
-    `voiced`: the sentence names who speaks or is in the lead, and that speaker's side accuses
-    the other in the item; when not, the side must come from the sentence's own words."""
+    `voiced`: the sentence is in the lead and its speaker's side accuses the other in the
+    item; when not, the side must come from the sentence's own words."""
     lo, hi = span
     speaker = ACTOR_SIDE.get(claimant)
     phrase = _noun_phrase(doc, sent, lo, hi, hit)
