@@ -469,3 +469,23 @@ def test_bare_count_past_the_lead_gives_no_figure_even_with_a_speaker() -> None:
     assert _killed(bare, "armenian") == 0
     own = _run("Sotk shelled", lead + "The army said three of its soldiers were killed.")
     assert _killed(own, "armenian") == 3
+
+
+@pytest.mark.parametrize(
+    "toll",
+    [
+        "More than 6,500 people were killed in the war.",
+        "За время войны погибли более 6 500 человек.",
+        "The conflict has claimed 30,000 lives.",
+    ],
+)
+def test_a_war_toll_in_the_lead_is_background(toll: str) -> None:
+    """A past war's toll told in the lead ('6,500 were killed in the war', 'за время войны
+    погибли') is no figure of the event, nor does it make the event critical."""
+    r = _run(
+        "Border clash",
+        "Azerbaijani forces shelled Armenian positions near Sotk, Armenia's Defence Ministry "
+        "said. " + toll,
+    )
+    assert [c for c in r.casualties if c.killed or c.wounded] == []
+    assert r.severity != "critical"
