@@ -185,7 +185,9 @@ def find_casualties(
             if value is not None:
                 counted.add(hit.group)
             claimant = sent.speaker_at(lo) or default_actor
-            if count.of_them:
+            if count.part:
+                side = None  # a part of a group: never the group's figure
+            elif count.of_them:
                 side = _referent_side(doc, sent, lo)
             elif count.lost:
                 side = _referent_side(doc, sent, hit.start, within=40)
@@ -250,6 +252,7 @@ class _Count:
     singular: bool = False  # read from "a soldier was killed", no numeral
     of_them: bool = False  # "leaving five of them dead": the group named before
     lost: bool = False  # "Armenia lost four soldiers": the subject's dead
+    part: bool = False  # "two children among the wounded": a part, tells severity only
 
 
 def _counts(
@@ -270,6 +273,15 @@ def _counts(
                 s0, s1 = doc.tokens.starts[i], doc.tokens.ends[i]
                 out.append(_Count(value, s0, s1, hit, lost=True))
                 consumed = s1
+            continue
+        if _sum_of_kinds(doc, hit):
+            out.append(_Count(None, hit.start, hit.end, hit))
+            continue  # "30 killed and wounded": neither figure
+        if _among(doc, hit):  # "among the wounded are two children": a part of the group
+            found = _counts_before(doc, max(consumed, sent.start), hit)
+            after = _count_after(doc, sent, hit)
+            for i, value in found or ([after] if after else []):
+                out.append(_Count(value, doc.tokens.starts[i], doc.tokens.ends[i], hit, part=True))
             continue
         toll = _toll_count(doc, sent, hit)
         if toll is None and (word.startswith(_AMBIGUOUS) or hit.group == "losses"):
@@ -303,6 +315,40 @@ def _counts(
                 continue  # "another 23 servicemen": the total is told elsewhere
             out.append(_Count(value, s0, s1, hit))
     return out
+
+
+# "Among the wounded are two children", "среди раненых", "including", "yaralananlar arasında":
+# the count that follows is part of a group counted elsewhere (or not at all), not its total.
+_AMONG_BEFORE = re.compile(
+    r"(?:\bamong|\bincluding|среди|в том числе|в числе|այդ թվում|թվում)\s+(?:the\s+)?$"
+)
+_AMONG_AFTER = re.compile(r"\w*\s+(?:arasinda|icerisinde|թվում)\b")
+# "30 killed and wounded", "убитыми и ранеными", "ölü və yaralı": a sum of the dead and the
+# wounded is neither figure.
+_AND_WOUNDED = re.compile(
+    r"\s+(?:and|or|и|или|ve|va|ու|և)\s+(?:wounded|injured|ранен\w*|yaral\w*|վիրավոր\w*)"
+)
+_KILLED_AND = re.compile(
+    r"(?:killed|dead|убит\w*|погибш\w*|убитыми|olu|helak olan\w*|զոհ\w*|սպանված\w*)"
+    r"\s+(?:and|or|и|или|ve|va|ու|և)\s+$"
+)
+
+
+def _among(doc: _Text, hit: Match) -> bool:
+    """The casualty word names a group that a count is part of ("among the wounded",
+    "среди погибших", "yaralananlar arasında")."""
+    lo = max(0, hit.start - 24)
+    return bool(
+        _AMONG_BEFORE.search(doc.norm, lo, hit.start) or _AMONG_AFTER.match(doc.norm, hit.end)
+    )
+
+
+def _sum_of_kinds(doc: _Text, hit: Match) -> bool:
+    """The casualty word is half of a sum ("killed and wounded", "убитыми и ранеными")."""
+    if hit.group == "kill" and _AND_WOUNDED.match(doc.norm, hit.end):
+        return True
+    lo = max(0, hit.start - 24)
+    return hit.group == "wound" and _KILLED_AND.search(doc.norm, lo, hit.start) is not None
 
 
 def _increment(hit: Match, out: Sequence[_Count], counted: set[str]) -> bool:

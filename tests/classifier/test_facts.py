@@ -489,3 +489,43 @@ def test_a_war_toll_in_the_lead_is_background(toll: str) -> None:
     )
     assert [c for c in r.casualties if c.killed or c.wounded] == []
     assert r.severity != "critical"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Armenia's Defence Ministry accused Azerbaijan of shelling Sotk. Among the wounded are "
+        "2 children.",
+        "Минобороны Армении обвинило Азербайджан в обстреле Сотка. Среди раненых двое детей.",
+    ],
+)
+def test_a_part_of_the_wounded_is_not_the_wounded_total(text: str) -> None:
+    """'Among the wounded are 2 children': the children are part of a group whose total the
+    report does not give; no wounded figure."""
+    r = _run("Sotk shelled", text)
+    assert [c for c in r.casualties if c.wounded] == []
+
+
+def test_a_part_of_the_dead_still_tells_severity() -> None:
+    """'Four soldiers named among dead': no figure is made of a part, but four dead still
+    make the incident high."""
+    r = _run(
+        "Syunik: four soldiers named among dead after shelling",
+        "Azerbaijani forces fired on positions near Nerkin Hand, Armenia's MoD said.",
+    )
+    assert r.severity in ("high", "critical")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Azerbaijan's Defence Ministry accused Armenian forces of an attack; the enemy has up "
+        "to 30 killed and wounded.",
+        "Минобороны Азербайджана обвинило армянские подразделения в атаке; противник потерял "
+        "до 30 человек убитыми и ранеными.",
+    ],
+)
+def test_killed_and_wounded_together_is_neither_figure(text: str) -> None:
+    """'30 killed and wounded' is a sum of two figures: neither 30 dead nor 30 wounded."""
+    r = _run("Attack repelled", text)
+    assert [c for c in r.casualties if c.killed or c.wounded] == []
