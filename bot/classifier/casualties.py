@@ -3,10 +3,9 @@
 Rules (each a small function below):
 
 - only event sentences count (`scope`): a number from a background sentence is never a figure;
-- a figure is a head count (`numbers.count_at`) next to a casualty word ("two soldiers were
-  killed", "гибели семи военнослужащих", "killing three"), or one person told in the singular
-  ("a soldier was killed"); a count followed by "of them" is a part of a figure already read
-  (a subtotal), not a figure of its own;
+- a figure is a head count read by `counts` ("two soldiers were killed", "гибели семи
+  военнослужащих", "a soldier was killed"); a subtotal ("five of them"), a part ("among the
+  wounded are two children") or a sum ("killed and wounded") is no figure of its own;
 - the victim's side comes, in this order, from a side word in the number's own noun phrase
   ("two Armenian soldiers"), from "the enemy"/"the adversary" (the other side of who speaks),
   from a possessive ("its servicemen", "our", "наших", "մեր", "hərbçimiz": the speaker's side),
@@ -25,8 +24,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from bot.classifier.counts import LOST, Doc, counts_in
 from bot.classifier.lexicon import Match
-from bot.classifier.numbers import count_at
 from bot.classifier.tokens import Tokens
 from bot.classifier.types import Casualties
 from bot.domain import ACTOR_SIDE, Actor, CasualtyKind, Side
@@ -39,8 +38,6 @@ SIDE_TAG: dict[str, Side] = {
     "azerbaijani": "azerbaijani",
 }
 OTHER: dict[Side, Side] = {"armenian": "azerbaijani", "azerbaijani": "armenian"}
-# Casualty words that do not say killed or wounded: a report of losses, never a head count.
-_AMBIGUOUS = ("casualt", "loss", "toll", "потер", "жертв", "կորուստ", "itki", "victim", "tələfat")
 # One person first wounded and then dead: the wound words of such a sentence are that person's.
 _DIED_OF_WOUNDS = re.compile(
     r"di(?:ed|es|ing) (?:of|from) (?:his |her |their )?(?:wounds|injuries)|"
@@ -52,50 +49,9 @@ _DIED_OF_WOUNDS = re.compile(
 _LEAD = 3
 _CLAUSE = 60  # characters around a count in which another side named makes its side unclear
 _AGENT_GROUPS = frozenset({"fire", "forces", "combat", "incursion"})
-_AND = frozenset({"and", "и", "և", "ve", "va", "ev", "et", "und"})
 _OWN = frozenset({"its", "their", "our", "наших", "своих", "наши", "свои", "մեր", "bizim"})
 # Azerbaijani first-person plural possessive on a person noun: "hərbçimiz", "əsgərlərimiz".
 _AZ_OUR = re.compile(r"(?:imiz|imizden|imizin|umuz|lerimiz|larimiz)$")
-# Words that may stand between a count and its casualty word without counting anything else.
-_AUXILIARY = frozenset(
-    {
-        "were", "was", "are", "is", "have", "has", "had", "been", "being", "be", "of", "them",
-        "whom", "more", "than", "at", "least", "people", "reported", "reportedly", "also",
-        "others", "other", "said", "to", "suffered", "sustained", "received", "got",
-        "было", "были", "был", "была", "еще", "ещё", "из", "них", "человек", "более", "не",
-        "менее", "по", "меньшей", "мере", "получили", "получил", "получила", "получив",
-        "է", "են", "էր", "էին", "ևս", "ավելի", "քան", "առնվազն", "ստացել",
-        "nefer", "daha", "azi", "en", "olub", "alib", "aldi",
-    }
-)  # fmt: skip
-# "X lost N soldiers": the count after it is X's dead.
-_LOST = ("lost ", "потерял", "itirdi", "itirib", "կորցր")
-_SUBTOTAL = re.compile(r"\s*(?:of them|of whom|из них|որոնցից|նրանցից|onlardan)\b")
-# A count after one of these adds to a figure told elsewhere ("another 23", "ещё 23", "ևս 23"):
-# an increment, not the figure.
-_INCREMENT = frozenset({"another", "further", "additional", "ещё", "еще", "ևս", "daha", "yene"})
-_SINGULAR_VERB = re.compile(
-    r"\b(?:погиб|погибла|убит|убита|скончался|ранен|ранена|смертельно ранен|"
-    r"զոհվել է|մահացել է|սպանվել է|վիրավորվել է|մահացու վիրավորում է ստացել|"
-    r"mortally wounded|fatally wounded|fatally wounding|was (?:\w+ )?killed|was wounded|"
-    r"was injured|was (?:\w+ )?shot dead|died|dies|ubijen|poginuo|helak olub|yaralanib|"
-    r"sehid olub)\b"
-)
-_SINGULAR_NOUN = re.compile(
-    r"\b(?:a|an|one|the)\s+(?:\w+\s+){0,2}?(?:soldier|serviceman|conscript|officer|sergeant|"
-    r"private|civilian|resident|villager|man|woman|boy|girl|reservist|contract soldier|driver)\b"
-    r"|\b(?:junior sergeant|sergeant|private|conscript|lieutenant|soldier|serviceman)\s+[a-z]+"
-    r"|\b(?:военнослужащий|контрактник|срочник|солдат|военный|житель|рядовой|сержант|офицер)\b"
-    r"|\b(?:զինծառայող|զինվոր|շարքային|սերժանտ)(?:ը|ն)?\b"
-    r"|\b(?:esger|herbci|herbi qulluqcu|zabit|gizir)(?!ler|lar)\w*\b"
-)
-_PLURAL_NOUN = re.compile(
-    r"\b(?:soldiers|servicemen|troops|civilians|men|people|officers|residents|villagers|"
-    r"children|fighters|personnel|военнослужащие|военнослужащих|солдаты|люди|человек|жители|"
-    r"զինծառայողներ|զինվորներ|բնակիչներ|վիրավորներ\w*|esgerler|herbciler|sakinler|nefer)\b"
-)
-
-
 @dataclass(frozen=True, slots=True)
 class Said:
     """One sentence as the casualty reader needs it: where, who speaks, event or background."""
@@ -112,19 +68,6 @@ class Said:
         if before:
             return before[-1]
         return self.speakers[0][1] if self.speakers else None
-
-
-@dataclass(frozen=True, slots=True)
-class _Text:
-    """The item's text and what the lexicon found in it."""
-
-    text: str
-    norm: str
-    tokens: Tokens
-    lang: str
-    sides: Sequence[Match]
-    persons: Sequence[Match]
-    signal: Sequence[Match]
 
 
 @dataclass(slots=True)
@@ -151,7 +94,7 @@ def find_casualties(
     `accusing`: the sides that accuse the other in the item, see `_victim_side`), and the
     largest death count whose side stayed unclear: never shown as a figure, it still tells
     how grave the event is (severity)."""
-    doc = _Text(
+    doc = Doc(
         text, norm, tokens, lang, by_layer.get("side", []), by_layer.get("person", []),
         by_layer.get("signal", []),
     )  # fmt: skip
@@ -159,7 +102,7 @@ def find_casualties(
         m
         for m in doc.signal
         if m.group in ("kill", "wound", "losses")
-        or (m.group == "casualty_claim" and doc.norm.startswith(_LOST, m.start))
+        or (m.group == "casualty_claim" and doc.norm.startswith(LOST, m.start))
     ]
     figures: dict[tuple[Side | None, str, Actor], _Figure] = {}
     unattributed = 0
@@ -180,7 +123,7 @@ def find_casualties(
         if of_wounds:  # "a soldier wounded on Monday died in hospital": one death, no wounded
             in_sent = [h for h in in_sent if h.group != "wound"]
         carried: Side | None = None
-        for count in _counts(doc, sent, in_sent, counted):
+        for count in counts_in(doc, sent, in_sent, counted):
             value, lo, hi, hit = count.value, count.start, count.end, count.hit
             if value is not None:
                 counted.add(hit.group)
@@ -243,217 +186,7 @@ def _drop_parts(figures: dict[tuple[Side | None, str, Actor], _Figure]) -> None:
                 f.singular.discard(name)
 
 
-@dataclass(frozen=True, slots=True)
-class _Count:
-    value: int | None  # None: casualties without a number ("losses")
-    start: int
-    end: int
-    hit: Match  # the casualty word
-    singular: bool = False  # read from "a soldier was killed", no numeral
-    of_them: bool = False  # "leaving five of them dead": the group named before
-    lost: bool = False  # "Armenia lost four soldiers": the subject's dead
-    part: bool = False  # "two children among the wounded": a part, tells severity only
-
-
-def _counts(
-    doc: _Text, sent: Said, hits: Sequence[Match], counted: set[str]
-) -> list[_Count]:
-    """The count (or none) for each casualty word of a sentence; `counted` are the kinds of
-    casualty words the item has already counted."""
-    out: list[_Count] = []
-    consumed = sent.start  # numbers before this offset were read with an earlier word
-    for n, hit in enumerate(hits):
-        word = doc.norm[hit.start : hit.end]
-        if word == "olub":
-            continue  # Azerbaijani "ölüb" (died) folds to "olub" (has been): not a casualty word
-        if doc.norm.startswith(_LOST, hit.start):
-            lost = _count_after(doc, sent, hit)
-            if lost is not None:
-                i, value = lost
-                s0, s1 = doc.tokens.starts[i], doc.tokens.ends[i]
-                out.append(_Count(value, s0, s1, hit, lost=True))
-                consumed = s1
-            continue
-        if _sum_of_kinds(doc, hit):
-            out.append(_Count(None, hit.start, hit.end, hit))
-            continue  # "30 killed and wounded": neither figure
-        if _among(doc, hit):  # "among the wounded are two children": a part of the group
-            found = _counts_before(doc, max(consumed, sent.start), hit)
-            after = _count_after(doc, sent, hit)
-            for i, value in found or ([after] if after else []):
-                out.append(_Count(value, doc.tokens.starts[i], doc.tokens.ends[i], hit, part=True))
-            continue
-        toll = _toll_count(doc, sent, hit)
-        if toll is None and (word.startswith(_AMBIGUOUS) or hit.group == "losses"):
-            out.append(_Count(None, hit.start, hit.end, hit))
-            continue
-        if toll is not None:
-            i, value = toll
-            out.append(_Count(value, doc.tokens.starts[i], doc.tokens.ends[i], hit))
-            continue
-        floor = max(consumed, hits[n - 1].end if n else sent.start)
-        found = _counts_before(doc, floor, hit)
-        if not found:
-            after = _count_after(doc, sent, hit)
-            if after is not None:
-                found = [after]
-                consumed = doc.tokens.ends[after[0]]
-        if not found:
-            one = _singular(doc, hit, sent)
-            if one is None:
-                continue
-            out.append(_Count(one, hit.start, hit.end, hit, singular=True))
-            continue
-        for i, value in found:
-            s0, s1 = doc.tokens.starts[i], doc.tokens.ends[i]
-            if _SUBTOTAL.match(doc.norm, s1):
-                if any(c.value for c in out):
-                    continue  # "twelve killed, four of them overnight": part of that figure
-                out.append(_Count(value, s0, s1, hit, of_them=True))
-                continue
-            if i > 0 and doc.tokens.words[i - 1] in _INCREMENT and _increment(hit, out, counted):
-                continue  # "another 23 servicemen": the total is told elsewhere
-            out.append(_Count(value, s0, s1, hit))
-    return out
-
-
-# "Among the wounded are two children", "среди раненых", "including", "yaralananlar arasında":
-# the count that follows is part of a group counted elsewhere (or not at all), not its total.
-_AMONG_BEFORE = re.compile(
-    r"(?:\bamong|\bincluding|среди|в том числе|в числе|այդ թվում|թվում)\s+(?:the\s+)?$"
-)
-_AMONG_AFTER = re.compile(r"\w*\s+(?:arasinda|icerisinde|թվում)\b")
-# "30 killed and wounded", "убитыми и ранеными", "ölü və yaralı": a sum of the dead and the
-# wounded is neither figure.
-_AND_WOUNDED = re.compile(
-    r"\s+(?:and|or|и|или|ve|va|ու|և)\s+(?:wounded|injured|ранен\w*|yaral\w*|վիրավոր\w*)"
-)
-_KILLED_AND = re.compile(
-    r"(?:killed|dead|убит\w*|погибш\w*|убитыми|olu|helak olan\w*|զոհ\w*|սպանված\w*)"
-    r"\s+(?:and|or|и|или|ve|va|ու|և)\s+$"
-)
-
-
-def _among(doc: _Text, hit: Match) -> bool:
-    """The casualty word names a group that a count is part of ("among the wounded",
-    "среди погибших", "yaralananlar arasında")."""
-    lo = max(0, hit.start - 24)
-    return bool(
-        _AMONG_BEFORE.search(doc.norm, lo, hit.start) or _AMONG_AFTER.match(doc.norm, hit.end)
-    )
-
-
-def _sum_of_kinds(doc: _Text, hit: Match) -> bool:
-    """The casualty word is half of a sum ("killed and wounded", "убитыми и ранеными")."""
-    if hit.group == "kill" and _AND_WOUNDED.match(doc.norm, hit.end):
-        return True
-    lo = max(0, hit.start - 24)
-    return hit.group == "wound" and _KILLED_AND.search(doc.norm, lo, hit.start) is not None
-
-
-def _increment(hit: Match, out: Sequence[_Count], counted: set[str]) -> bool:
-    """Whether "another N" adds to a total told elsewhere: not when it follows a count of
-    another kind ("seven killed, another 33 wounded": the 33 are the wounded)."""
-    before = {c.hit.group for c in out if c.value is not None} | counted
-    return not (before - {hit.group})
-
-
-_RISEN_TO = re.compile(
-    r"\b(?:risen|rose|climbed|increased|reached|stands|stood|is|was|now)\s+(?:to|at)?\s*"
-    r"|\b(?:возросло|выросло|достигло|составило|составляет)\s+(?:до\s+)?"
-    r"|\b(?:հասել է|հասավ|կազմում է|կազմել է)\s+"
-    r"|\b(?:catib|yukselib|teskil edir)\s+"
-)
-_UP_TO = re.compile(r"(?:\s+\S+){0,5}?\s+to\s+")  # "its losses over the past days to three"
-_BRINGING = re.compile(r"\b(?:bringing|raising|taking|pushing)\s+(?:\w+\s+){0,2}$")
-
-
-def _toll_count(doc: _Text, sent: Said, hit: Match) -> tuple[int, int] | None:
-    """"The death toll has risen to 13", "bringing its losses to three": the count a toll is
-    said to have reached (the total: a count of the same people beside it is a part)."""
-    word = doc.norm[hit.start : hit.end]
-    bringing = _BRINGING.search(doc.norm, max(sent.start, hit.start - 40), hit.start)
-    if not (bringing or "toll" in word) and not doc.norm.startswith(
-        ("число погибших", "число жертв", "զոհերի թիվ", "helak olanlarin sayi"), hit.start
-    ):
-        return None
-    if bringing:
-        m = _UP_TO.match(doc.norm, hit.end, min(sent.end, hit.end + 80))
-    else:
-        m = _RISEN_TO.search(doc.norm, hit.end, min(sent.end, hit.end + 120))
-    if m is None:
-        return None
-    i = doc.tokens.index_at(m.end())
-    if i < len(doc.tokens.words) and doc.tokens.starts[i] < sent.end:
-        value = count_at(doc.tokens, i, doc.text, doc.lang)
-        if value is not None:
-            return i, value
-    return None
-
-
-def _counts_before(doc: _Text, floor: int, hit: Match) -> list[tuple[int, int]]:
-    """The nearest count before a casualty word (within 8 words), with counts coordinated with
-    it ("four Armenian and three Azerbaijani soldiers were killed"). A count must count people:
-    a person noun follows it, or only auxiliaries stand between it and the casualty word
-    ("16 dead", "five of them were killed"); "two landmine blasts that killed" is no count."""
-    tokens = doc.tokens
-    first, last = tokens.index_at(floor), tokens.index_before(hit.start)
-    found: list[tuple[int, int]] = []
-    for i in range(last, max(first, last - 8) - 1, -1):
-        value = count_at(tokens, i, doc.text, doc.lang)
-        if value is None:
-            continue
-        if tokens.words[i] in ("a", "an", "մի") and not _person_after(doc, i):
-            continue
-        if not _person_after(doc, i) and not _only_auxiliaries(tokens.words[i + 1 : last + 1]):
-            continue
-        found.append((i, value))
-    keep = found[:1]
-    for i, value in found[1:]:
-        if any(w in _AND for w in tokens.words[i + 1 : keep[-1][0]]):
-            keep.append((i, value))
-    return keep
-
-
-def _count_after(doc: _Text, sent: Said, hit: Match) -> tuple[int, int] | None:
-    """A count right after the casualty word: "killing three soldiers", "гибели семи военных"."""
-    tokens = doc.tokens
-    start = tokens.index_at(hit.end)
-    for i in range(start, min(start + 4, len(tokens.words))):
-        if tokens.starts[i] >= sent.end:
-            break
-        value = count_at(tokens, i, doc.text, doc.lang)
-        if value is not None and (_person_after(doc, i) or tokens.words[i] == "another"):
-            return i, value
-    return None
-
-
-def _only_auxiliaries(words: Sequence[str]) -> bool:
-    return all(w in _AUXILIARY for w in words)
-
-
-def _person_after(doc: _Text, i: int) -> bool:
-    lo = doc.tokens.ends[i]
-    hi = doc.tokens.ends[min(i + 3, len(doc.tokens.ends) - 1)]
-    return any(lo <= p.start <= hi for p in doc.persons)
-
-
-def _singular(doc: _Text, hit: Match, sent: Said) -> int | None:
-    """1 when the casualty is one person ("a soldier was killed", "погиб контрактник")."""
-    lo, hi = max(sent.start, hit.start - 70), min(sent.end, hit.end + 70)
-    window = doc.norm[lo:hi]
-    verb_window = doc.norm[max(sent.start, hit.start - 20) : min(sent.end, hit.end + 30)]
-    if not _SINGULAR_VERB.search(verb_window) and not _SINGULAR_NOUN.search(window):
-        return None
-    if not any(lo <= p.start < hi for p in doc.persons):
-        return None
-    # a plural noun next to the verb ("soldiers were killed") leaves the number unknown
-    if _PLURAL_NOUN.search(window) and not re.search(r"\b(?:a|an|one)\s", window):
-        return None
-    return 1
-
-
-def _referent_side(doc: _Text, sent: Said, lo: int, within: int = 0) -> Side | None:
+def _referent_side(doc: Doc, sent: Said, lo: int, within: int = 0) -> Side | None:
     """The side of the group "them" refers to, or of the subject of "lost": the last side named
     before `lo` in the sentence (`within` that many characters, when given)."""
     floor = max(sent.start, lo - within) if within else sent.start
@@ -462,7 +195,7 @@ def _referent_side(doc: _Text, sent: Said, lo: int, within: int = 0) -> Side | N
 
 
 def _victim_side(
-    doc: _Text,
+    doc: Doc,
     sent: Said,
     claimant: Actor,
     span: tuple[int, int],
@@ -499,7 +232,7 @@ def _victim_side(
     return None
 
 
-def _noun_phrase(doc: _Text, sent: Said, lo: int, hi: int, hit: Match) -> tuple[int, int]:
+def _noun_phrase(doc: Doc, sent: Said, lo: int, hi: int, hit: Match) -> tuple[int, int]:
     """The words that qualify the count: up to its person noun when one follows it ("two
     Armenian soldiers", with a genitive after it: "soldiers of the Armenian army", "солдат ВС
     Армении"), else up to the casualty word ("five Azerbaijani killed")."""
@@ -522,7 +255,7 @@ def _noun_phrase(doc: _Text, sent: Said, lo: int, hi: int, hit: Match) -> tuple[
     return lo, min(sent.end, end + 1)
 
 
-def _sides_in(doc: _Text, lo: int, hi: int, *, agents: bool | None) -> list[Side]:
+def _sides_in(doc: Doc, lo: int, hi: int, *, agents: bool | None) -> list[Side]:
     """Sides named between lo and hi, as attackers ("Azerbaijani forces", "Armenian fire")
     or, with agents=False, the others (None: all); each once, in order."""
     anchors = [m for m in doc.signal if m.group in _AGENT_GROUPS and lo <= m.start < hi + 20]
@@ -543,7 +276,7 @@ def _sides_in(doc: _Text, lo: int, hi: int, *, agents: bool | None) -> list[Side
 _BY_BEFORE = re.compile(r"(?:\bby|\bfrom|со стороны|կողմից)(?: the)?\s*$")
 
 
-def _compound(doc: _Text, s: Match) -> bool:
+def _compound(doc: Doc, s: Match) -> bool:
     """Half of "Armenian-Azerbaijani" or "Armenia-Azerbaijan": it names the border, no party."""
     return any(
         o is not s
@@ -554,7 +287,7 @@ def _compound(doc: _Text, s: Match) -> bool:
     )
 
 
-def _enemy_in(doc: _Text, lo: int, hi: int) -> bool:
+def _enemy_in(doc: Doc, lo: int, hi: int) -> bool:
     """'The enemy' named as the one losing people ("the adversary has one killed", "enemy
     losses"), not as the one firing ("killed by enemy sniper fire", "противник обстрелял")."""
     anchors = [m for m in doc.signal if m.group in _AGENT_GROUPS]
@@ -569,7 +302,7 @@ def _enemy_in(doc: _Text, lo: int, hi: int) -> bool:
     return False
 
 
-def _own_word(doc: _Text, s1: int, end: int) -> bool:
+def _own_word(doc: Doc, s1: int, end: int) -> bool:
     """'12 of its soldiers', 'our serviceman', 'наших военных', 'hərbçimiz' after the count."""
     words = doc.norm[s1 : max(end, s1 + 16)].split()[:4]
     if any(w in _OWN for w in words):
