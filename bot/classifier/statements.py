@@ -370,6 +370,36 @@ def _country_speaks(
     return [], []
 
 
+# What a speaker says begins after "that", "что", "որ", "ki" (or a colon).
+_THAT = re.compile(r"\b(?:that|что|будто|որ|ki)\b|:")
+
+
+def _speakers_only(
+    actors: list[Actor], where: list[int], norm: str, end: int
+) -> tuple[list[Actor], list[int]]:
+    """Drop actors that are talked about, not speaking: a third party named after a side's
+    speaker ("Armenia's Foreign Ministry accused Azerbaijan of aggression in the Russian
+    peacekeepers' zone"), and an actor named inside what the first speaker says ("the
+    spokesman said that Aliyev ...") unless a speech word follows it ("..., while Baku said")."""
+    if len(actors) < 2:
+        return actors, where
+    first = min(range(len(actors)), key=lambda i: where[i])
+    sided = [w for a, w in zip(actors, where, strict=True) if a in ACTOR_SIDE]
+    that = _THAT.search(norm, where[first], end)
+    keep_a: list[Actor] = []
+    keep_w: list[int] = []
+    for i, (actor, at) in enumerate(zip(actors, where, strict=True)):
+        if i != first:
+            if actor == "third_party" and sided and min(sided) < at:
+                continue
+            reported = that is not None and that.start() < at
+            if reported and not _SPEECH_AFTER.match(norm, at, min(end, at + 60)):
+                continue
+        keep_a.append(actor)
+        keep_w.append(at)
+    return keep_a, keep_w
+
+
 def _named_speakers(
     actor_matches: Sequence[Match], c: _Context
 ) -> tuple[list[Actor], list[int]]:
@@ -433,6 +463,7 @@ def read_sentences(
         denial = "denial" in groups
         context = _Context(norm, lang, sides, agents, enemy, denial, place_side, hi)
         actors, where = _named_speakers(actor_matches, context)
+        actors, where = _speakers_only(actors, where, norm, hi)
         if not actors:
             actors, where = _country_speaks(sides, norm, hi)
         if actors:

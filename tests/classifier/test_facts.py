@@ -529,3 +529,28 @@ def test_killed_and_wounded_together_is_neither_figure(text: str) -> None:
     """'30 killed and wounded' is a sum of two figures: neither 30 dead nor 30 wounded."""
     r = _run("Attack repelled", text)
     assert [c for c in r.casualties if c.killed or c.wounded] == []
+
+
+def test_a_third_party_named_after_a_side_speaker_is_not_speaking() -> None:
+    """'Armenia's Foreign Ministry accused Azerbaijan of aggression in the zone of the Russian
+    peacekeepers': Russia's peacekeepers are where it happened, not a speaker accusing."""
+    r = _run(
+        "Karabakh flare-up",
+        "Armenia's Foreign Ministry accused Azerbaijan of aggression in the zone of "
+        "responsibility of the Russian peacekeepers.",
+    )
+    actors = {(c.actor, c.stance) for c in r.claims}
+    assert ("am_gov", "accusation") in actors
+    assert not any(a == "third_party" for a, _ in actors)
+
+
+def test_an_actor_inside_what_a_speaker_says_is_not_speaking() -> None:
+    """'The spokesman said that Ilham Aliyev was trying to escalate': Aliyev is talked about;
+    '..., while Baku said ...' is a second speaker."""
+    r = _run(
+        "Soldier killed",
+        "Armenia's Foreign Ministry spokesman said that Ilham Aliyev was trying to escalate "
+        "the situation with provocations on the border.",
+    )
+    assert "az_gov" not in {c.actor for c in r.claims}
+    assert "am_gov" in {c.actor for c in r.claims}
