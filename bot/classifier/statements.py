@@ -1,9 +1,8 @@
 """Who says what in each sentence: speakers, stance (accusation, denial, claim), the side
 accused, the act, and the claims of an item.
 
-A sentence's speakers are the actors the lexicon names in it (an institution takes its country
-from a side word beside it: "Armenia's Defence Ministry", "Минобороны Азербайджана"), or, when
-it names none but says "it said", the last speaker before it. A speaker accuses when the
+A sentence's speakers are the actors it names that speak (`speakers`), or, when it names none
+but says "it said", the last speaker before it. A speaker accuses when the
 sentence names another side as the one acting (see `_stance`), denies when it has a denial
 formula, and otherwise only claims. Pure functions over lexicon matches.
 """
@@ -20,36 +19,18 @@ from bot.classifier.casualties import OTHER as _OTHER
 from bot.classifier.casualties import SIDE_TAG as _SIDE_TAG
 from bot.classifier.lexicon import Match
 from bot.classifier.scope import background_reason
+from bot.classifier.speakers import (
+    INST_ACTOR,
+    Context,
+    claim_source_side,
+    country_speaks,
+    named_speakers,
+    speakers_only,
+)
 from bot.classifier.types import Claim, Location
 from bot.domain import ACTOR_SIDE, Action, Actor, Side, Stance
 
 __all__ = ["Sentence", "claims_of", "place_side", "read_sentences"]
-
-_FIXED_ACTORS: dict[str, Actor] = {
-    "am_mod": "am_mod",
-    "az_mod": "az_mod",
-    "am_border": "am_border",
-    "az_border": "az_border",
-    "am_gov": "am_gov",
-    "az_gov": "az_gov",
-    "karabakh": "karabakh",
-    "third_party": "third_party",
-}
-_INST_ACTOR: dict[tuple[str, str], Actor] = {
-    ("armenian", "mod"): "am_mod",
-    ("armenian", "border"): "am_border",
-    ("armenian", "gov"): "am_gov",
-    ("azerbaijani", "mod"): "az_mod",
-    ("azerbaijani", "border"): "az_border",
-    ("azerbaijani", "gov"): "az_gov",
-    ("karabakh", "mod"): "karabakh",
-    ("karabakh", "border"): "karabakh",
-    ("karabakh", "gov"): "karabakh",
-    ("russia", "mod"): "third_party",
-    ("russia", "border"): "am_border",  # Russian border guards serve on Armenia's borders
-    ("russia", "gov"): "third_party",
-}
-_LANG_SIDE: dict[str, Side] = {"hy": "armenian", "az": "azerbaijani"}
 
 # A sentence that names no speaker but says "it said", "the ministry added", "заявили в
 # ведомстве", "հայտնել են", "bildirib" speaks for the last speaker named before it.
@@ -62,16 +43,6 @@ _SPEECH = re.compile(
     r"в ответ (?:заявили|сообщили)|"
     r"հավելել|նշել|հայտնել|շեշտել|ընդգծել|bildirilib|qeyd olunub|vurgulanib|elave edilib)\b"
 )
-# Words after a side word that make it the source of a claim ("Baku's claim", "Azerbaijani
-# media"), so a denial in the same sentence comes from the other side.
-_CLAIM_WORDS = (
-    "claim", "claims", "statement", "statements", "report", "reports", "media", "account",
-    "accusation", "allegation", "version", "заявлени", "сообщени", "утверждени", "информаци",
-    "сми", "обвинени", "верси", "պնդում", "հայտարարությ", "լրատվամիջոց", "տեղեկատվությ",
-    "iddia", "melumat", "medi", "kiv", "behanat",
-)  # fmt: skip
-
-
 def _per_span(matches: Sequence[Match], spans: Sequence[tuple[int, int]]) -> list[list[Match]]:
     """The matches starting in each span, in their order, for all spans in one pass.
 
@@ -243,31 +214,6 @@ def _denies(groups: set[str], stance_words: Sequence[Match]) -> bool:
     return "denial" in groups or any(m.tag == "deny" for m in stance_words)
 
 
-def _resolve_actor(m: Match, sides: Sequence[Match], norm: str) -> tuple[Actor | None, str]:
-    """The actor of an actor-layer match; ("", kind) when the country is still unknown."""
-    if m.tag in _FIXED_ACTORS:
-        return _FIXED_ACTORS[m.tag], ""
-    for s in sides:
-        gap_before = m.start - s.end
-        gap_after = s.start - m.end
-        if 0 <= gap_before <= 3 or _possessor(norm, s, m) or (
-            0 <= gap_after <= 5 and norm[m.end : s.start].strip() in ("", "of", "s", "of the")
-        ):
-            actor = _INST_ACTOR.get((s.tag, m.tag))
-            if actor is not None:
-                return actor, ""
-    return None, m.tag
-
-
-def _possessor(norm: str, side: Match, inst: Match) -> bool:
-    """A side's possessive before an institution with a few words of title between: "Karabakh's
-    human rights ombudsman", "Azerbaijan's State Border Service"."""
-    gap = norm[side.end : inst.start]
-    words = gap.split()
-    possessive = norm[side.start : side.end].endswith(" s") or words[:1] == ["s"]
-    return 0 <= len(gap) <= 24 and possessive and len(words) <= 4
-
-
 def _denier(
     sides: Sequence[Match], signal: Sequence[Match], norm: str, lo: int
 ) -> Side | None:
@@ -282,156 +228,10 @@ def _denier(
         return _SIDE_TAG[before[-1].tag]  # "Баку это отрицает", "Baku denies"
     if before and len(norm[lo : before[0].start].split()) <= 2:
         return _SIDE_TAG[before[0].tag]  # the subject: "Baku denied", "В Ереване ... назвали"
-    source = _claim_source_side(sides, norm)
+    source = claim_source_side(sides, norm)
     if source is not None:
         return _OTHER[source]  # "the Armenian claim was denied"
     return _SIDE_TAG[before[0].tag] if before else None
-
-
-def _claim_source_side(sides: Sequence[Match], norm: str) -> Side | None:
-    """A side named as the source of the claim being denied ("Baku's claim")."""
-    for s in sides:
-        if s.tag not in _SIDE_TAG:
-            continue
-        after = norm[s.end : s.end + 24].split()
-        if after and after[0] == "s":
-            after = after[1:]
-        if any(w.startswith(_CLAIM_WORDS) for w in after[:2]):
-            return _SIDE_TAG[s.tag]
-        before = norm[max(0, s.start - 30) : s.start].split()
-        if before and any(w.startswith(_CLAIM_WORDS) for w in before[-2:]):
-            return _SIDE_TAG[s.tag]
-    return None
-
-
-@dataclass(frozen=True, slots=True)
-class _Context:
-    """What resolving a sentence's unnamed institution ("the ministry") may go by."""
-
-    norm: str
-    lang: str
-    sides: Sequence[Match]
-    agents: Sequence[Side]
-    enemy: bool
-    denial: bool
-    place_side: Side | None
-    end: int  # where the sentence ends
-
-
-# "The Armenian side", "азербайджанская сторона", "Azərbaycan tərəfi", "հայկական կողմը" name a
-# party, which speaks only when a speech word stands beside it ("the Armenian side said",
-# "по данным армянской стороны", "Azərbaycan tərəfinin məlumatına görə"); otherwise it is
-# usually the one accused ("atəşkəsi Azərbaycan tərəfi pozub": the Azerbaijani side broke the
-# ceasefire), and its figures must not go to it.
-_SIDE_PHRASE = re.compile(r"\b(?:side|сторон\w*|t[əe]r[əe]f\w*|կողմ\w*)")
-_SPEECH_AFTER = re.compile(
-    r"\W*(?:\w+\W+){0,4}?(?:said|says|say|stated|states|reported|reports|claimed|claims|"
-    r"announced|insisted|denied|denies|accused|accuses|blamed|told|gave|described|"
-    r"излож\w*|рассказ\w*|опис\w*|заяв\w*|сообщ\w*|утвержда\w*|отрица\w*|обвин\w*|отмети\w*|счита\w*|"
-    r"bildir\w*|aciqla\w*|iddia\w*|tekzib\w*|ittiham\w*|melumat\w*|behanat\w*|"
-    r"հայտն\w*|հայտարար\w*|նշ\w*|հերք\w*|մեղադր\w*|պնդ\w*)\b"
-)
-_SPEECH_BEFORE = re.compile(
-    r"(?:according to|по (?:данным|словам|информации|заявлению)|в заявлении)\s+(?:the\s+)?$"
-)
-
-
-def _speaks(am: Match, norm: str, end: int) -> bool:
-    """Whether an actor named as a party ("the Armenian side") is the one speaking (a speech
-    word after it, before the sentence's `end`, or "according to" before it)."""
-    if not _SIDE_PHRASE.search(norm, am.start, am.end):
-        return True
-    if _SPEECH_AFTER.match(norm, am.end, min(end, am.end + 48)):
-        return True
-    return _SPEECH_BEFORE.search(norm, max(0, am.start - 30), am.start) is not None
-
-
-# A country or its capital as the subject of a speech verb: "Baku also accused", "Yerevan
-# denied", "Азербайджан заявил", "Ermənistan bildirib" (the government speaks).
-_COUNTRY_SPEAKS = re.compile(
-    r"\s+(?:(?:also|then|again|later|in turn|has|had|have|в свою очередь|же|также|isə|da|də)\s+)?"
-    r"(?:accused|accuses|blamed|blames|denied|denies|rejected|rejects|said|says|claimed|claims|"
-    r"insisted|обвинил\w*|обвиня\w*|отрица\w*|опроверг\w*|заявил\w*|заявля\w*|утвержда\w*|"
-    r"ittiham\w*|tekzib\w*|bildir\w*|iddia\w*|մեղադր\w*|հերք\w*|հայտարար\w*)\b"
-)
-
-
-def _country_speaks(
-    sides: Sequence[Match], norm: str, end: int
-) -> tuple[list[Actor], list[int]]:
-    """A sentence naming no speaker but a country speaking ("Baku also accused Armenian
-    forces of shelling"): that country's government, once."""
-    for s in sides:
-        side = _SIDE_TAG.get(s.tag)
-        if side is None:
-            continue
-        if _COUNTRY_SPEAKS.match(norm, s.end, end):
-            return [_INST_ACTOR[(s.tag, "gov")]], [s.start]
-    return [], []
-
-
-# What a speaker says begins after "that", "что", "որ", "ki" (or a colon).
-_THAT = re.compile(r"\b(?:that|что|будто|որ|ki)\b|:")
-
-
-def _speakers_only(
-    actors: list[Actor], where: list[int], norm: str, end: int
-) -> tuple[list[Actor], list[int]]:
-    """Drop actors that are talked about, not speaking: a third party named after a side's
-    speaker ("Armenia's Foreign Ministry accused Azerbaijan of aggression in the Russian
-    peacekeepers' zone"), and an actor named inside what the first speaker says ("the
-    spokesman said that Aliyev ...") unless a speech word follows it ("..., while Baku said")."""
-    if len(actors) < 2:
-        return actors, where
-    first = min(range(len(actors)), key=lambda i: where[i])
-    sided = [w for a, w in zip(actors, where, strict=True) if a in ACTOR_SIDE]
-    that = _THAT.search(norm, where[first], end)
-    keep_a: list[Actor] = []
-    keep_w: list[int] = []
-    for i, (actor, at) in enumerate(zip(actors, where, strict=True)):
-        if i != first:
-            if actor == "third_party" and sided and min(sided) < at:
-                continue
-            reported = that is not None and that.start() < at
-            if reported and not _SPEECH_AFTER.match(norm, at, min(end, at + 60)):
-                continue
-        keep_a.append(actor)
-        keep_w.append(at)
-    return keep_a, keep_w
-
-
-def _named_speakers(
-    actor_matches: Sequence[Match], c: _Context
-) -> tuple[list[Actor], list[int]]:
-    """The actors a sentence names, and where: an institution without its country takes the
-    language's side, the side of "our" villages under "enemy" fire, the side opposite the
-    claim it denies or the attacker it names. A party named without a speech word beside it
-    is no speaker (`_speaks`)."""
-    actors: list[Actor] = []
-    where: list[int] = []
-    for am in actor_matches:
-        if not _speaks(am, c.norm, c.end):
-            continue
-        actor, kind = _resolve_actor(am, c.sides, c.norm)
-        if actor is None:
-            own: Side | None = _LANG_SIDE.get(c.lang)
-            if own is None and c.enemy and not c.denial:
-                own = c.place_side  # "the enemy fired at positions near <our village>"
-            if own is None and c.denial:
-                source = _claim_source_side(c.sides, c.norm)
-                if source is not None:
-                    own = _OTHER[source]
-                elif len(c.agents) == 1:
-                    own = c.agents[0]
-            if own is None and c.agents and not c.denial:
-                own = _OTHER[c.agents[0]]
-            if own is None:
-                continue
-            actor = _INST_ACTOR[(own, kind)]
-        if actor not in actors:
-            actors.append(actor)
-            where.append(am.start)
-    return actors, where
 
 
 def read_sentences(
@@ -461,11 +261,11 @@ def read_sentences(
         agents = _agent_sides(sides, in_sig, norm)
         enemy = "enemy" in groups
         denial = "denial" in groups
-        context = _Context(norm, lang, sides, agents, enemy, denial, place_side, hi)
-        actors, where = _named_speakers(actor_matches, context)
-        actors, where = _speakers_only(actors, where, norm, hi)
+        context = Context(norm, lang, sides, agents, enemy, denial, place_side, hi)
+        actors, where = named_speakers(actor_matches, context)
+        actors, where = speakers_only(actors, where, norm, hi)
         if not actors:
-            actors, where = _country_speaks(sides, norm, hi)
+            actors, where = country_speaks(sides, norm, hi)
         if actors:
             speaker = tuple(actors)
         elif speaker and _SPEECH.search(norm, lo, hi):
@@ -474,7 +274,7 @@ def read_sentences(
         elif denial and not any(a in ACTOR_SIDE for a in actors):
             denier = _denier(sides, in_sig, norm, lo)
             if denier is not None:  # "Армения свою причастность отрицает": its government
-                actors, where = [*actors, _INST_ACTOR[(denier, "gov")]], [*where, lo]
+                actors, where = [*actors, INST_ACTOR[(denier, "gov")]], [*where, lo]
         own_side = next((ACTOR_SIDE[a] for a in actors if a in ACTOR_SIDE), None)
         stance, accused = _stance(
             norm, (lo, hi), groups, agents, own_side, sides, stance_in, actors
