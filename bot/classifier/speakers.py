@@ -157,16 +157,29 @@ _COUNTRY_SPEAKS = re.compile(
 )
 
 
+# In Armenian and Azerbaijani the verb ends the clause: a sentence opening with a country
+# ("İrəvan, öz növbəsində, Azərbaycanı ... ittiham edir") and ending with a speech verb has
+# that country as its speaker.
+_VERB_LAST = re.compile(
+    r"(?:ittiham\w*|tekzib\w*|bildir\w*|iddia\w*|beyan\w*|vurgula\w*|"
+    r"մեղադր\w*|հերք\w*|հայտարար\w*|հայտն\w*|պնդ\w*)(?:\s+\w+){0,2}\W*$"
+)
+
+
 def country_speaks(
-    sides: Sequence[Match], norm: str, end: int
+    sides: Sequence[Match], norm: str, span: tuple[int, int]
 ) -> tuple[list[Actor], list[int]]:
     """A sentence naming no speaker but a country speaking ("Baku also accused Armenian
-    forces of shelling"): that country's government, once."""
+    forces of shelling", "İrəvan ... ittiham edir"): that country's government, once."""
+    lo, hi = span
     for s in sides:
         side = _SIDE_TAG.get(s.tag)
         if side is None:
             continue
-        if _COUNTRY_SPEAKS.match(norm, s.end, end):
+        if _COUNTRY_SPEAKS.match(norm, s.end, hi):
+            return [INST_ACTOR[(s.tag, "gov")]], [s.start]
+        opening = not norm[lo : s.start].strip()
+        if opening and _VERB_LAST.search(norm, s.end, hi):
             return [INST_ACTOR[(s.tag, "gov")]], [s.start]
     return [], []
 
@@ -186,14 +199,17 @@ def speakers_only(
         return actors, where
     first = min(range(len(actors)), key=lambda i: where[i])
     sided = [w for a, w in zip(actors, where, strict=True) if a in ACTOR_SIDE]
-    that = _THAT.search(norm, where[first], end)
+    # what the first speaker says starts after its speech verb ("the ministry said the
+    # operation ...") or after "that"
+    verb = _SPEECH_AFTER.match(norm, where[first], min(end, where[first] + 60))
+    that = verb if verb is not None else _THAT.search(norm, where[first], end)
     keep_a: list[Actor] = []
     keep_w: list[int] = []
     for i, (actor, at) in enumerate(zip(actors, where, strict=True)):
         if i != first:
             if actor == "third_party" and sided and min(sided) < at:
                 continue
-            reported = that is not None and that.start() < at
+            reported = that is not None and that.end() <= at
             if reported and not _SPEECH_AFTER.match(norm, at, min(end, at + 60)):
                 continue
         keep_a.append(actor)

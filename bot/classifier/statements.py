@@ -265,7 +265,7 @@ def read_sentences(
         actors, where = named_speakers(actor_matches, context)
         actors, where = speakers_only(actors, where, norm, hi)
         if not actors:
-            actors, where = country_speaks(sides, norm, hi)
+            actors, where = country_speaks(sides, norm, (lo, hi))
         if actors:
             speaker = tuple(actors)
         elif speaker and _SPEECH.search(norm, lo, hi):
@@ -280,6 +280,8 @@ def read_sentences(
             norm, (lo, hi), groups, agents, own_side, sides, stance_in, actors
         )
         background = background_reason(norm, (lo, hi), marks, scope[0], scope[1])
+        if not actors and stance == "accusation" and _goes_on(speaker, accused):
+            actors, where = list(speaker), [lo] * len(speaker)
         out.append(
             Sentence(
                 lo,
@@ -296,6 +298,13 @@ def read_sentences(
             )
         )
     return out
+
+
+def _goes_on(speaker: tuple[Actor, ...], accused: Side | None) -> bool:
+    """Whether an accusation naming no speaker goes on with the last speaker's account: that
+    speaker is of one side, and the side accused is the other."""
+    sides = {ACTOR_SIDE[a] for a in speaker if a in ACTOR_SIDE}
+    return len(sides) == 1 and accused is not None and accused not in sides
 
 
 def _places_in(text: str, s: Sentence, locations: Sequence[Location]) -> tuple[str, ...]:

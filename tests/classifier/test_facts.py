@@ -554,3 +554,30 @@ def test_an_actor_inside_what_a_speaker_says_is_not_speaking() -> None:
     )
     assert "az_gov" not in {c.actor for c in r.claims}
     assert "am_gov" in {c.actor for c in r.claims}
+
+
+def test_an_accusation_naming_no_speaker_goes_on_with_the_last_speaker() -> None:
+    """'Azerbaijan's ministry said ... . Armenian units then shelled the villages of ...':
+    the second sentence still tells the ministry's account, an accusation of Armenia."""
+    r = _run(
+        "Clash on the border",
+        "Armenia's Defence Ministry denied the reports. Azerbaijan's Defence Ministry said its "
+        "positions in Tovuz were under fire overnight. Armenian units also fired mortars at "
+        "the village of Alibeyli.",
+    )
+    assert ("az_mod", "accusation", "armenian") in {
+        (c.actor, c.stance, c.accused) for c in r.claims
+    }
+
+
+def test_a_sentence_opening_with_a_country_and_ending_with_a_speech_verb() -> None:
+    """Azerbaijani puts the verb last: 'İrəvan, öz növbəsində, Azərbaycanı ... ittiham edir'
+    is Armenia's government accusing Azerbaijan."""
+    r = _run(
+        "Gəncəyə raket zərbəsi",
+        "Rəsmi Bakı hücumu cinayət kimi qiymətləndirib. İrəvan, öz növbəsində, Azərbaycanı "
+        "atəşkəs rejimini pozmaqda və yaşayış məntəqələrini atəşə tutmaqda ittiham edir.",
+    )
+    assert ("am_gov", "accusation", "azerbaijani") in {
+        (c.actor, c.stance, c.accused) for c in r.claims
+    }
