@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 
 MAX_BACKOFF = timedelta(hours=6)
 SOURCE_DOWN_ALERT = timedelta(hours=3)  # operators hear of an outage this long, once
+PARSE_INLINE_BYTES = 64_000  # bodies larger than this are parsed in a worker thread
 
 
 _Counts = tuple[int, int, int]  # new items, incident reports, deliveries queued
@@ -149,7 +150,12 @@ class Poller:
                     last_modified=row.last_modified, max_bytes=settings.feed_max_bytes,
                     deadline=settings.http_timeout_seconds * 2,
                 )
-                entries, seen = self._parse(row, result)
+                if len(result.body) > PARSE_INLINE_BYTES:
+                    # Parsing a big body takes a while: in a thread, so commands and other
+                    # sources are not held up meanwhile.
+                    entries, seen = await asyncio.to_thread(self._parse, row, result)
+                else:
+                    entries, seen = self._parse(row, result)
             except FeedError as exc:
                 exc.source = exc.source or row.name
                 retry_after = exc.retry_after if isinstance(exc, TransientFetchError) else None
