@@ -123,6 +123,7 @@ def _post_init(settings: Settings) -> Any:
             timeout=settings.http_timeout_seconds,
             max_connections=settings.http_max_connections,
             user_agent=settings.http_user_agent,
+            allow_private=settings.allow_private_source_urls,
         )
         classifier = default_classifier()
         poller = Poller(settings, store, http, classifier, Clusterer())

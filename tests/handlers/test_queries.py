@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from testkit.harness import until
 from tests.handlers.conftest import (
     GROUP,
     JERMUK,
     KALBAJAR_RU,
+    OPERATOR,
     SOTK,
     TEGH,
     USER,
     Bot,
+    StartBot,
     item,
 )
 
@@ -124,3 +127,20 @@ async def test_start_and_help_follow_the_users_language(bot: Bot) -> None:
     assert "abunə" in (reply.plain_text or "")
     reply = await bot.ask(USER + 2, "/help", language_code="ru-RU")
     assert "оповещения" in (reply.plain_text or "")
+
+
+async def test_status_shows_users_an_outcome_and_operators_the_error(start_bot: StartBot) -> None:
+    """A failing source is "unreachable" to users; only operators see the error text."""
+    async with start_bot(allow_private_source_urls=False) as bot:
+        store = bot.app.bot_data.services.store
+
+        async def failed() -> bool:
+            return any(h.failures for h in await store.source_health())
+
+        await until(failed, 20)
+        user = (await bot.ask(USER, "/status")).plain_text or ""
+        assert "Loopback Armenian: unreachable" in user
+        assert "refused" not in user
+        assert "127.0.0.1" not in user
+        operator = (await bot.ask(OPERATOR, "/status")).plain_text or ""
+        assert "refused: the address is private" in operator

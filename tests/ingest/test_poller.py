@@ -45,7 +45,8 @@ BAD = ["html", "homepage", "loop", "e500", "huge", "bomb", "empty", "tiny", "gon
 @pytest.fixture
 async def client() -> AsyncIterator[httpx.AsyncClient]:
     """The production HTTP client with short timeouts."""
-    async with build_http_client(timeout=1.0, max_connections=8, user_agent="Mozilla/5.0 (t)") as c:
+    async with build_http_client(timeout=1.0, max_connections=8, user_agent="Mozilla/5.0 (t)",
+                                 allow_private=True) as c:
         yield c
 
 
