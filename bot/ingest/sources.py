@@ -60,40 +60,60 @@ def parse_sources(text: str, *, origin: str = "<sources>") -> list[Source]:
     if not isinstance(tables, list) or not tables:
         raise ConfigError(f"{origin}: expected at least one [[sources]] table")
     sources: list[Source] = []
+    problems: list[str] = []
     seen_urls: set[str] = set()
     seen_names: set[str] = set()
     for number, table in enumerate(tables, start=1):
         where = f"{origin}: [[sources]] #{number}"
         if not isinstance(table, dict):
-            raise ConfigError(f"{where}: must be a table")
-        unknown = set(table) - _KEYS
-        if unknown:
-            raise ConfigError(f"{where}: unknown keys {sorted(unknown)}")
+            problems.append(f"{where}: must be a table")
+            continue
+        found = _table_problems(table, where)
         name, url = table.get("name"), table.get("url")
-        if not isinstance(name, str) or not name.strip():
-            raise ConfigError(f"{where}: 'name' must be a non-empty string")
-        if not isinstance(url, str) or urlsplit(url).scheme not in {"http", "https"}:
-            raise ConfigError(f"{where} ({name}): 'url' must be an http(s) URL")
-        if not urlsplit(url).netloc:
-            raise ConfigError(f"{where} ({name}): 'url' has no host")
-        lang = table.get("lang")
-        if lang is not None and (not isinstance(lang, str) or not 2 <= len(lang) <= 8):
-            raise ConfigError(f"{where} ({name}): 'lang' must be a language code like 'en'")
-        perspective = table.get("perspective")
-        if perspective is not None and perspective not in PERSPECTIVES:
-            raise ConfigError(
-                f"{where} ({name}): 'perspective' must be one of {sorted(PERSPECTIVES)}"
-            )
-        interval = table.get("interval_seconds")
-        if interval is not None and (
-            not isinstance(interval, int) or isinstance(interval, bool) or interval < 5
-        ):
-            raise ConfigError(f"{where} ({name}): 'interval_seconds' must be an integer >= 5")
-        if url in seen_urls:
-            raise ConfigError(f"{where} ({name}): duplicate url {url}")
-        if name in seen_names:
-            raise ConfigError(f"{where}: duplicate name {name!r}")
+        if isinstance(url, str) and url in seen_urls:
+            found.append(f"{where} ({name}): duplicate url {url}")
+        if isinstance(name, str) and name in seen_names:
+            found.append(f"{where}: duplicate name {name!r}")
+        if found or not isinstance(name, str) or not isinstance(url, str):
+            problems.extend(found)
+            continue
         seen_urls.add(url)
         seen_names.add(name)
-        sources.append(Source(name.strip(), url, lang, perspective, interval))
+        sources.append(Source(name.strip(), url, table.get("lang"), table.get("perspective"),
+                              table.get("interval_seconds")))
+    if problems:
+        # Every problem at once, one per line: an operator fixes the file in one go.
+        raise ConfigError("\n".join(problems))
     return sources
+
+
+def _table_problems(table: dict[str, object], where: str) -> list[str]:
+    """What is wrong with one [[sources]] table, one line per problem."""
+    problems: list[str] = []
+    unknown = set(table) - _KEYS
+    if unknown:
+        problems.append(f"{where}: unknown keys {sorted(unknown)}")
+    name, url = table.get("name"), table.get("url")
+    named = where
+    if not isinstance(name, str) or not name.strip():
+        problems.append(f"{where}: 'name' must be a non-empty string")
+    else:
+        named = f"{where} ({name})"
+    if not isinstance(url, str) or urlsplit(url).scheme not in {"http", "https"}:
+        problems.append(f"{named}: 'url' must be an http(s) URL")
+    elif not urlsplit(url).netloc:
+        problems.append(f"{named}: 'url' has no host")
+    lang = table.get("lang")
+    if lang is not None and (not isinstance(lang, str) or not 2 <= len(lang) <= 8):
+        problems.append(f"{named}: 'lang' must be a language code like 'en'")
+    perspective = table.get("perspective")
+    if perspective is not None and perspective not in PERSPECTIVES:
+        problems.append(
+            f"{named}: 'perspective' must be one of {sorted(PERSPECTIVES)}"
+        )
+    interval = table.get("interval_seconds")
+    if interval is not None and (
+        not isinstance(interval, int) or isinstance(interval, bool) or interval < 5
+    ):
+        problems.append(f"{named}: 'interval_seconds' must be an integer >= 5")
+    return problems

@@ -61,3 +61,25 @@ def test_bad_files_are_rejected_clearly(text: str, fragment: str) -> None:
     """Every mistake raises ConfigError saying what is wrong."""
     with pytest.raises(ConfigError, match=fragment):
         parse_sources(text)
+
+
+def test_every_problem_is_reported_one_line_each() -> None:
+    """A file with several mistakes names them all, one line per problem, in file order."""
+    text = (
+        "[[sources]]\nname='A'\nurl='ftp://x/a'\ninterval_seconds=1\n"
+        "[[sources]]\nname='B'\nurl='https://x/b'\n"
+        "[[sources]]\nname='C'\nurl='https://x/b'\n"
+        "[[sources]]\nurl='https://x/d'\nperspective='pro'\n"
+    )
+    with pytest.raises(ConfigError) as raised:
+        parse_sources(text, origin="s.toml")
+    lines = str(raised.value).splitlines()
+    assert lines == [
+        "s.toml: [[sources]] #1 (A): 'url' must be an http(s) URL",
+        "s.toml: [[sources]] #1 (A): 'interval_seconds' must be an integer >= 5",
+        "s.toml: [[sources]] #3 (C): duplicate url https://x/b",
+        "s.toml: [[sources]] #4: 'name' must be a non-empty string",
+        "s.toml: [[sources]] #4: 'perspective' must be one of "
+        "['aggregator', 'armenian', 'azerbaijani', 'independent', 'international', 'official', "
+        "'russian']",
+    ]
