@@ -48,6 +48,10 @@ T = TypeVar("T")
 
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member", "channel_post"]
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what Telegram accepts as secret_token
+WEBHOOK_MAX_BODY = 1 << 20
+"""Bytes of one webhook request at most. An update is a few kilobytes (a 4,096-character
+message with its entities and a keyboard stays far below this); the web server's default,
+100 MB, let anyone without the secret make the bot buffer that much before it was checked."""
 
 
 def file_base_url(api_base_url: str) -> str:
@@ -100,6 +104,7 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
             "TELEGRAM_WEBHOOK_SECRET: required with TELEGRAM_WEBHOOK_URL; 1-256 characters "
             "from A-Z, a-z, 0-9, _ and -"
         )
+    _cap_webhook_bodies()
     return {
         "listen": settings.webhook_listen,
         "port": settings.webhook_port,
@@ -108,6 +113,18 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
         "secret_token": secret.get_secret_value(),
         "allowed_updates": ALLOWED_UPDATES,
     }
+
+
+def _cap_webhook_bodies() -> None:
+    """Make python-telegram-bot's webhook server (tornado) refuse bodies over the cap, from
+    the Content-Length header or while a chunked body arrives, before any of it is buffered.
+
+    PTB builds the tornado `HTTPServer` itself and takes no size; tornado's `configure` sets
+    keyword arguments for every server built afterwards, and the bot builds no other.
+    """
+    from tornado.httpserver import HTTPServer
+
+    HTTPServer.configure(None, max_body_size=WEBHOOK_MAX_BODY)
 
 
 def _post_init(settings: Settings) -> Any:

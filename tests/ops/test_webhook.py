@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from pathlib import Path
 from typing import Any
@@ -93,3 +94,33 @@ def test_webhook_options_from_settings() -> None:
     assert options["port"] == 9000
     assert options["url_path"] == "telegram"
     assert options["secret_token"] == SECRET
+
+
+async def test_webhook_refuses_an_oversized_body_before_reading_it(
+    tmp_path: Path, telegram: FakeTelegram, feeds: FeedServer, database_url: str
+) -> None:
+    """A request declaring 90 MB is answered at once from its headers, not buffered first."""
+    feeds.serve("/am.xml", rss())
+    port = free_port()
+    settings = settings_for(tmp_path, telegram, feeds, database_url).model_copy(update={
+        "telegram_webhook_url": "https://bot.example/tg/hook",
+        "telegram_webhook_secret": SecretStr(SECRET),
+        "webhook_listen": "127.0.0.1",
+        "webhook_port": port,
+    })
+    async with running(settings):
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(b"POST /tg/hook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                     b"Content-Length: 90000000\r\n\r\n" + b"{" * 65536)
+        await writer.drain()
+        async with asyncio.timeout(5):  # without the cap the server waits for 90 MB
+            status = await reader.readline()
+        writer.close()
+        await writer.wait_closed()
+        assert status.startswith(b"HTTP/1.1 400")
+        # A request of normal size with the secret is still handled.
+        async with httpx.AsyncClient() as client:
+            right = await client.post(f"http://127.0.0.1:{port}/tg/hook",
+                                      json=command_update(3, "/start"),
+                                      headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
+        assert right.status_code == 200
