@@ -118,8 +118,11 @@ class Sender:
                 per_chat: dict[int, list[Delivery]] = defaultdict(list)
                 for row in rows:
                     per_chat[row.chat_id].append(row)
-                await asyncio.gather(*(self._send_chat(rows) for rows in per_chat.values()))
-                await self.flush()
+                try:
+                    await asyncio.gather(*(self._send_chat(rows) for rows in per_chat.values()))
+                finally:
+                    # Even when cancelled: what went out is recorded, never re-sent at restart.
+                    await self.flush()
                 self._forget_old(time.monotonic())
             return self.stats.sent - sent_before
 
@@ -137,7 +140,14 @@ class Sender:
             wait = self._next_ok.get(row.chat_id, 0.0) - time.monotonic()
             if wait > 0:
                 await asyncio.sleep(wait)
-            outcome = await self._send_one(row)
+            try:
+                outcome = await self._send_one(row)
+            except Exception:
+                # Anything unforeseen (a locked database, a bug) stays with this one row: the
+                # rest of the batch is sent and confirmed as usual.
+                log.exception("delivery.unexpected_error chat=%s delivery=%s", row.chat_id,
+                              row.id)
+                outcome = await self._after_unexpected(row)
             if outcome == "gone":
                 # Everything else queued for this chat was cancelled with it.
                 for rest in rows[index + 1 :]:
@@ -180,11 +190,24 @@ class Sender:
                 await self.flush()
             return "sent"
 
+    async def _after_unexpected(self, row: Delivery) -> str:
+        """Put a row whose send failed unexpectedly back in the queue, with backoff; if even
+        that fails it stays `sending`, re-queued at the next start (it was not sent)."""
+        try:
+            return await self._retry(row, "unexpected error (see the log)")
+        except Exception:
+            log.exception("delivery.requeue_failed delivery=%s", row.id)
+            return "failed"
+
     async def flush(self) -> None:
         """Write pending confirmations (`sent` with message ids) to the outbox."""
         async with self._confirm_lock:
             batch, self._confirm = self._confirm, []
-            await self._store.outbox.mark_sent_many(batch)
+            try:
+                await self._store.outbox.mark_sent_many(batch)
+            except BaseException:
+                self._confirm[:0] = batch  # confirmed at the next flush instead
+                raise
 
     async def _call(self, row: Delivery) -> int | None:
         thread = row.thread_id or None
