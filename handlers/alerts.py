@@ -40,22 +40,26 @@ async def on_alert_button(update: Update, context: Context) -> None:
         await query.answer()
         return
     if press.action in {"d", "s"}:
-        render = incident_detail if press.action == "d" else incident_sources
-        text = await render(store, press.incident_id, lang)
+        if press.action == "d":
+            detail = await incident_detail(store, press.incident_id, lang)
+            texts = None if detail is None else [detail]
+        else:
+            texts = await incident_sources(store, press.incident_id, lang)
         message = query.message
-        if text is None or message is None:
+        if not texts or message is None:
             await query.answer()
             return
         if at.chat_type == Chat.CHANNEL:
-            await _to_presser(query, context, at, text, lang)
+            await _to_presser(query, context, at, texts, lang)
             return
         await query.answer()
-        await context.bot.send_message(
-            at.chat_id, text, parse_mode="HTML", disable_web_page_preview=True,
-            message_thread_id=at.thread_id or None,
-            reply_to_message_id=message.message_id if message.is_accessible else None,
-            allow_sending_without_reply=True,
-        )
+        for text in texts:
+            await context.bot.send_message(
+                at.chat_id, text, parse_mode="HTML", disable_web_page_preview=True,
+                message_thread_id=at.thread_id or None,
+                reply_to_message_id=message.message_id if message.is_accessible else None,
+                allow_sending_without_reply=True,
+            )
         return
     if not await can_manage(update, context, at):
         await query.answer(t(lang, "admins_only_short"), show_alert=True)
@@ -74,15 +78,16 @@ async def on_alert_button(update: Update, context: Context) -> None:
 
 
 async def _to_presser(
-    query: CallbackQuery, context: Context, at: Where, text: str, lang: str
+    query: CallbackQuery, context: Context, at: Where, texts: list[str], lang: str
 ) -> None:
     """Send details to whoever pressed, privately; tell them how when the bot may not."""
     sent = False
     if at.user_id is not None:
         try:
-            await context.bot.send_message(
-                at.user_id, text, parse_mode="HTML", disable_web_page_preview=True
-            )
+            for text in texts:
+                await context.bot.send_message(
+                    at.user_id, text, parse_mode="HTML", disable_web_page_preview=True
+                )
             sent = True
         except TelegramError as exc:
             # The user never started the bot, or blocked it: no private message is allowed.
