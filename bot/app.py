@@ -26,6 +26,7 @@ from bot.classifier import default_classifier
 from bot.clustering import Clusterer
 from bot.db.engine import create_engine, migrate
 from bot.db.store import Store
+from bot.delivery.pacer import Pacer, ReplyRateLimiter
 from bot.delivery.sender import Pacing, Sender
 from bot.exceptions import ConfigError
 from bot.ingest.fetch import build_http_client
@@ -37,6 +38,7 @@ from bot.ops.metrics import Metrics
 from bot.ops.web import WebServer
 from bot.services import BotData, Services
 from bot.settings import Settings
+from handlers.concurrency import PerChatUpdateProcessor
 from handlers.context import Context
 
 __all__ = ["ALLOWED_UPDATES", "BotApp", "build_application", "webhook_options"]
@@ -69,6 +71,8 @@ def build_application(settings: Settings, *, console: ConsoleIO | None = None) -
         .context_types(context_types)
         .post_init(_post_init(settings))
         .post_shutdown(_post_shutdown)
+        # Chats are answered side by side, each chat's updates in order (handlers.concurrency).
+        .concurrent_updates(PerChatUpdateProcessor())
     )
     if settings.console_mode:
         io = console or ConsoleIO()
@@ -82,6 +86,8 @@ def build_application(settings: Settings, *, console: ConsoleIO | None = None) -
             builder.token(settings.token or "")
             .base_url(settings.telegram_api_base_url)
             .base_file_url(file_base_url(settings.telegram_api_base_url))
+            # Replies share the outbox's pace (and go first), and survive a 429.
+            .rate_limiter(ReplyRateLimiter(Pacer(_pacing(settings).rate)))
         )
     application: BotApp = builder.build()
     handlers.register(application)
@@ -127,6 +133,15 @@ def _cap_webhook_bodies() -> None:
     HTTPServer.configure(None, max_body_size=WEBHOOK_MAX_BODY)
 
 
+def _pacing(settings: Settings) -> Pacing:
+    return Pacing(
+        global_per_second=settings.send_rate_global_per_second,
+        per_chat_per_second=settings.send_rate_per_chat_per_second,
+        per_group_per_minute=settings.send_rate_per_group_per_minute,
+        paid_broadcast=settings.allow_paid_broadcast,
+    )
+
+
 def _post_init(settings: Settings) -> Any:
     async def post_init(application: BotApp) -> None:
         if settings.telegram_webhook_url and not settings.console_mode:
@@ -144,13 +159,9 @@ def _post_init(settings: Settings) -> Any:
         )
         classifier = default_classifier()
         poller = Poller(settings, store, http, classifier, Clusterer())
-        pacing = Pacing(
-            global_per_second=settings.send_rate_global_per_second,
-            per_chat_per_second=settings.send_rate_per_chat_per_second,
-            per_group_per_minute=settings.send_rate_per_group_per_minute,
-            paid_broadcast=settings.allow_paid_broadcast,
-        )
-        sender = Sender(application.bot, store, pacing)
+        limiter = application.bot.rate_limiter
+        pacer = limiter.pacer if isinstance(limiter, ReplyRateLimiter) else None
+        sender = Sender(application.bot, store, _pacing(settings), pacer=pacer)
         name = replica_name()
         leader = Leadership(
             election_for(engine, settings.leader_lock_id, name),

@@ -27,6 +27,7 @@ def test_console_mode_subscribes_and_prints_the_alert(tmp_path: Path, feeds: Fee
     )
     env = dict(os.environ, SOURCES_FILE=str(sources), POLL_INTERVAL_SECONDS="5",
                DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'console.db'}", HTTP_PORT="0",
+               ALLOW_PRIVATE_SOURCE_URLS="true",  # the feed server is on loopback
                PYTHONPATH=str(Path(__file__).resolve().parents[2]))
     env.pop("TELEGRAM_BOT_TOKEN", None)
     proc = subprocess.Popen(
