@@ -43,7 +43,7 @@ def _is_heavy(update: object) -> bool:
 class PerChatUpdateProcessor(BaseUpdateProcessor):
     """Concurrent across chats, in order within one, with a global cap on image work."""
 
-    def __init__(self, max_concurrent_updates: int = 64, *, heavy_slots: int = 2) -> None:
+    def __init__(self, max_concurrent_updates: int = 64, *, heavy_slots: int = 1) -> None:
         super().__init__(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._users: dict[int, int] = {}
