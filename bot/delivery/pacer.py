@@ -8,8 +8,8 @@ before any alert; then the outbox's own order), first come first served within a
 The rate is paced from what Telegram answers rather than held at a fixed margin below the
 limit: it starts just under the limit (`START`), a 429 pauses every sender for the
 `retry_after` Telegram asks and lowers the rate by `BACKOFF` (never below `FLOOR`), and every
-`RECOVER_AFTER` sends without a 429 win back `STEP`, up to `START` again. A server stricter
-than the documented limit thus costs a handful of 429s, then none.
+`RECOVER_AFTER` sends without a 429 win back `STEP`, up to one step below the rate that drew
+the 429. A server stricter than the documented limit thus costs a handful of 429s, then none.
 
 `ReplyRateLimiter` is python-telegram-bot's hook (`ApplicationBuilder.rate_limiter`): it
 paces every message-sending call a handler makes and retries it after a 429, so a burst of
@@ -35,15 +35,18 @@ from telegram.ext import BaseRateLimiter
 
 from bot.domain import Priority
 
-__all__ = ["BACKOFF", "FLOOR", "START", "Pacer", "ReplyRateLimiter", "outbox_send"]
+__all__ = [
+    "BACKOFF", "FLOOR", "RECOVER_AFTER", "START", "STEP", "Pacer", "ReplyRateLimiter",
+    "outbox_send",
+]
 
 log = logging.getLogger(__name__)
 
 START: Final = 0.97  # of the configured rate: network jitter must not push a second over
-BACKOFF: Final = 0.95
+BACKOFF: Final = 0.97
 FLOOR: Final = 0.5
 STEP: Final = 0.01
-RECOVER_AFTER: Final = 1000
+RECOVER_AFTER: Final = 300  # sends (about 10 s at 30/s)
 MAX_REPLY_ATTEMPTS: Final = 8
 # Methods that post or change a message: what Telegram's message limits count.
 _PACED_PREFIXES: Final = ("send", "edit", "copy", "forward")
@@ -67,6 +70,7 @@ class Pacer:
     def __init__(self, rate: float, *, clock: Callable[[], float] = time.monotonic) -> None:
         self.limit = rate
         self.factor = START
+        self._ceiling = START  # one step below the last rate that drew a 429
         self._clock = clock
         self._next_at = 0.0
         self._paused_until = 0.0
@@ -114,8 +118,8 @@ class Pacer:
             base = self._next_at if now - self._next_at < interval / 4 else now
             self._next_at = base + interval
             self._since_429 += 1
-            if self._since_429 >= RECOVER_AFTER and self.factor < START:
-                self.factor = min(START, self.factor + STEP)
+            if self._since_429 >= RECOVER_AFTER and self.factor < self._ceiling:
+                self.factor = min(self._ceiling, self.factor + STEP)
                 self._since_429 = 0
 
     def retry_after(self, seconds: float) -> None:
@@ -124,6 +128,7 @@ class Pacer:
         self._since_429 = 0
         self._paused_until = max(self._paused_until, self._clock() + seconds)
         before = self.factor
+        self._ceiling = max(FLOOR, min(self._ceiling, before - STEP))
         self.factor = max(FLOOR, self.factor * BACKOFF)
         log.warning("pacing.rate_limited retry_after=%.1f rate=%.1f->%.1f", seconds,
                     self.limit * before, self.rate)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.delivery.pacer import BACKOFF, RECOVER_AFTER, START, Pacer
+from bot.delivery.pacer import BACKOFF, RECOVER_AFTER, START, STEP, Pacer
 from bot.domain import Priority
 from testkit.feed_server import FeedServer, rss
 from testkit.harness import running
@@ -35,7 +35,7 @@ async def test_a_reply_goes_before_the_broadcasts_tail() -> None:
 
 async def test_a_429_pauses_slows_and_is_won_back() -> None:
     """A 429 pauses every sender for retry_after and lowers the rate; quiet sending
-    restores it step by step."""
+    restores it step by step, up to one step below the rate that drew the 429."""
     clock = [100.0]
     pacer = Pacer(30.0, clock=lambda: clock[0])
     assert pacer.rate == pytest.approx(30.0 * START)
@@ -48,6 +48,9 @@ async def test_a_429_pauses_slows_and_is_won_back() -> None:
     for _ in range(RECOVER_AFTER):
         await fast.acquire(Priority.LOW)
     assert fast.factor > lowered
+    for _ in range(8 * RECOVER_AFTER):
+        await fast.acquire(Priority.LOW)
+    assert fast.factor == pytest.approx(START - STEP)  # not back to the rate that drew it
 
 
 async def test_every_reply_arrives_under_a_burst_of_commands(
