@@ -24,6 +24,8 @@ from pathlib import Path
 
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
+from _common import help_waits
+
 from bot.settings import load_settings
 from testkit.feed_server import FeedServer, rss
 from testkit.harness import running
@@ -139,14 +141,7 @@ async def run(items: int, maps: int, tmp: Path) -> None:
             meter.start()
             for _ in range(maps):
                 fake.user_says(FLOODER, "/map 365")
-            waits: list[float] = []
-            for chat in OTHERS:
-                asked = time.monotonic()
-                fake.user_says(chat, "/help")
-                await fake.wait_until(lambda f, c=chat: bool(f.sent(c)), timeout=30,
-                                      interval=0.001)
-                waits.append(fake.sent(chat)[0].at - asked)
-                await asyncio.sleep(0.3)
+            waits = await help_waits(fake, OTHERS, gap=0.3)
             await fake.wait_until(lambda f: len(f.sent(FLOODER)) >= maps, timeout=300,
                                   interval=0.05)
             flood_stall = await meter.stop()

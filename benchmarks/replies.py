@@ -24,7 +24,7 @@ from pathlib import Path
 
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
-from _common import queue_alert_to
+from _common import help_waits, queue_alert_to
 
 from bot.settings import load_settings
 from testkit.feed_server import FeedServer, rss
@@ -68,15 +68,7 @@ async def run(chats: int, tmp: Path) -> None:
             queued = await queue_alert_to(store)
             await fake.wait_until(lambda f: len(f.sent()) >= chats + 60, timeout=60,
                                   interval=0.01)  # the broadcast is under way
-            during: list[float] = []
-            for n in range(5):
-                person = 3_000_001 + n
-                asked = time.monotonic()
-                fake.user_says(person, "/help")
-                await fake.wait_until(lambda f, p=person: bool(f.sent(p)), timeout=30,
-                                      interval=0.001)
-                during.append(fake.sent(person)[0].at - asked)
-                await asyncio.sleep(0.5)
+            during = await help_waits(fake, range(3_000_001, 3_000_006), gap=0.5)
             in_flight = len(fake.sent()) - chats - 5
             print(f"alert broadcast to           {queued} chats ({in_flight} sent when the "
                   "last /help was answered)")

@@ -13,7 +13,7 @@ from pydantic import SecretStr
 
 from bot.app import webhook_options
 from bot.exceptions import ConfigError
-from bot.settings import load_settings
+from bot.settings import Settings, load_settings
 from testkit.feed_server import FeedServer, rss
 from testkit.harness import running
 from testkit.telegram_api import FakeTelegram
@@ -39,11 +39,10 @@ def command_update(update_id: int, text: str, chat_id: int = USER) -> dict[str, 
     }
 
 
-async def test_webhook_refuses_wrong_secret_and_handles_right_one(
+def webhook_settings(
     tmp_path: Path, telegram: FakeTelegram, feeds: FeedServer, database_url: str
-) -> None:
-    """A request without the secret header or with a wrong one gets 403 and is not handled;
-    with the right one the command is answered."""
+) -> tuple[Settings, int]:
+    """Webhook-mode settings for the loopback fakes, on a free port; (settings, port)."""
     feeds.serve("/am.xml", rss())
     feeds.serve("/broken.xml", rss())
     port = free_port()
@@ -53,6 +52,15 @@ async def test_webhook_refuses_wrong_secret_and_handles_right_one(
         "webhook_listen": "127.0.0.1",
         "webhook_port": port,
     })
+    return settings, port
+
+
+async def test_webhook_refuses_wrong_secret_and_handles_right_one(
+    tmp_path: Path, telegram: FakeTelegram, feeds: FeedServer, database_url: str
+) -> None:
+    """A request without the secret header or with a wrong one gets 403 and is not handled;
+    with the right one the command is answered."""
+    settings, port = webhook_settings(tmp_path, telegram, feeds, database_url)
     async with running(settings):
         registered = telegram.calls("setWebhook")[-1]
         assert registered["url"] == "https://bot.example/tg/hook"
@@ -100,14 +108,7 @@ async def test_webhook_refuses_an_oversized_body_before_reading_it(
     tmp_path: Path, telegram: FakeTelegram, feeds: FeedServer, database_url: str
 ) -> None:
     """A request declaring 90 MB is answered at once from its headers, not buffered first."""
-    feeds.serve("/am.xml", rss())
-    port = free_port()
-    settings = settings_for(tmp_path, telegram, feeds, database_url).model_copy(update={
-        "telegram_webhook_url": "https://bot.example/tg/hook",
-        "telegram_webhook_secret": SecretStr(SECRET),
-        "webhook_listen": "127.0.0.1",
-        "webhook_port": port,
-    })
+    settings, port = webhook_settings(tmp_path, telegram, feeds, database_url)
     async with running(settings):
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         writer.write(b"POST /tg/hook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
