@@ -13,6 +13,7 @@ import asyncio
 import email.utils
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -57,7 +58,7 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
 
     def __init__(
         self, *, limits: httpx.Limits, allow_private: bool, resolve: Resolver = system_resolver,
-        network: httpcore.AsyncNetworkBackend | None = None,
+        network: httpcore.AsyncNetworkBackend | None = None, trusted: Iterable[str] = (),
     ) -> None:
         super().__init__(limits=limits, trust_env=False)
         self._pool = httpcore.AsyncConnectionPool(
@@ -66,23 +67,26 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
             network_backend=GuardedBackend(
-                allow_private=allow_private, resolve=resolve, inner=network
+                allow_private=allow_private, resolve=resolve, inner=network, trusted=trusted
             ),
         )
 
 
 def build_http_client(
     *, timeout: float, max_connections: int, user_agent: str, allow_private: bool = False,
-    resolve: Resolver = system_resolver,
+    resolve: Resolver = system_resolver, trusted_hosts: Iterable[str] = (),
 ) -> httpx.AsyncClient:
     """The one shared client: explicit timeouts and limits, redirects, gzip, a real UA, and
-    connections to public addresses only unless `allow_private` (ALLOW_PRIVATE_SOURCE_URLS)."""
+    connections to public addresses only unless `allow_private` (ALLOW_PRIVATE_SOURCE_URLS)
+    or the host is one the operator configured (`trusted_hosts`)."""
     limits = httpx.Limits(
         max_connections=max_connections, max_keepalive_connections=max_connections // 2 or 1
     )
     return httpx.AsyncClient(
         timeout=httpx.Timeout(timeout, connect=min(10.0, timeout)),
-        transport=GuardedTransport(limits=limits, allow_private=allow_private, resolve=resolve),
+        transport=GuardedTransport(
+            limits=limits, allow_private=allow_private, resolve=resolve, trusted=trusted_hosts
+        ),
         follow_redirects=True,
         max_redirects=5,
         headers={
