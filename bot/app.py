@@ -87,7 +87,7 @@ def build_application(settings: Settings, *, console: ConsoleIO | None = None) -
             .base_url(settings.telegram_api_base_url)
             .base_file_url(file_base_url(settings.telegram_api_base_url))
             # Replies share the outbox's pace (and go first), and survive a 429.
-            .rate_limiter(ReplyRateLimiter(Pacer(_pacing(settings).rate)))
+            .rate_limiter(ReplyRateLimiter(Pacer(settings.send_rate_global_per_second)))
         )
     application: BotApp = builder.build()
     handlers.register(application)
@@ -161,7 +161,10 @@ def _post_init(settings: Settings, console: ConsoleIO | None) -> Any:
         classifier = default_classifier()
         poller = Poller(settings, store, http, classifier, Clusterer())
         limiter = application.bot.rate_limiter
-        pacer = limiter.pacer if isinstance(limiter, ReplyRateLimiter) else None
+        pacer = None
+        # Paid broadcasts have a budget of their own (1,000/s); replies stay within the free one.
+        if isinstance(limiter, ReplyRateLimiter) and not settings.allow_paid_broadcast:
+            pacer = limiter.pacer
         sender = Sender(application.bot, store, _pacing(settings), pacer=pacer)
         name = replica_name()
         leader = Leadership(
