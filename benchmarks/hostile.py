@@ -134,8 +134,8 @@ async def run(items: int, maps: int, tmp: Path) -> None:
             print(f"phase 1b: a big honest feed ({items} new items, "
                   f"{len(big_feed(items)) / 1e6:.1f} MB), {time.monotonic() - polled:.1f} s")
             print(f"  items stored                  {big.items_seen}")
-            print(f"  worst event-loop stall        {big_stall * 1000:.0f} ms   (parsing is in a "
-                  "thread; classifying and storing new items is not)")
+            print(f"  worst event-loop stall        {big_stall * 1000:.0f} ms   (parsing and "
+                  "classifying run in threads; storing and clustering do not)")
             print(f"  peak memory                   {peak_mb():.0f} MB   (goal < 250)")
 
             meter.start()
