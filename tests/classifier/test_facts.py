@@ -19,6 +19,10 @@ def _killed(result: Classification, side: str) -> int:
     return max((c.killed or 0 for c in result.casualties if c.side == side), default=0)
 
 
+def _claims(result: Classification) -> set[tuple[str, str, str | None]]:
+    return {(c.actor, c.stance, c.accused) for c in result.claims}
+
+
 def _wounded(result: Classification, side: str) -> int:
     return max((c.wounded or 0 for c in result.casualties if c.side == side), default=0)
 
@@ -376,9 +380,7 @@ def test_side_phrase_with_a_speech_word_speaks() -> None:
         "Баку возложил ответственность на вооружённые силы Армении. Армянская сторона, в свою "
         "очередь, обвиняет Азербайджан в нарушении режима прекращения огня и обстрелах сёл.",
     )
-    assert ("am_gov", "accusation", "azerbaijani") in {
-        (c.actor, c.stance, c.accused) for c in r.claims
-    }
+    assert ("am_gov", "accusation", "azerbaijani") in _claims(r)
 
 
 def test_a_side_that_only_denies_speaks_for_no_figure() -> None:
@@ -436,9 +438,7 @@ def test_a_country_as_the_subject_of_a_speech_verb_speaks() -> None:
         "Karabakh officials said Azerbaijan had used rocket launchers against Stepanakert. "
         "Baku also accused Armenian forces of shelling towns close to the front.",
     )
-    assert ("az_gov", "accusation", "armenian") in {
-        (c.actor, c.stance, c.accused) for c in r.claims
-    }
+    assert ("az_gov", "accusation", "armenian") in _claims(r)
 
 
 def test_it_said_carries_the_speaker_past_an_unresolved_institution() -> None:
@@ -451,9 +451,7 @@ def test_it_said_carries_the_speaker_past_an_unresolved_institution() -> None:
         "It accused Yerevan of provocations at the border ahead of the parliament speaker's "
         "visit.",
     )
-    assert ("az_gov", "accusation", "armenian") in {
-        (c.actor, c.stance, c.accused) for c in r.claims
-    }
+    assert ("az_gov", "accusation", "armenian") in _claims(r)
 
 
 def test_bare_count_past_the_lead_gives_no_figure_even_with_a_speaker() -> None:
@@ -565,9 +563,7 @@ def test_an_accusation_naming_no_speaker_goes_on_with_the_last_speaker() -> None
         "positions in Tovuz were under fire overnight. Armenian units also fired mortars at "
         "the village of Alibeyli.",
     )
-    assert ("az_mod", "accusation", "armenian") in {
-        (c.actor, c.stance, c.accused) for c in r.claims
-    }
+    assert ("az_mod", "accusation", "armenian") in _claims(r)
 
 
 def test_a_sentence_opening_with_a_country_and_ending_with_a_speech_verb() -> None:
@@ -578,6 +574,4 @@ def test_a_sentence_opening_with_a_country_and_ending_with_a_speech_verb() -> No
         "Rəsmi Bakı hücumu cinayət kimi qiymətləndirib. İrəvan, öz növbəsində, Azərbaycanı "
         "atəşkəs rejimini pozmaqda və yaşayış məntəqələrini atəşə tutmaqda ittiham edir.",
     )
-    assert ("am_gov", "accusation", "azerbaijani") in {
-        (c.actor, c.stance, c.accused) for c in r.claims
-    }
+    assert ("am_gov", "accusation", "azerbaijani") in _claims(r)
