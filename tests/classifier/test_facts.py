@@ -575,3 +575,18 @@ def test_a_sentence_opening_with_a_country_and_ending_with_a_speech_verb() -> No
         "atəşkəs rejimini pozmaqda və yaşayış məntəqələrini atəşə tutmaqda ittiham edir.",
     )
     assert ("am_gov", "accusation", "azerbaijani") in _claims(r)
+
+
+@pytest.mark.parametrize(
+    ("text", "actor"),
+    [
+        ("Armenian Prime Minister Nikol Pashinyan said Armenian army units were not present "
+         "in Karabakh.", "am_gov"),
+        ("Ermənistanın baş naziri Nikol Paşinyan Ermənistan ordusunun Qarabağda olmadığını "
+         "bildirib.", "am_gov"),
+    ],
+)
+def test_saying_one_s_forces_were_not_there_is_a_denial(text: str, actor: str) -> None:
+    """'Armenian army units were not present in Karabakh' denies taking part."""
+    r = _run("Karabakh offensive", text)
+    assert (actor, "denial", None) in _claims(r)
