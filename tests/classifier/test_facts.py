@@ -590,3 +590,22 @@ def test_saying_one_s_forces_were_not_there_is_a_denial(text: str, actor: str) -
     """'Armenian army units were not present in Karabakh' denies taking part."""
     r = _run("Karabakh offensive", text)
     assert (actor, "denial", None) in _claims(r)
+
+
+@pytest.mark.parametrize(
+    "earlier",
+    [
+        "In a similar attack last autumn, three Armenian soldiers were killed.",
+        "The last deadly clash, in which four Armenian soldiers were killed, took place near "
+        "Tegh.",
+        "Прошлой осенью в результате подобного обстрела погибли трое армянских военнослужащих.",
+    ],
+)
+def test_an_earlier_attack_told_in_the_lead_gives_no_figure(earlier: str) -> None:
+    """'In a similar attack last autumn, three soldiers were killed' is background."""
+    r = _run(
+        "Sotk shelled",
+        "Armenia's Defence Ministry accused Azerbaijani forces of shelling Armenian positions "
+        "near Sotk overnight. " + earlier,
+    )
+    assert [c for c in r.casualties if c.killed or c.wounded] == []
