@@ -128,8 +128,11 @@ def find_casualties(
             if value is not None:
                 counted.add(hit.group)
             claimant = sent.speaker_at(lo) or default_actor
-            if count.part:
-                side = None  # a part of a group: never the group's figure
+            unvoiced = _other_voice(doc.norm, sent, lo)
+            if unvoiced:  # "X said ..., and the Karabakh army said two of its troops ...":
+                claimant, carried = "media", None  # a voice not named speaks for the count
+            if count.part or unvoiced:
+                side = None  # a part of a group, or an unnamed voice's count: no figure
             elif count.of_them:
                 side = _referent_side(doc, sent, lo)
             elif count.lost:
@@ -162,6 +165,20 @@ def find_casualties(
         Casualties(f.killed, f.wounded, side, f.kind, claimant, f.evidence, f.died_of_wounds)
         for (side, _, claimant), f in figures.items()
     ], unattributed
+
+
+_SAID = re.compile(
+    r"\b(?:said|says|stated|reported|claimed|announced|заяви\w*|сообщи\w*|утвержда\w*|"
+    r"bildir\w*|iddia ed\w*|հայտն\w*|հայտարար\w*)\b"
+)
+
+
+def _other_voice(norm: str, sent: Said, lo: int) -> bool:
+    """Whether a second speech verb stands between the last named speaker and the count: a
+    second voice the lexicon did not name speaks for it, not the one named."""
+    named = [at for at, _ in sent.speakers if at <= lo]
+    start = named[-1] if named else sent.start
+    return len(_SAID.findall(norm, start, lo)) >= 2
 
 
 def _body_gives(

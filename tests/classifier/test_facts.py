@@ -609,3 +609,17 @@ def test_an_earlier_attack_told_in_the_lead_gives_no_figure(earlier: str) -> Non
         "near Sotk overnight. " + earlier,
     )
     assert [c for c in r.casualties if c.killed or c.wounded] == []
+
+
+def test_a_count_spoken_by_an_unnamed_second_voice_has_no_side() -> None:
+    """'Azerbaijan said it had lost a soldier, and the Karabakh army said two of its troops had
+    been killed and a dozen wounded': 'its' is the Karabakh army's, which the lexicon does not
+    name; the two and the twelve never go to Azerbaijan."""
+    r = _run(
+        "Clash",
+        "Azerbaijan said it had lost a soldier, and the Karabakh army said two of its troops "
+        "had been killed and more than a dozen wounded.",
+        published=None,
+    )
+    assert _killed(r, "azerbaijani") <= 1
+    assert _wounded(r, "azerbaijani") == 0
