@@ -254,6 +254,8 @@ def _noun_phrase(doc: Doc, sent: Said, lo: int, hi: int, hit: Match) -> tuple[in
     Armenian soldiers", with a genitive after it: "soldiers of the Armenian army", "солдат ВС
     Армении"), else up to the casualty word ("five Azerbaijani killed")."""
     person = next((p for p in doc.persons if hi <= p.start <= hi + 40), None)
+    if person is not None and not _same_phrase(doc.text[hi : person.start]):
+        person = None  # "two were killed; Baku said three of its soldiers": another clause
     if (person is None or person.start >= sent.end) and lo == hit.start:
         # one person told in the singular: the noun before the verb and what qualifies it
         # ("военнослужащий армянской армии погиб")
@@ -270,6 +272,12 @@ def _noun_phrase(doc: Doc, sent: Said, lo: int, hi: int, hit: Match) -> tuple[in
             end = max(end, s.end)
             break
     return lo, min(sent.end, end + 1)
+
+
+def _same_phrase(gap: str) -> bool:
+    """Whether the words between a count and a person noun can qualify that noun ("two
+    Armenian contract soldiers"): no clause break (";") and no second voice ("said")."""
+    return ";" not in gap and _SAID.search(gap.lower()) is None
 
 
 def _sides_in(doc: Doc, lo: int, hi: int, *, agents: bool | None) -> list[Side]:

@@ -623,3 +623,14 @@ def test_a_count_spoken_by_an_unnamed_second_voice_has_no_side() -> None:
     )
     assert _killed(r, "azerbaijani") <= 1
     assert _wounded(r, "azerbaijani") == 0
+
+
+def test_a_count_does_not_borrow_the_noun_of_the_next_clause() -> None:
+    """'Armenia's ministry said two were killed; Baku said three of its soldiers were wounded':
+    the two do not take 'its soldiers' (Azerbaijan's) from the next clause."""
+    r = _run(
+        "Clash",
+        "Azerbaijani forces shelled Sotk. Armenia's ministry said two were killed; Baku said "
+        "three of its soldiers were wounded.",
+    )
+    assert _killed(r, "azerbaijani") == 0
