@@ -1,0 +1,81 @@
+"""The feature registry and the kinds of reports issue 13 named (negatives and other languages)."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+import pytest
+
+from bot.classifier import ItemText, classify
+from bot.classifier.model import FEATURES, PRIOR_INTERCEPT, REGISTRY, prior_weights
+from bot.classifier.train import PRIOR_WEIGHTS
+
+
+def test_every_feature_has_one_prior_and_one_function() -> None:
+    """FEATURES, the trainer's priors and the shipped weights name the same features, once."""
+    names = [f.name for f in REGISTRY]
+    assert len(names) == len(set(names))
+    assert tuple(names) == FEATURES
+    assert PRIOR_WEIGHTS == prior_weights()
+    assert set(PRIOR_WEIGHTS) == set(FEATURES)
+    shipped = json.loads(
+        resources.files("bot.classifier").joinpath("data/weights.json").read_text("utf-8")
+    )
+    assert shipped["features"] == list(FEATURES)
+    assert set(shipped["weights"]) == set(FEATURES)
+    assert PRIOR_INTERCEPT < 0
+
+
+@pytest.mark.parametrize(
+    ("title", "summary"),
+    [
+        (
+            "Mothers of soldiers who died in service rally outside the Defence Ministry",
+            "Parents of servicemen killed in non-combat incidents in Tavush and Syunik demanded "
+            "an investigation; the police kept them from the building.",
+        ),
+        (
+            "Russian soldier detained after woman beaten in Gyumri",
+            "A serviceman of the Russian 102nd military base was detained by military police "
+            "after a woman was beaten and wounded in Gyumri, police said.",
+        ),
+        (
+            "В Ехегнадзоре застрелен бывший депутат",
+            "Бывший депутат парламента застрелен у своего дома в Ехегнадзоре, сообщила полиция. "
+            "Возбуждено уголовное дело об убийстве.",
+        ),
+    ],
+)
+def test_violence_without_an_other_side_is_not_an_incident(title: str, summary: str) -> None:
+    """Protests by soldiers' mothers, a foreign soldier's crime, a shooting in a border town."""
+    result = classify(ItemText(id="n", title=title, summary=summary))
+    assert not result.incident, [s.name for s in result.signals[:8]]
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "summary"),
+    [
+        (
+            "de",
+            "Aserbaidschanische Armee beschießt armenische Stellungen bei Sotk",
+            "Das armenische Verteidigungsministerium meldete am Dienstag Beschuss mit "
+            "Mörsern; ein Soldat wurde verwundet.",
+        ),
+        (
+            "fr",
+            "L'armée azerbaïdjanaise a ouvert le feu sur des positions arméniennes près de Sotk",
+            "Le ministère arménien de la Défense a signalé des tirs de mortier mardi; "
+            "un soldat a été blessé.",
+        ),
+    ],
+)
+def test_other_languages_flag_the_incident_and_its_place(
+    lang: str, title: str, summary: str
+) -> None:
+    """A German or French report of fire at positions is an incident placed at Sotk."""
+    result = classify(ItemText(id=lang, title=title, summary=summary, lang=lang))
+    assert result.incident
+    assert any(loc.country == "AM" and "sotk" in loc.id.lower() for loc in result.locations), [
+        loc.id for loc in result.locations
+    ]
