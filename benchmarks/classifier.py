@@ -266,8 +266,13 @@ def lang_table(
     return rows
 
 
-def holdout_report(clf: Classifier, dev: Sequence[CorpusItem], held: Sequence[CorpusItem],
-                   dev_f1: float, out: Callable[[str], None]) -> None:
+def holdout_report(
+    clf: Classifier,
+    dev: Sequence[CorpusItem],
+    held: Sequence[CorpusItem],
+    dev_f1: float,
+    out: Callable[[str], None],
+) -> None:
     """Fit on the development set, score the held-out half, print the figures and the gap."""
     x = feature_matrix(clf, dev)
     lam, _ = choose_lambda(dev, x)
@@ -280,19 +285,29 @@ def holdout_report(clf: Classifier, dev: Sequence[CorpusItem], held: Sequence[Co
               f"1b. HELD OUT: {len(held)} long-form articles ({HELD_OUT_PREFIX}…), model fitted "
               f"on the {len(dev)} development reports (lambda {lam})"))  # fmt: skip
     held_f1 = float(str(rows[-1][5]))
-    out(f"   gap: development CV F1 {dev_f1:.3f} - held-out F1 {held_f1:.3f} = "
-        f"{(dev_f1 - held_f1) * 100:+.1f} points (more than 3 means the corpus was learnt)")
+    out(
+        f"   gap: development CV F1 {dev_f1:.3f} - held-out F1 {held_f1:.3f} = "
+        f"{(dev_f1 - held_f1) * 100:+.1f} points (more than 3 means the corpus was learnt)"
+    )
     wrong = [f"{'FN' if ci.incident else 'FP'} {ci.item.id}" for ci, p in zip(held, pred,
              strict=True) if p != ci.incident]  # fmt: skip
     critical = [ci.item.id for ci, r in zip(held, results, strict=True)
                 if r.severity == "critical" and not ci.incident]  # fmt: skip
-    out("   held-out errors: " + (" ".join(wrong) or "none")
-        + f"; negatives flagged critical: {' '.join(critical) or 'none'}\n")
+    out(
+        "   held-out errors: "
+        + (" ".join(wrong) or "none")
+        + f"; negatives flagged critical: {' '.join(critical) or 'none'}\n"
+    )
 
 
 # ---------------------------------------------------------------- main
-def run(corpora: Sequence[Path], n_synth: int, show_errors: bool, holdout: bool,
-        out: Callable[[str], None]) -> None:
+def run(
+    corpora: Sequence[Path],
+    n_synth: int,
+    show_errors: bool,
+    holdout: bool,
+    out: Callable[[str], None],
+) -> None:
     """Run every benchmark and print the tables."""
     everything = load_corpora(corpora)
     items, held_items = split_holdout(everything)
@@ -433,8 +448,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, nargs="+", default=list(DEFAULT_CORPORA))
     parser.add_argument("--synthetic", type=int, default=20000)
     parser.add_argument("--errors", action="store_true", help="list every held-out error")
-    parser.add_argument("--holdout", action="store_true",
-                        help="also score the held-out half (not while tuning)")
+    parser.add_argument(
+        "--holdout", action="store_true", help="also score the held-out half (not while tuning)"
+    )
     args = parser.parse_args(argv)
     run(args.corpus, args.synthetic, args.errors, args.holdout, print)
     return 0

@@ -19,7 +19,7 @@ from bot.clustering.followups import (
     REPLY_CHANGES,
     followup_action,
 )
-from bot.clustering.scoring import JOIN_SCORE, pair_score, time_score
+from bot.clustering.scoring import JOIN_SCORE, other_sides_dead, pair_score, time_score
 from bot.clustering.types import (
     ActorStatement,
     AreaLookup,
@@ -47,6 +47,7 @@ _WAR_SCORE: Final = 3.0
 _ALONE_GAP: Final = timedelta(days=1.5)
 _ALONE: Final = 0.5  # the only incident of the day, for a report that names no place
 _ALONE_MAJOR: Final = 1.0  # the same when one of them is a major (high, critical) event
+_TIMELESS_EXTRA: Final = 2.0  # content evidence a report without time needs beyond JOIN_SCORE
 
 
 def default_id(report: Report) -> str:
@@ -56,10 +57,17 @@ def default_id(report: Report) -> str:
 
 
 def cluster_batch(reports: Iterable[Report], *, clusterer: Clusterer | None = None) -> list[str]:
-    """Incident ids for a batch, in input order, clustered in publication order."""
+    """Incident ids for a batch, in input order, clustered in publication order.
+
+    Reports without any time (`Report.timeless`) come last, so they can join by content the
+    incidents the dated reports made.
+    """
     batch = list(reports)
     engine = clusterer if clusterer is not None else Clusterer()
-    order = sorted(range(len(batch)), key=lambda i: (batch[i].published, batch[i].item_id))
+    order = sorted(
+        range(len(batch)),
+        key=lambda i: (batch[i].timeless, batch[i].published, batch[i].item_id),
+    )
     ids: dict[str, str] = {}
     for i in order:
         ids[batch[i].item_id] = engine.add(batch[i]).incident_id
@@ -80,6 +88,7 @@ class _Incident:
     start: datetime
     end: datetime
     last_critical: datetime | None = None
+    timeless: bool = False  # opened by a report without any time; takes only such reports
     reports: dict[str, Report] = field(default_factory=dict)
     members: list[ReportFeatures] = field(default_factory=list)  # one per report, same order
     location_ids: dict[str, None] = field(default_factory=dict)  # ordered set
@@ -194,7 +203,11 @@ class Clusterer:
         if known is not None:
             return Assignment(incident_id=known, created=False, duplicate=True)
         feats = report_features(report, self._areas_of)
-        candidates = [(i, i.gap(feats.time)) for i in self._candidates(feats.time)]
+        if feats.timeless:
+            return self._add_timeless(report, feats)
+        candidates = [
+            (i, i.gap(feats.time)) for i in self._candidates(feats.time) if not i.timeless
+        ]
         near = [i for i, gap in candidates if gap < _ALONE_GAP]
         alone = near[0] if len(near) == 1 else None
         best: _Incident | None = None
@@ -210,6 +223,27 @@ class Clusterer:
                 best, best_key = incident, key
         if best is None:
             incident = self._open(report, feats)
+            return Assignment(incident_id=incident.id, created=True, action="alert")
+        return self._join(best, report, feats)
+
+    def _add_timeless(self, report: Report, feats: ReportFeatures) -> Assignment:
+        """A report with no time: it joins the incident its content matches best, with more
+        evidence than a dated report needs (no time agrees for it), or opens its own."""
+        best: _Incident | None = None
+        best_score = JOIN_SCORE + _TIMELESS_EXTRA
+        for incident in sorted(self._incidents.values(), key=lambda i: self._opened[i.id]):
+            # content only: a place in common first (a cheap test), then the pair evidence
+            if incident.timeless or not feats.areas or feats.areas.isdisjoint(incident.areas):
+                continue
+            if not _places_compatible(incident, feats):
+                continue
+            scores = [pair_score(m, feats) for m in _sample(incident.members)]
+            score = max((x for x in scores if x is not None), default=None)
+            if score is not None and score >= best_score:
+                best, best_score = incident, score + 1e-9  # the first of equal ones
+        if best is None:
+            incident = self._open(report, feats)
+            incident.timeless = True
             return Assignment(incident_id=incident.id, created=True, action="alert")
         return self._join(best, report, feats)
 
@@ -372,7 +406,11 @@ class Clusterer:
                 if pair is not None and (best is None or pair > best):
                     best = pair
         score = 0.0 if best is None else best
-        if alone and (not feats.primary_areas or not incident.primary_areas):
+        if (
+            alone
+            and (not feats.primary_areas or not incident.primary_areas)
+            and not any(other_sides_dead(m, feats) for m in incident.members)
+        ):
             score += _ALONE_MAJOR if max(feats.severity, incident.severity) >= HIGH else _ALONE
         return max(score, JOIN_SCORE) if war_wide else score
 
@@ -432,9 +470,10 @@ def _absorb(incident: _Incident, report: Report, feats: ReportFeatures) -> None:
     incident.reports[report.item_id] = report
     incident.first_published = min(incident.first_published, report.published)
     incident.last_published = max(incident.last_published, report.published)
-    incident.start = min(incident.start, feats.time)
-    incident.end = max(incident.end, feats.time)
-    if feats.severity >= CRITICAL:
+    if not feats.timeless:  # a report without time says nothing of when the incident was
+        incident.start = min(incident.start, feats.time)
+        incident.end = max(incident.end, feats.time)
+    if feats.severity >= CRITICAL and not feats.timeless:
         last = incident.last_critical
         incident.last_critical = feats.time if last is None else max(last, feats.time)
     incident.members.append(feats)

@@ -92,6 +92,7 @@ class ReportFeatures:
     """What matching and change detection read of one report, computed once."""
 
     time: datetime
+    timeless: bool  # no time at all: compared on content only (see `Report.timeless`)
     explicit_date: datetime | None
     severity: int
     location_ids: tuple[str, ...]  # border places, in order of mention
@@ -144,6 +145,7 @@ def report_features(report: Report, areas_of: AreaLookup) -> ReportFeatures:
         official = {side}
     return ReportFeatures(
         time=event_time(report),
+        timeless=report.timeless and report.classification.event_date is None,
         explicit_date=explicit_date(report),
         severity=severity_rank(cls.severity),
         location_ids=tuple(loc.id for loc in locations),

@@ -51,6 +51,9 @@ class Report:
     perspective: str | None  # the outlet's side, e.g. "Armenian state agency"; free text
     classification: Classification
     url: str | None = None
+    # No publication time and no event date in the text (a batch item): matched on content
+    # only, never on the time of the batch; `published` is then only a label.
+    timeless: bool = False
 
 
 @dataclass(frozen=True, slots=True)
