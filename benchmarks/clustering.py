@@ -5,7 +5,9 @@
 The data: the short feed items and the long-form articles together (`../shared/corpus/`;
 several events are told both ways, in several languages). Nothing is fitted to the
 clustering's figures: its rules and weights are hand-set, so the split is the whole set; the
-classifier output it clusters comes from the shipped weights. Takes the items labelled `incident`, builds a `Report` for each with the real classifier's output
+classifier output it clusters comes from the shipped weights.
+
+Takes the items labelled `incident`, builds a `Report` for each with the real classifier's output
 (places, casualties, claims, weapons, severity, event date) when `bot.classifier` is importable,
 and feeds them to one `Clusterer` in publication order, like the live pipeline. The corpus
 `incident_key` is the truth. Prints B-cubed precision, recall and F1, clusters against real
@@ -13,7 +15,8 @@ incidents, alerts per real incident, follow-up edits per incident, and the keys 
 
 Items without a publication date: the pipeline would use the time it first saw them. Here, as in
 `borderwatch classify`, the classifier's event date stands in for it when the text names one;
-an item with neither has no time at all (`Report.timeless`) and is matched on content only. The figures are printed for all items and for dated items only.
+an item with neither has no time at all (`Report.timeless`) and is matched on content only.
+The figures are printed for all items and for dated items only.
 Goals: F1 >= 0.90 with precision >= 0.95, at most 1.05 alerts per real incident, bounded edits.
 """
 

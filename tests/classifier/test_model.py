@@ -17,7 +17,7 @@ def test_every_feature_has_one_prior_and_one_function() -> None:
     names = [f.name for f in REGISTRY]
     assert len(names) == len(set(names))
     assert tuple(names) == FEATURES
-    assert PRIOR_WEIGHTS == prior_weights()
+    assert prior_weights() == PRIOR_WEIGHTS
     assert set(PRIOR_WEIGHTS) == set(FEATURES)
     shipped = json.loads(
         resources.files("bot.classifier").joinpath("data/weights.json").read_text("utf-8")
