@@ -47,7 +47,7 @@ def pair_score(member: ReportFeatures, feats: ReportFeatures) -> float | None:
     # below are tested cheaply first and skipped when they would add nothing.
     if member.casualties and feats.casualties:
         score += _casualty_score(member, feats)
-        if place < _PLACE_SAME and other_sides_dead(member, feats):
+        if place == _PLACE_NEAR and other_sides_dead(member, feats):
             score -= 1.0  # one side's dead here, the other side's there, only the sector shared
     if not member.heavy_weapons.isdisjoint(feats.heavy_weapons):
         score += 0.5
