@@ -9,15 +9,17 @@ a month word, optionally a year), which is much faster than a regex per language
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Final
 
 from bot.classifier.lexicon import Match
 from bot.classifier.normalize import normalize
 from bot.classifier.tokens import Tokens
 
-__all__ = ["MONTHS", "DateMention", "find_dates", "resolve"]
+__all__ = ["MONTHS", "DateMention", "bare_months", "find_dates", "resolve"]
 
 _MONTH_NAMES: dict[int, tuple[str, ...]] = {
     1: ("january", "jan", "января", "січня", "հունվարի", "yanvar", "januar", "janvier", "enero"),
@@ -178,3 +180,45 @@ def resolve(mention: DateMention, published: datetime | None) -> datetime | None
         return datetime(year, mention.month, mention.day, tzinfo=UTC)
     except ValueError:
         return None
+
+
+# Month words that are also common words or abbreviations ("may", "mars", "mar") are left out;
+# Cyrillic genitives lose their ending, so "в сентябре" and "ноябрьский" are found too.
+_MONTH_OF: Final = {
+    (n[:-1] if n[-1] in "яа" and len(n) > 5 else n): m
+    for m, names in _MONTH_NAMES.items()
+    for n in names
+    if len(n) >= 4 and n not in ("mars", "mart", "sept", "марта", "мая")
+}
+_AZ_MONTHS: Final = frozenset(
+    ("yanvar", "fevral", "aprel", "iyun", "iyul", "avqust", "sentyabr", "oktyabr", "noyabr",
+     "dekabr")
+)  # fmt: skip
+
+
+def _alternation(names: list[str]) -> str:
+    return "|".join(sorted((re.escape(n) for n in names), key=len, reverse=True))
+
+
+# Latin-script names whole ("Juniper" is not June), inflected ones with their endings.
+_LATIN = [n for n in _MONTH_OF if n.isascii() or "û" in n or "é" in n or "ä" in n]
+_INFLECTED = [n for n in _MONTH_OF if n not in _LATIN or n in _AZ_MONTHS]
+_BARE_MONTH_RE: Final = re.compile(
+    rf"(?<![\w\d])(?:({_alternation(_INFLECTED)})\w{{0,5}}|({_alternation(_LATIN)}))(?!\w)",
+    re.IGNORECASE,
+)
+_NUMBER_NEAR: Final = re.compile(r"\d")
+
+
+def bare_months(text: str) -> list[tuple[int, str]]:
+    """Months named without a day ("the September attack", "в сентябре"): (month, text)."""
+    out: list[tuple[int, str]] = []
+    for m in _BARE_MONTH_RE.finditer(text):
+        around = text[max(0, m.start() - 4) : m.end() + 5]
+        if _NUMBER_NEAR.search(around):
+            continue  # a day-and-month date, read by `find_dates`
+        name = (m.group(1) or m.group(2)).lower()
+        month = _MONTH_OF.get(name)
+        if month is not None:
+            out.append((month, m.group(0)))
+    return out

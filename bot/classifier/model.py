@@ -19,6 +19,7 @@ from datetime import datetime
 from importlib import resources
 from typing import Any
 
+from bot.classifier.dates import bare_months
 from bot.classifier.extract import HEAVY_WEAPONS, Facts
 from bot.classifier.lexicon import Match
 from bot.classifier.types import Location, Signal
@@ -139,6 +140,7 @@ for _group, _prior in _GROUP_PRIORS.items():
     _group_feature(_group, _prior)
 
 _VIOLENCE = frozenset({"fire", "combat", "kill", "wound", "capture", "incursion", "missing"})
+_CLAUSE = 60  # characters between a fire word and its target
 _BACKGROUND = frozenset({"history", "analysis", "talks", "exchange", "humanitarian"})
 _TITLE_BACKGROUND = frozenset({"history", "analysis", "talks", "rights_report", "exchange"})
 _PARTY = {"armenian": "AM", "karabakh": "AM", "azerbaijani": "AZ"}
@@ -195,6 +197,20 @@ def _date_old(inp: FeatureInput) -> Evidence | None:
     return Evidence(1.0, f"{inp.facts.date_evidence} ({age} d old)")
 
 
+@_register(
+    "month_before", -1.0,
+    'a month named without a day, one to six months before publication ("the September '
+    'attack" in October): a look back, not today\'s event',
+)  # fmt: skip
+def _month_before(inp: FeatureInput) -> Evidence | None:
+    if inp.published is None:
+        return None
+    for month, said in bare_months(inp.text):
+        if 1 <= (inp.published.month - month) % 12 <= 6:
+            return Evidence(1.0, f"{said} (published {inp.published:%B})")
+    return None
+
+
 @_register("old_year", -0.8, "a year before the publication year (or before 2000) is named")
 def _old_year(inp: FeatureInput) -> Evidence | None:
     facts, published = inp.facts, inp.published
@@ -249,13 +265,12 @@ def _accused_other_side(inp: FeatureInput) -> Evidence | None:
 
 @_register("fire_at_position", 1.0, "fire or an attack aimed at positions, posts or a village")
 def _fire_at_position(inp: FeatureInput) -> Evidence | None:
-    fire = inp.group("fire", "combat")
+    fire = inp.group("fire")
     target = inp.group("position", "village")
     if not fire or not target:
         return None
-    near = [
-        (f, t) for f in fire for t in target if abs(f.start - t.start) <= 120
-    ]  # the same clause, roughly: a sentence of a wire report
+    # the same clause, roughly: "fired at our positions", "обстреляли позиции у села"
+    near = [(f, t) for f in fire for t in target if abs(f.start - t.start) <= _CLAUSE]
     if not near:
         return None
     f, t = near[0]
