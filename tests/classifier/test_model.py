@@ -79,3 +79,31 @@ def test_other_languages_flag_the_incident_and_its_place(
     assert any(loc.country == "AM" and "sotk" in loc.id.lower() for loc in result.locations), [
         loc.id for loc in result.locations
     ]
+
+
+def test_bare_months_are_found_in_every_script_but_not_in_other_words() -> None:
+    """Months named without a day, inflected or not; "may", "Juniper" and day-month dates are
+    not bare months."""
+    from bot.classifier.dates import bare_months
+
+    found = bare_months(
+        "the September attack; в ноябрьском бою; Սեպտեմբերին; sentyabrda; it may rain; "
+        "Juniper; 12 сентября"
+    )
+    assert [m for m, _ in found] == [9, 11, 9, 9]
+
+
+def test_a_month_before_publication_counts_against_a_new_incident() -> None:
+    """A casualty claim about "the September attack" published in October carries the
+    month_before feature."""
+    from datetime import UTC, datetime
+
+    from bot.classifier import default_classifier
+
+    analysis = default_classifier().analyse(
+        ItemText(
+            id="m", title="Speaker: some 430 Azerbaijani soldiers died in September attack",
+            published=datetime(2022, 10, 14, tzinfo=UTC),
+        )
+    )  # fmt: skip
+    assert "month_before" in analysis.features

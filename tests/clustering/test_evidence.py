@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import UTC, datetime
 
 from bot.classifier import ItemText, default_classifier
+from bot.classifier.batch import classify_lines
 from bot.clustering import Clusterer, Report, cluster_batch
 from bot.clustering.names import skeleton
 
@@ -110,3 +112,29 @@ def test_a_report_without_time_is_matched_on_content_only() -> None:
     ids = cluster_batch([same, dated, vague])
     assert ids[0] == ids[1]
     assert ids[2] != ids[1]
+
+
+def test_batch_never_dates_an_undated_item_by_the_batch_time() -> None:
+    """`borderwatch classify`: an undated item whose text gives no date is not joined to a
+    dated incident merely because the batch runs on that incident's day."""
+    lines = [
+        json.dumps({
+            "id": "dated", "published": "2031-03-05T09:00:00Z",
+            "title": "Azerbaijani forces fire at Armenian positions near Sotk",
+            "summary": "Armenia's Defence Ministry said Azerbaijani units opened fire at its "
+            "positions near Sotk.",
+        }),
+        json.dumps({
+            "id": "undated",
+            "title": "Azerbaijani units fire at positions near Norabak",
+            "summary": "Armenia's Defence Ministry said Azerbaijani units opened fire at its "
+            "positions near Norabak; there were no casualties.",
+        }),
+    ]  # fmt: skip
+    results, errors = classify_lines(
+        enumerate(lines, 1), now=datetime(2031, 3, 5, 12, tzinfo=UTC)
+    )
+    assert not errors
+    assert results[0]["incident_id"] is not None
+    assert results[1]["incident_id"] is not None
+    assert results[0]["incident_id"] != results[1]["incident_id"]
