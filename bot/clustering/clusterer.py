@@ -44,6 +44,7 @@ DEFAULT_WINDOW: Final = timedelta(days=3)
 DEFAULT_MAX_SPAN: Final = timedelta(days=7)
 DEFAULT_WAR_GAP: Final = timedelta(days=14)
 _WAR_SCORE: Final = 3.0
+_WAR_REPORTS: Final = 2  # critical reports that make an incident a war
 _ALONE_GAP: Final = timedelta(days=1.5)
 _ALONE: Final = 0.5  # the only incident of the day, for a report that names no place
 _ALONE_MAJOR: Final = 1.0  # the same when one of them is a major (high, critical) event
@@ -89,6 +90,7 @@ class _Incident:
     end: datetime
     last_critical: datetime | None = None
     timeless: bool = False  # opened by a report without any time; takes only such reports
+    critical_reports: int = 0
     reports: dict[str, Report] = field(default_factory=dict)
     members: list[ReportFeatures] = field(default_factory=list)  # one per report, same order
     location_ids: dict[str, None] = field(default_factory=dict)  # ordered set
@@ -110,7 +112,9 @@ class _Incident:
 
     @property
     def war(self) -> bool:
-        return self.severity >= CRITICAL
+        # Two critical reports make a war: one report's grade (a background toll read as this
+        # event's) must not let it swallow every critical report of the next two weeks.
+        return self.severity >= CRITICAL and self.critical_reports >= _WAR_REPORTS
 
     def gap(self, time: datetime) -> timedelta:
         """How far a time lies outside the incident's span (zero inside it)."""
@@ -474,6 +478,7 @@ def _absorb(incident: _Incident, report: Report, feats: ReportFeatures) -> None:
         incident.start = min(incident.start, feats.time)
         incident.end = max(incident.end, feats.time)
     if feats.severity >= CRITICAL and not feats.timeless:
+        incident.critical_reports += 1
         last = incident.last_critical
         incident.last_critical = feats.time if last is None else max(last, feats.time)
     incident.members.append(feats)
