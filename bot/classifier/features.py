@@ -181,7 +181,7 @@ def _date_recent(inp: FeatureInput) -> Evidence | None:
     return Evidence(1.0, f"{inp.facts.date_evidence} ({age} d old)")
 
 
-@_register("date_old", -1.5, "the event date is more than a month before publication")
+@_register("date_old", -2.5, "the event date is more than a month before publication")
 def _date_old(inp: FeatureInput) -> Evidence | None:
     age = _age_days(inp)
     if age is None or age <= 31:
