@@ -350,7 +350,10 @@ def run(
                   lang_table(everything, [s >= thr for s in all_scores]),
                   f"1c. Grouped 5-fold CV on everything ({len(everything)}: items + all "
                   "long-form articles)"))  # fmt: skip
-        out("")
+        wrong = [f"{'FN' if ci.incident else 'FP'} {ci.item.id} [{ci.gold_lang}]"
+                 for ci, sc in zip(everything, all_scores, strict=True)
+                 if (sc >= thr) != ci.incident]  # fmt: skip
+        out("   errors: " + (" ".join(wrong) or "none") + "\n")
 
     errs: dict[tuple[str, str], list[str]] = defaultdict(list)
     for i, ci in enumerate(items):

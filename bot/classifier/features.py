@@ -383,7 +383,9 @@ def _title_history(inp: FeatureInput) -> Evidence | None:
 
 @_register("violence_explained", -1.0, "the violence has a named non-hostile cause")
 def _violence_explained(inp: FeatureInput) -> Evidence | None:
-    explained = _explained(inp.groups, inp.feats, bool(inp.border), bool(inp.sides))
+    end = _lead_end(inp)
+    lead = {m.group for m in inp.signal if m.start < end}
+    explained = _explained(inp.groups, inp.feats, bool(inp.border), bool(inp.sides), lead)
     if explained is None:
         return None
     reason, dropped = explained
@@ -441,7 +443,11 @@ def compute_features(
 
 
 def _explained(
-    groups: set[str], feats: Mapping[str, Evidence], local_place: bool, named_party: bool
+    groups: set[str],
+    feats: Mapping[str, Evidence],
+    local_place: bool,
+    named_party: bool,
+    lead_groups: set[str],
 ) -> tuple[str, tuple[str, ...]] | None:
     """Violence whose cause the text names and which is not enemy action, if so.
 
@@ -451,10 +457,22 @@ def _explained(
     would otherwise outweigh the one feature naming the cause. Then those features are
     dropped and the cause is a feature.
     """
-    # "Fire" alone may be a shot in an accident; aimed at a position, or by an accused side
-    # or an enemy, it is not.
-    hostile = "enemy" in groups or (
-        "fire" in groups and ("accusation" in feats or "position" in groups)
+    if "no_context" in feats and "enemy" not in groups:
+        # neither party, nor one of their places, nor "the enemy": another country's border
+        return "violence that names neither Armenia, Azerbaijan nor their places", (
+            *_VIOLENCE_DERIVED, "ministry", "numbered_casualties", "position", "forces"
+        )
+    # "Fire" alone may be a shot in an accident; aimed at a position, or by an enemy, it is
+    # not, nor is fire by an accused side, unless the headline or lead tells of the mine or the
+    # accident: then the accusation may be "the mine was laid by their forces".
+    hostile = (
+        "enemy" in groups
+        or "fire_at_position" in feats
+        or (
+            "fire" in groups
+            and ("accusation" in feats or "position" in groups)
+            and not lead_groups & {"nonhostile", "landmine"}
+        )
     )
     if groups & {"nonhostile", "landmine"} and not hostile:
         return "deaths or wounds from a mine, an accident or the weather", _CASUALTY_DERIVED

@@ -45,10 +45,21 @@ def test_every_feature_has_one_prior_and_one_function() -> None:
             "Бывший депутат парламента застрелен у своего дома в Ехегнадзоре, сообщила полиция. "
             "Возбуждено уголовное дело об убийстве.",
         ),
+        (
+            "Kyrgyz and Tajik border guards exchange fire near Kok-Tash, 31 killed",
+            "Border guards of both countries opened fire at each other's posts on Friday; the "
+            "defence ministries blamed each other for the fighting.",
+        ),
+        (
+            "Two journalists killed by landmine in Kalbajar",
+            "Their car struck an anti-tank mine on the road at 11 a.m.; Azerbaijani officials "
+            "said the mine had been laid by Armenian forces before they withdrew in 2020.",
+        ),
     ],
 )
 def test_violence_without_an_other_side_is_not_an_incident(title: str, summary: str) -> None:
-    """Protests by soldiers' mothers, a foreign soldier's crime, a shooting in a border town."""
+    """Protests by soldiers' mothers, a foreign soldier's crime, a shooting in a border town,
+    another country's border war, a mine whose layer is accused."""
     result = classify(ItemText(id="n", title=title, summary=summary))
     assert not result.incident, [s.name for s in result.signals[:8]]
 
