@@ -14,30 +14,10 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from bot.classifier.features import (
-    FEATURES,
-    PRIOR_INTERCEPT,
-    REGISTRY,
-    Evidence,
-    Feature,
-    FeatureInput,
-    compute_features,
-    prior_weights,
-)
+from bot.classifier.features import FEATURES, Evidence
 from bot.classifier.types import Signal
 
-__all__ = [
-    "FEATURES",
-    "PRIOR_INTERCEPT",
-    "REGISTRY",
-    "Evidence",
-    "Feature",
-    "FeatureInput",
-    "Model",
-    "compute_features",
-    "load_model",
-    "prior_weights",
-]
+__all__ = ["Model", "load_model"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.classifier import Classifier, ItemText
-from bot.classifier.model import FEATURES, PRIOR_INTERCEPT, Model, prior_weights
+from bot.classifier.features import FEATURES, PRIOR_INTERCEPT, prior_weights
+from bot.classifier.model import Model
 
 __all__ = [
     "PRIOR_WEIGHTS",

@@ -8,7 +8,7 @@ from importlib import resources
 import pytest
 
 from bot.classifier import ItemText, classify
-from bot.classifier.model import FEATURES, PRIOR_INTERCEPT, REGISTRY, prior_weights
+from bot.classifier.features import FEATURES, PRIOR_INTERCEPT, REGISTRY, prior_weights
 from bot.classifier.train import PRIOR_WEIGHTS
 
 
