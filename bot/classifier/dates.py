@@ -196,29 +196,32 @@ _AZ_MONTHS: Final = frozenset(
 )  # fmt: skip
 
 
-def _alternation(names: list[str]) -> str:
-    return "|".join(sorted((re.escape(n) for n in names), key=len, reverse=True))
-
-
-# Latin-script names whole ("Juniper" is not June), inflected ones with their endings.
-_LATIN = [n for n in _MONTH_OF if n.isascii() or "û" in n or "é" in n or "ä" in n]
-_INFLECTED = [n for n in _MONTH_OF if n not in _LATIN or n in _AZ_MONTHS]
-_BARE_MONTH_RE: Final = re.compile(
-    rf"(?<![\w\d])(?:({_alternation(_INFLECTED)})\w{{0,5}}|({_alternation(_LATIN)}))(?!\w)",
-    re.IGNORECASE,
+# Latin-script names whole ("Juniper" is not June), inflected ones with up to five more letters.
+_WHOLE_ONLY: Final = frozenset(
+    n for n in _MONTH_OF if (n.isascii() or any(c in n for c in "ûéä")) and n not in _AZ_MONTHS
 )
+_STEM_LENGTHS: Final = tuple(sorted({len(n) for n in _MONTH_OF}, reverse=True))
+_PREFIX3: Final = frozenset(n[:3] for n in _MONTH_OF)
+_WORD: Final = re.compile(r"\w+")
 _NUMBER_NEAR: Final = re.compile(r"\d")
 
 
 def bare_months(text: str) -> list[tuple[int, str]]:
     """Months named without a day ("the September attack", "в сентябре"): (month, text)."""
     out: list[tuple[int, str]] = []
-    for m in _BARE_MONTH_RE.finditer(text):
-        around = text[max(0, m.start() - 4) : m.end() + 5]
-        if _NUMBER_NEAR.search(around):
-            continue  # a day-and-month date, read by `find_dates`
-        name = (m.group(1) or m.group(2)).lower()
-        month = _MONTH_OF.get(name)
-        if month is not None:
-            out.append((month, m.group(0)))
+    for m in _WORD.finditer(text):
+        word = m.group().lower()
+        if word[:3] not in _PREFIX3:  # most words: one set lookup
+            continue
+        for length in _STEM_LENGTHS:
+            stem = word[:length]
+            month = _MONTH_OF.get(stem)
+            if month is None or len(stem) < length:
+                continue
+            extra = len(word) - length
+            if (extra and stem in _WHOLE_ONLY) or extra > 5:
+                continue
+            if not _NUMBER_NEAR.search(text, max(0, m.start() - 4), m.end() + 5):
+                out.append((month, m.group()))
+            break
     return out

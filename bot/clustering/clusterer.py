@@ -6,6 +6,7 @@ The rules are told in the package docstring (`bot.clustering`).
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -49,6 +50,8 @@ _ALONE_GAP: Final = timedelta(days=1.5)
 _ALONE: Final = 0.5  # the only incident of the day, for a report that names no place
 _ALONE_MAJOR: Final = 1.0  # the same when one of them is a major (high, critical) event
 _TIMELESS_EXTRA: Final = 2.0  # content evidence a report without time needs beyond JOIN_SCORE
+_TIMELESS_CANDIDATES: Final = 8  # incidents a report without time is weighed against, at most
+_TIMELESS_SAMPLE: Final = 2  # their first and latest reports it is compared with
 
 
 def default_id(report: Report) -> str:
@@ -198,6 +201,9 @@ class Clusterer:
         self._indexed: dict[str, tuple[int, int]] = {}
         self._wars: set[str] = set()
         self._opened: dict[str, int] = {}  # opening order, for deterministic tie-breaks
+        # Incidents by the specific places and names of their reports, for reports without time.
+        self._by_content: dict[str, set[str]] = {}
+        self._content: dict[str, set[str]] = {}
 
     # -- public API
 
@@ -232,16 +238,26 @@ class Clusterer:
 
     def _add_timeless(self, report: Report, feats: ReportFeatures) -> Assignment:
         """A report with no time: it joins the incident its content matches best, with more
-        evidence than a dated report needs (no time agrees for it), or opens its own."""
+        evidence than a dated report needs (no time agrees for it), or opens its own.
+
+        Only incidents sharing a specific place or a name with it are weighed (looked up in
+        `_by_content`): without time nothing less can reach the score it needs.
+        """
+        shared: Counter[str] = Counter()
+        for key in _content_keys(feats):
+            shared.update(self._by_content.get(key, ()))
+        # the incidents sharing most, a bounded few: a busy batch has hundreds per name or place
+        ranked = sorted(shared, key=lambda i: (-shared[i], self._opened[i]))[:_TIMELESS_CANDIDATES]
         best: _Incident | None = None
         best_score = JOIN_SCORE + _TIMELESS_EXTRA
-        for incident in sorted(self._incidents.values(), key=lambda i: self._opened[i.id]):
-            # content only: a place in common first (a cheap test), then the pair evidence
-            if incident.timeless or not feats.areas or feats.areas.isdisjoint(incident.areas):
+        for incident_id in sorted(ranked, key=self._opened.__getitem__):
+            incident = self._incidents[incident_id]
+            if incident.timeless or not _places_compatible(incident, feats):
                 continue
-            if not _places_compatible(incident, feats):
-                continue
-            scores = [pair_score(m, feats) for m in _sample(incident.members)]
+            members = incident.members
+            if len(members) > 2 * _TIMELESS_SAMPLE:
+                members = members[:_TIMELESS_SAMPLE] + members[-_TIMELESS_SAMPLE:]
+            scores = [pair_score(m, feats) for m in members]
             score = max((x for x in scores if x is not None), default=None)
             if score is not None and score >= best_score:
                 best, best_score = incident, score + 1e-9  # the first of equal ones
@@ -250,6 +266,20 @@ class Clusterer:
             incident.timeless = True
             return Assignment(incident_id=incident.id, created=True, action="alert")
         return self._join(best, report, feats)
+
+    def _index_content(self, incident_id: str, feats: ReportFeatures) -> None:
+        keys = self._content.setdefault(incident_id, set())
+        for key in _content_keys(feats) - keys:
+            keys.add(key)
+            self._by_content.setdefault(key, set()).add(incident_id)
+
+    def _unindex_content(self, incident_id: str) -> None:
+        for key in self._content.pop(incident_id, ()):
+            bucket = self._by_content.get(key)
+            if bucket is not None:
+                bucket.discard(incident_id)
+                if not bucket:
+                    del self._by_content[key]
 
     def seed(self, incident_id: str, reports: Sequence[Report]) -> None:
         """Restore an incident after a restart from its stored reports.
@@ -281,6 +311,7 @@ class Clusterer:
         for incident_id in gone:
             incident = self._incidents.pop(incident_id)
             self._unindex(incident_id)
+            self._unindex_content(incident_id)
             self._wars.discard(incident_id)
             self._opened.pop(incident_id, None)
             for item_id in incident.reports:
@@ -350,6 +381,7 @@ class Clusterer:
             incident.reply_worthy += 1
         _absorb(incident, report, feats)
         self._index(incident)
+        self._index_content(incident.id, feats)
         self._item_index[report.item_id] = incident.id
         assignment = Assignment(incident_id=incident.id, created=False, changes=changes)
         action = followup_action(
@@ -375,6 +407,7 @@ class Clusterer:
         _absorb(incident, report, feats)
         self._incidents[new_id] = incident
         self._index(incident)
+        self._index_content(new_id, feats)
         self._item_index[report.item_id] = new_id
         return incident
 
@@ -417,6 +450,13 @@ class Clusterer:
         ):
             score += _ALONE_MAJOR if max(feats.severity, incident.severity) >= HIGH else _ALONE
         return max(score, JOIN_SCORE) if war_wide else score
+
+
+def _content_keys(feats: ReportFeatures) -> set[str]:
+    """The specific places and the names (not numbers) of a report."""
+    return {f"p:{i}" for i in feats.specific_ids} | {
+        f"t:{t}" for t in feats.tokens if not t.startswith("#")
+    }
 
 
 def _day(moment: datetime) -> int:
