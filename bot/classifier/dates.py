@@ -52,6 +52,8 @@ _AZ_STEMS = tuple(
              "oktyabr", "noyabr", "dekabr")
 )  # fmt: skip
 _ORDINAL = ("st", "nd", "rd", "th")
+# Words before a date that make it a deadline or a state reached, not the day of an event.
+_DEADLINE = frozenset({"к", "до", "by", "until", "till", "մինչև", "бис", "bis", "jusqu"})
 _SKIP = frozenset({"de", "of", "ի", "թ", "the", "il", "ci", "cu", "cı", "cü", "года", "г"})
 
 
@@ -128,12 +130,16 @@ def find_dates(text: str, tokens: Tokens, when: Sequence[Match]) -> list[DateMen
         if nxt < n and words[nxt] == "de":
             nxt += 1
         month = _month(words[nxt]) if nxt < n else None
+        if month is not None and i > 0 and words[i - 1] in _DEADLINE:
+            continue  # "к 17 ноября", "by 17 November": a state by then, not an event that day
         if month is not None:  # "12 September 2022", "12 сентября", "12 de julio de 2020"
             year, last = _year_near(words, nxt, +1)
             found.append(DateMention(tokens.starts[i], tokens.ends[max(nxt, last)],
                                      day=day, month=month, year=year))  # fmt: skip
             continue
         month = _month(words[i - 1]) if i > 0 else None
+        if month is not None and i > 1 and words[i - 2] in _DEADLINE:
+            continue  # "by November 17", "until September 30"
         if month is not None:  # "September 12, 2022", "սեպտեմբերի 12", "oktyabrın 3"
             year, last = _year_near(words, i, +1)
             first = i - 1

@@ -118,3 +118,26 @@ def test_a_month_before_publication_counts_against_a_new_incident() -> None:
         )
     )  # fmt: skip
     assert "month_before" in analysis.features
+
+
+def test_a_deadline_is_not_an_event_date() -> None:
+    """"К 17 ноября" (by 17 November) and "by November 17" say when a state was reached, not
+    the day of an event; "17 ноября" alone is an event date."""
+    from datetime import UTC, datetime
+
+    published = datetime(2021, 11, 18, tzinfo=UTC)
+    by = classify(ItemText(
+        id="d1", title="Потери подсчитаны",
+        summary="К 17 ноября обстановка на границе стабилизировалась.", published=published,
+    ))  # fmt: skip
+    by_en = classify(ItemText(
+        id="d2", title="Losses counted",
+        summary="The border was calm by November 17, both sides said.", published=published,
+    ))  # fmt: skip
+    on = classify(ItemText(
+        id="d3", title="Потери подсчитаны",
+        summary="17 ноября на границе шли бои.", published=published,
+    ))  # fmt: skip
+    assert by.event_date is None
+    assert by_en.event_date is None
+    assert on.event_date == datetime(2021, 11, 17, tzinfo=UTC)
