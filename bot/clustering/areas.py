@@ -6,6 +6,7 @@ import functools
 import math
 from typing import Final
 
+from bot.classifier.gazetteer import SECTORS
 from bot.classifier.types import Location
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
 NEIGHBOUR_KM: Final = 25.0
 BROAD_KINDS: Final = frozenset({"country"})  # says nothing about where on the border
 COARSE_KINDS: Final = frozenset({"region", "country", "province"})
+_WIDE_KINDS: Final = frozenset({"district", "province"})
 
 
 # The sectors each region of the gazetteer borders (see `gazetteer.SECTORS`): a region has no
@@ -62,6 +64,11 @@ class GazetteerAreas:
         if location.id not in gazetteer:
             return frozenset({f"{location.country}:{location.admin}".lower()})
         place = gazetteer.get(location.id)
+        if place.sector and place.kind in _WIDE_KINDS:
+            # a district or province named in several sectors' names touches each of them:
+            # Kalbajar district faces both Sotk (Gegharkunik) and Jermuk (Vayots Dzor)
+            slug = place.admin.lower().replace(" ", "-")
+            return frozenset({place.sector, *(s for s in SECTORS if slug in s)})
         if place.sector:
             return frozenset({place.sector})
         if self._by_admin is None:
