@@ -27,6 +27,7 @@ from bot.clustering import Clusterer
 from bot.db.engine import create_engine, migrate
 from bot.db.store import Store
 from bot.delivery.sender import Pacing, Sender
+from bot.domain import DeliveryStatus
 from bot.exceptions import ConfigError
 from bot.ingest.fetch import build_http_client
 from bot.ingest.poller import Poller
@@ -170,7 +171,7 @@ async def _on_elected(application: BotApp, grace: float) -> None:
     """Before acting as leader: take over what a previous leader left unfinished."""
     services = application.bot_data.services
     outbox = services.store.outbox
-    if grace > 0 and (await outbox.delivery_counts()).get("sending"):
+    if grace > 0 and (await outbox.delivery_counts()).get(DeliveryStatus.SENDING):
         # The old leader may be alive but cut off; by now it has stopped sending.
         log.info("leader.takeover_wait seconds=%.1f", grace)
         await asyncio.sleep(grace)

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from telegram import Update
 
-from bot.db.tables import utcnow
+from bot.clock import utcnow
 from bot.present.i18n import t
 from bot.present.incidents import incident_detail, incident_sources
 from bot.present.keyboards import parse_alert_data
@@ -49,7 +49,7 @@ async def on_alert_button(update: Update, context: Context) -> None:
         await query.answer(t(lang, "admins_only_short"), show_alert=True)
         return
     row = await store.incident(press.incident_id)
-    sectors = tuple(s for s in (row.sectors.split(",") if row else ()) if s)
+    sectors = row.sector_ids if row else ()
     if not sectors:
         await query.answer(t(lang, "mute_nothing"), show_alert=True)
         return

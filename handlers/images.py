@@ -11,8 +11,8 @@ from datetime import timedelta
 
 from telegram import Update
 
+from bot.clock import utcnow
 from bot.db.search import SearchStore
-from bot.db.tables import utcnow
 from bot.present.charts import IncidentPoint, render_stats, weekly_counts
 from bot.present.i18n import t
 from bot.present.incidents import safe_view
@@ -49,7 +49,7 @@ async def stats(update: Update, context: Context) -> None:
         now - timedelta(weeks=weeks + 1), limit=20_000
     )
     points = [
-        IncidentPoint(row.first_published_at, tuple(s for s in row.sectors.split(",") if s))
+        IncidentPoint(row.first_published_at, row.sector_ids)
         for row in rows
     ]
     data = weekly_counts(points, weeks, now.date())

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 from telegram import Update
 
+from bot.clock import utcnow
 from bot.db.search import SearchStore
-from bot.db.tables import utcnow
 from bot.exceptions import ArgError
 from bot.present.formatting import esc
 from bot.present.i18n import t

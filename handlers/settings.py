@@ -14,7 +14,7 @@ from telegram import Update
 from telegram.error import BadRequest
 
 from bot.classifier.gazetteer import SECTORS
-from bot.db.tables import utcnow
+from bot.clock import utcnow
 from bot.exceptions import ArgError
 from bot.present.formatting import esc
 from bot.present.i18n import LANGUAGE_NAMES, t

@@ -7,6 +7,7 @@ Alembic migrations in `bot/migrations` create exactly this schema; a test compar
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -27,6 +28,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from bot.clock import utcnow
+
 __all__ = [
     "Base",
     "Chat",
@@ -36,13 +39,7 @@ __all__ = [
     "SourceRow",
     "Subscription",
     "UTCDateTime",
-    "utcnow",
 ]
-
-
-def utcnow() -> datetime:
-    """Timezone-aware now, the only clock the storage uses."""
-    return datetime.now(UTC)
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -146,6 +143,17 @@ class Incident(Base):
     view: Mapped[dict[str, Any]]
     alerted: Mapped[bool] = mapped_column(Boolean, default=False)
     followups: Mapped[int] = mapped_column(Integer, default=0)
+
+    # The column holds the sector ids comma-joined (no schema change for a list); code reads
+    # and writes them as a tuple through this property only.
+    @property
+    def sector_ids(self) -> tuple[str, ...]:
+        """The border sectors the incident lies in, in the order the clustering gave them."""
+        return tuple(s for s in (self.sectors or "").split(",") if s)
+
+    @sector_ids.setter
+    def sector_ids(self, value: Sequence[str]) -> None:
+        self.sectors = ",".join(value)
 
 
 class Chat(Base):

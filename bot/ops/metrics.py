@@ -19,6 +19,7 @@ from prometheus_client.registry import Collector
 
 from bot.db.store import Store
 from bot.delivery.sender import SenderStats
+from bot.domain import DeliveryStatus
 from bot.ingest.poller import PollOutcome
 
 __all__ = ["CONTENT_TYPE", "Metrics", "Snapshot"]
@@ -70,7 +71,7 @@ class _SnapshotCollector(Collector):
                        "Deliveries re-queued after a crash or takeover (possible duplicates)",
                        snap.inflight_requeued)
         yield _gauge("borderwatch_queue_depth", "Deliveries waiting to be sent",
-                     snap.outbox.get("pending", 0))
+                     snap.outbox.get(DeliveryStatus.PENDING, 0))
         outbox = GaugeMetricFamily("borderwatch_outbox_deliveries",
                                    "Deliveries in the database by status", labels=["status"])
         for status, count in sorted(snap.outbox.items()):

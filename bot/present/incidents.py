@@ -10,7 +10,6 @@ import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from bot.classifier.gazetteer import default_gazetteer
 from bot.clustering import IncidentView
 from bot.db.search import SearchHit
 from bot.db.store import SourceHealth, Store
@@ -20,7 +19,7 @@ from bot.present.formatting import TELEGRAM_LIMIT, esc, link, shorten_html
 from bot.present.i18n import t
 from bot.present.summary import SEVERITY_ICON, ReportRef, command_id, headline, render_incident
 from bot.subscribers.prefs import ChatPrefs
-from bot.subscribers.rules import AlertFacts, wants
+from bot.subscribers.rules import AlertFacts, filter_text, wants
 
 __all__ = [
     "alert_facts",
@@ -142,14 +141,8 @@ def sources_text(health: Sequence[SourceHealth], lang: str, now: datetime) -> li
 def alert_facts(row: Incident) -> AlertFacts:
     """What a chat's filters look at, for a stored incident (digests)."""
     view = safe_view(row)
-    parts = [row.headline]
-    gazetteer = default_gazetteer()
-    for place_id in view.location_ids if view else ():
-        if place_id in gazetteer:
-            for names in gazetteer.get(place_id).names.values():
-                parts.extend(names)
-    sectors = tuple(s for s in row.sectors.split(",") if s)
-    return AlertFacts(row.severity, sectors, "\n".join(parts))
+    text = filter_text(row.headline, (), view.location_ids if view else ())
+    return AlertFacts(row.severity, row.sector_ids, text)
 
 
 def wanted(rows: Sequence[Incident], prefs: ChatPrefs, now: datetime | None = None) -> list[

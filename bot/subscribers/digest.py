@@ -52,6 +52,6 @@ async def queue_due_digests(store: Store, now: datetime) -> int:
         since = max(target.prefs.digest_last or now - DIGEST_PERIOD, now - DIGEST_PERIOD)
         rows = wanted(await search.created_since(since), target.prefs, now)
         text = render_digest(rows, target.prefs.language)
-        queued += await store.chats.queue_digest(target, text, now)
+        queued += await store.outbox.queue_digest(target, text, now)
         log.info("digest.queued chat=%s incidents=%d", target.chat_id, len(rows))
     return queued

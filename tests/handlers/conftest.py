@@ -19,7 +19,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import BotApp
-from bot.db.tables import Delivery, utcnow
+from bot.clock import utcnow
+from bot.db.tables import Delivery
 from bot.settings import Settings, load_settings
 from testkit.feed_server import FeedServer, rss
 from testkit.harness import running, until

@@ -16,7 +16,8 @@ from telegram import Bot
 
 from bot.classifier import default_classifier
 from bot.clustering import Clusterer
-from bot.db.store import Store
+from bot.db.outbox import RenderedAlert
+from bot.db.store import IncidentRecord, Store
 from bot.db.tables import Item, SourceRow
 from bot.delivery.sender import Sender
 from bot.ingest.fetch import build_http_client
@@ -97,11 +98,13 @@ async def add_incident(
             session.add(item)
             await session.flush()
             item_id = item.id
-        await store.record_incident(
+        record = IncidentRecord(
             item_id=item_id, incident_id=incident_id, first_published_at=NOW - timedelta(hours=1),
             last_published_at=NOW - timedelta(hours=1), severity="high", headline=headline,
-            sectors="syunik", view=view(incident_id, [r[0] for r in reports]),
-            alert_texts={"en": "<b>alert</b>"},
+            sectors=("syunik",), view=view(incident_id, [r[0] for r in reports]),
+        )
+        await store.record_incident(
+            record, alert=RenderedAlert({"en": "<b>alert</b>"}, {}, headline)
         )
 
 
