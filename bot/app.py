@@ -158,7 +158,7 @@ def _post_init(settings: Settings) -> Any:
                           settings.http_port, exc)
                 await web.stop()
             else:
-                services.web = web
+                application.bot_data.web = web
         log.info("app.started sources=%d role=%s replica=%s console=%s",
                  len(sources), leader.role, name, settings.console_mode)
         await handlers.set_commands(application)
@@ -177,7 +177,8 @@ async def _on_elected(application: BotApp, grace: float) -> None:
         await asyncio.sleep(grace)
     requeued = await outbox.requeue_inflight()
     if requeued:
-        services.inflight_requeued += requeued
+        if services.metrics is not None:
+            services.metrics.requeued(requeued)
         log.warning("delivery.requeued_inflight count=%d (may arrive twice)", requeued)
     seeded = await services.poller.seed()
     log.info("leader.ready incidents_restored=%d", seeded)
@@ -209,12 +210,13 @@ async def _sync_updater(application: Application[Any, Any, Any, Any, BotData, An
 
 
 async def _post_shutdown(application: BotApp) -> None:
+    web, application.bot_data.web = application.bot_data.web, None
+    if web is not None:
+        await web.stop()
     try:
         services = application.bot_data.services
     except RuntimeError:
         return  # post_init never ran to the end
-    if services.web is not None:
-        await services.web.stop()
     if services.leader is not None:
         await services.leader.stop()
     await services.http.aclose()

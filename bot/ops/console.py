@@ -9,11 +9,9 @@ So console mode runs the same pipeline, handlers, outbox and sender as a Telegra
 from __future__ import annotations
 
 import asyncio
-import html
 import itertools
 import json
 import logging
-import re
 import sys
 import threading
 import time
@@ -21,7 +19,9 @@ from typing import Any, TextIO
 
 from telegram.request import BaseRequest, RequestData
 
-__all__ = ["CONSOLE_CHAT_ID", "CONSOLE_TOKEN", "ConsoleIO", "ConsoleRequest", "html_to_text"]
+from bot.present.formatting import html_to_text
+
+__all__ = ["CONSOLE_CHAT_ID", "CONSOLE_TOKEN", "ConsoleIO", "ConsoleRequest"]
 
 log = logging.getLogger(__name__)
 
@@ -39,14 +39,6 @@ _BOT = {
 }
 _USER = {"id": CONSOLE_CHAT_ID, "is_bot": False, "first_name": "Console", "language_code": "en"}
 _CHAT = {"id": CONSOLE_CHAT_ID, "type": "private", "first_name": "Console"}
-_LINK = re.compile(r'<a href="([^"]*)">(.*?)</a>', re.S)
-_TAG = re.compile(r"<[^>]+>")
-
-
-def html_to_text(markup: str) -> str:
-    """Telegram HTML to terminal text; links show their URL."""
-    text = _LINK.sub(lambda m: f"{m.group(2)} ({m.group(1)})", markup)
-    return html.unescape(_TAG.sub("", text))
 
 
 class ConsoleIO:

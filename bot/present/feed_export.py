@@ -17,7 +17,7 @@ from xml.etree import ElementTree as ET
 
 from bot import __version__
 from bot.db.store import Store
-from bot.ops.console import html_to_text
+from bot.present.formatting import html_to_text
 from bot.present.incidents import stored_view
 from bot.present.summary import ReportRef, render_alert
 
