@@ -13,8 +13,9 @@ from urllib.parse import urlsplit
 from telegram import Update
 
 from bot.db.admin import SourceAdmin
+from bot.exceptions import UrlRefused
 from bot.ingest.opml import OpmlEntry, parse_opml, render_opml
-from bot.ingest.urlguard import UrlRefused, check_source_url
+from bot.ingest.urlguard import check_source_url
 from bot.present.formatting import esc
 from bot.present.i18n import t
 from bot.subscribers.text import clean_text

@@ -59,6 +59,7 @@ import ahocorasick
 
 from bot.classifier.normalize import complete_table
 from bot.classifier.types import Location
+from bot.exceptions import GazetteerError
 
 __all__ = [
     "CONTEXT_WINDOW",
@@ -106,10 +107,6 @@ _FLAGS = _FLAG_CAP + _FLAG_EXACT + _FLAG_PERSON + _FLAG_NOUN + _FLAG_MIDDLE
 # What may stand between a sentence end and the next word ("…said. «Тех").
 _SENTENCE_ENDS = frozenset(".!?…:;\n")
 _OPENERS = frozenset(" \t\r\"'«»“”„‘’([-–—")
-
-
-class GazetteerError(ValueError):
-    """The gazetteer data file is malformed (bad row, unknown sector, clashing names)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,18 +16,12 @@ from collections.abc import Awaitable, Callable
 from typing import Final
 from urllib.parse import urlsplit
 
+from bot.exceptions import UrlRefused
+
 __all__ = ["Resolver", "UrlRefused", "check_source_url", "system_resolver"]
 
 MAX_URL: Final = 2000
 Resolver = Callable[[str, int], Awaitable[list[str]]]
-
-
-class UrlRefused(ValueError):
-    """A source URL the guard refuses; `key` names the catalog text saying why."""
-
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
 
 
 async def system_resolver(host: str, port: int) -> list[str]:
