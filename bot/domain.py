@@ -84,7 +84,6 @@ CASUALTY_KINDS: Final[tuple[CasualtyKind, ...]] = get_args(CasualtyKind)
 Weapon = Literal[
     "small_arms",
     "sniper",
-    "grenade_launcher",
     "mortar",
     "artillery",
     "rocket",
