@@ -8,7 +8,7 @@ import pytest
 
 from bot.exceptions import ConfigError
 from bot.settings import DEFAULT_DATABASE_URL, Settings, load_settings
-from tests.conftest import TOKEN
+from testkit.harness import TOKEN
 
 
 def test_defaults_without_environment() -> None:

@@ -96,6 +96,7 @@ class Poller:
         self._drainer: asyncio.Task[None] | None = None
         self._orphans = False  # a failed batch may have stored items it did not cluster
         self.last_cycle_at: datetime | None = None
+        self.cycles = 0  # poll cycles ended; tests and operators wait on it, not on the clock
 
     async def seed(self) -> int:
         """Rebuild the clusterer's recent incidents from the database after a start.
@@ -128,6 +129,7 @@ class Poller:
             states, self._states = self._states, []
             await self._store.save_poll_states(states)
         self.last_cycle_at = self._clock()
+        self.cycles += 1
         self._clusterer.expire(self.last_cycle_at)
         return list(outcomes)
 

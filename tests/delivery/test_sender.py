@@ -11,8 +11,8 @@ from telegram import Bot
 from bot.db.outbox import RenderedAlert
 from bot.db.store import IncidentRecord, Store
 from bot.delivery.sender import Pacing, Sender
+from testkit.harness import TOKEN
 from testkit.telegram_api import FakeTelegram
-from tests.conftest import TOKEN
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 

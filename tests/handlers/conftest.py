@@ -16,16 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
 
 from bot.app import BotApp
-from bot.clock import utcnow
-from bot.db.tables import Delivery
 from bot.settings import Settings, load_settings
 from testkit.feed_server import FeedServer, rss
-from testkit.harness import running, until
+from testkit.harness import TOKEN, nothing_due, running, until
 from testkit.telegram_api import FakeTelegram, SentMessage
-from tests.conftest import TOKEN
 
 USER = 4242
 OPERATOR = 777
@@ -106,20 +102,10 @@ class Bot:
         async def stored() -> bool:
             return (await services.store.counts())["incidents"] >= count
 
-        async def delivered() -> bool:
-            # Alerts for the new incidents go out before the test asks anything, so a
-            # command's answer is never confused with an alert arriving at the same time.
-            async with services.store.sessions() as session:
-                due = await session.scalar(
-                    select(func.count(Delivery.id)).where(
-                        Delivery.status.in_(("pending", "sending")),
-                        Delivery.next_attempt_at <= utcnow(),
-                    )
-                )
-            return not due
-
         await until(stored, 25)
-        await until(delivered, 25)
+        # Alerts for the new incidents go out before the test asks anything, so a command's
+        # answer is never confused with an alert arriving at the same time.
+        await until(lambda: nothing_due(self.app), 25)
 
 
 StartBot = Callable[..., Any]

@@ -27,7 +27,7 @@ from bot.ops.metrics import Metrics
 from bot.ops.web import STALE_POLL_SECONDS, WebServer
 from bot.services import Services
 from bot.settings import load_settings
-from tests.conftest import TOKEN
+from testkit.harness import TOKEN
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 NOW = datetime.now(UTC).replace(microsecond=0)
