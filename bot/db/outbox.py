@@ -119,39 +119,55 @@ class Outbox:
                     update(Delivery).where(*alerts, Delivery.status == _PENDING).values(text=edit)
                 )
             for kind, text in ((_EDIT, edit), (_REPLY, reply)):
-                if not text:
-                    continue
-                key = (
-                    literal(f"{kind}:{incident_id}:")
-                    + cast(Delivery.chat_id, String)
-                    + literal(":")
-                    + cast(Delivery.thread_id, String)
-                    + literal(f":{version}")
-                )
-                rows = select(
-                    key,
-                    Delivery.chat_id,
-                    Delivery.thread_id,
-                    literal(incident_id),
-                    literal(str(kind)),
-                    literal(text),
-                    literal(priority + (EDIT_PRIORITY_OFFSET if kind == _EDIT else 0)),
-                    literal(str(_PENDING)),
-                    literal(0),
-                    literal(now, Delivery.next_attempt_at.type),
-                    literal(now, Delivery.created_at.type),
-                    Delivery.message_id,
-                    # An edit without the keyboard would remove the alert's buttons.
-                    Delivery.reply_markup if kind == _EDIT else literal(None, Text),
-                ).where(*alerts, Delivery.status.in_((_SENDING, _SENT)))
-                columns = ["dedupe_key", "chat_id", "thread_id", "incident_id", "kind", "text",
-                           "priority", "status", "attempts", "next_attempt_at", "created_at",
-                           "target_message_id", "reply_markup"]
-                result = await session.execute(
-                    _insert_ignoring_duplicates(session).from_select(columns, rows)
-                )
-                queued += max(0, result.rowcount or 0)  # type: ignore[attr-defined]
+                if text:
+                    queued += await self._copy_alerts(
+                        session, alerts, incident_id, kind, text, priority, version, now
+                    )
         return queued
+
+    @staticmethod
+    async def _copy_alerts(
+        session: AsyncSession,
+        alerts: tuple[Any, ...],
+        incident_id: str,
+        kind: DeliveryKind,
+        text: str,
+        priority: int,
+        version: int,
+        now: datetime,
+    ) -> int:
+        """One INSERT ... SELECT: an edit or reply row for each alert matching `alerts` that
+        went out (or is going out), aimed at its message; a row queued before is skipped."""
+        key = (
+            literal(f"{kind}:{incident_id}:")
+            + cast(Delivery.chat_id, String)
+            + literal(":")
+            + cast(Delivery.thread_id, String)
+            + literal(f":{version}")
+        )
+        rows = select(
+            key,
+            Delivery.chat_id,
+            Delivery.thread_id,
+            literal(incident_id),
+            literal(str(kind)),
+            literal(text),
+            literal(priority + (EDIT_PRIORITY_OFFSET if kind == _EDIT else 0)),
+            literal(str(_PENDING)),
+            literal(0),
+            literal(now, Delivery.next_attempt_at.type),
+            literal(now, Delivery.created_at.type),
+            Delivery.message_id,
+            # An edit without the keyboard would remove the alert's buttons.
+            Delivery.reply_markup if kind == _EDIT else literal(None, Text),
+        ).where(*alerts, Delivery.status.in_((_SENDING, _SENT)))
+        columns = ["dedupe_key", "chat_id", "thread_id", "incident_id", "kind", "text",
+                   "priority", "status", "attempts", "next_attempt_at", "created_at",
+                   "target_message_id", "reply_markup"]
+        result = await session.execute(
+            _insert_ignoring_duplicates(session).from_select(columns, rows)
+        )
+        return max(0, result.rowcount or 0)  # type: ignore[attr-defined]
 
     @staticmethod
     def _language_groups(

@@ -12,7 +12,7 @@ Callback data is short, versionless text under Telegram's 64-byte limit:
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
@@ -129,82 +129,112 @@ def _tick(selected: bool, label: str) -> str:
     return f"✅ {label}" if selected else label
 
 
-def settings_markup(chat_id: int, prefs: ChatPrefs, page: str) -> InlineKeyboardMarkup:
-    """The keyboard of one settings page."""
+_Rows = list[list[InlineKeyboardButton]]
+
+
+def _language_rows(chat_id: int, prefs: ChatPrefs) -> _Rows:
+    return [
+        [_button(_tick(code == prefs.language, LANGUAGE_NAMES[code]), chat_id, "lang", code)]
+        for code in LANGUAGES
+    ]
+
+
+def _severity_rows(chat_id: int, prefs: ChatPrefs) -> _Rows:
+    options: Sequence[str | None] = (None, *SEVERITIES)
+    return [
+        [
+            _button(
+                _tick(prefs.min_severity == s, t(prefs.language, f"sev_min_{s or 'all'}")),
+                chat_id, "sev", s or "all",
+            )
+        ]
+        for s in options
+    ]
+
+
+def _sector_rows(chat_id: int, prefs: ChatPrefs) -> _Rows:
     lang = prefs.language
-    back = [_button(t(lang, "btn_back"), chat_id, "main")]
-    rows: list[list[InlineKeyboardButton]]
-    if page == "lang":
-        rows = [
-            [_button(_tick(code == lang, LANGUAGE_NAMES[code]), chat_id, "lang", code)]
-            for code in LANGUAGES
-        ]
-    elif page == "sev":
-        options: Sequence[str | None] = (None, *SEVERITIES)
-        rows = [
-            [
-                _button(
-                    _tick(prefs.min_severity == s, t(lang, f"sev_min_{s or 'all'}")),
-                    chat_id, "sev", s or "all",
-                )
-            ]
-            for s in options
-        ]
-    elif page == "sec":
-        rows = [
-            [_button(_tick(not prefs.sectors, t(lang, "sectors_all")), chat_id, "sec", "all")]
-        ]
-        for index, sector in enumerate(SECTOR_IDS, start=1):
-            label = _tick(sector in prefs.sectors, t(lang, f"sector_{sector}"))
-            rows.append([_button(label, chat_id, "sec", str(index))])
-    elif page == "quiet":
-        current = prefs.quiet.label().replace("–", "-").replace(":00", "") if prefs.quiet else ""
-        presets = [
-            _button(_tick(current == p, p), chat_id, "quiet", p) for p in QUIET_PRESETS
-        ]
-        rows = [
-            [_button(_tick(prefs.quiet is None, t(lang, "quiet_off")), chat_id, "quiet", "off")],
-            presets,
-            [_button(_tick(prefs.timezone == z, z), chat_id, "quiet", f"tz={z}")
-             for z in TIMEZONES[:3]],
-            [_button(_tick(prefs.timezone == z, z), chat_id, "quiet", f"tz={z}")
-             for z in TIMEZONES[3:]],
-            [
-                _button(
-                    _tick(prefs.critical_through, t(lang, "quiet_critical_through")),
-                    chat_id, "quiet", "crit",
-                )
-            ],
-        ]
-    elif page == "mode":
-        rows = [
-            [_button(_tick(prefs.mode == "instant", t(lang, "mode_instant")), chat_id, "mode",
-                     "instant")]
-        ]
-        for hour in DIGEST_HOURS:
-            selected = prefs.mode == "digest" and prefs.digest_minute == hour * 60
-            label = _tick(selected, t(lang, "mode_digest_at", time=clock_label(hour * 60)))
-            rows.append([_button(label, chat_id, "mode", str(hour))])
-    elif page == "kw":
-        rows = [
-            [_button(f"✖ {word}", chat_id, "kw", f"rm{index}")]
-            for index, word in enumerate((*prefs.include, *prefs.exclude))
-        ]
-        if prefs.include or prefs.exclude:
-            rows.append([_button(t(lang, "kw_clear"), chat_id, "kw", "clear")])
-    else:
-        return InlineKeyboardMarkup(
-            [
-                [_button(t(lang, "btn_language"), chat_id, "lang"),
-                 _button(t(lang, "btn_severity"), chat_id, "sev")],
-                [_button(t(lang, "btn_sectors"), chat_id, "sec"),
-                 _button(t(lang, "btn_quiet"), chat_id, "quiet")],
-                [_button(t(lang, "btn_delivery"), chat_id, "mode"),
-                 _button(t(lang, "btn_keywords"), chat_id, "kw")],
-                [_button(t(lang, "btn_close"), chat_id, "close")],
-            ]
-        )  # fmt: skip
-    return InlineKeyboardMarkup([*rows, back])
+    rows = [[_button(_tick(not prefs.sectors, t(lang, "sectors_all")), chat_id, "sec", "all")]]
+    for index, sector in enumerate(SECTOR_IDS, start=1):
+        label = _tick(sector in prefs.sectors, t(lang, f"sector_{sector}"))
+        rows.append([_button(label, chat_id, "sec", str(index))])
+    return rows
+
+
+def _quiet_rows(chat_id: int, prefs: ChatPrefs) -> _Rows:
+    lang = prefs.language
+    current = prefs.quiet.label().replace("–", "-").replace(":00", "") if prefs.quiet else ""
+    presets = [_button(_tick(current == p, p), chat_id, "quiet", p) for p in QUIET_PRESETS]
+    return [
+        [_button(_tick(prefs.quiet is None, t(lang, "quiet_off")), chat_id, "quiet", "off")],
+        presets,
+        [_button(_tick(prefs.timezone == z, z), chat_id, "quiet", f"tz={z}")
+         for z in TIMEZONES[:3]],
+        [_button(_tick(prefs.timezone == z, z), chat_id, "quiet", f"tz={z}")
+         for z in TIMEZONES[3:]],
+        [
+            _button(
+                _tick(prefs.critical_through, t(lang, "quiet_critical_through")),
+                chat_id, "quiet", "crit",
+            )
+        ],
+    ]
+
+
+def _mode_rows(chat_id: int, prefs: ChatPrefs) -> _Rows:
+    lang = prefs.language
+    rows = [
+        [_button(_tick(prefs.mode == "instant", t(lang, "mode_instant")), chat_id, "mode",
+                 "instant")]
+    ]
+    for hour in DIGEST_HOURS:
+        selected = prefs.mode == "digest" and prefs.digest_minute == hour * 60
+        label = _tick(selected, t(lang, "mode_digest_at", time=clock_label(hour * 60)))
+        rows.append([_button(label, chat_id, "mode", str(hour))])
+    return rows
+
+
+def _keyword_rows(chat_id: int, prefs: ChatPrefs) -> _Rows:
+    rows = [
+        [_button(f"✖ {word}", chat_id, "kw", f"rm{index}")]
+        for index, word in enumerate((*prefs.include, *prefs.exclude))
+    ]
+    if prefs.include or prefs.exclude:
+        rows.append([_button(t(prefs.language, "kw_clear"), chat_id, "kw", "clear")])
+    return rows
+
+
+def _main_rows(chat_id: int, prefs: ChatPrefs) -> _Rows:
+    lang = prefs.language
+    return [
+        [_button(t(lang, "btn_language"), chat_id, "lang"),
+         _button(t(lang, "btn_severity"), chat_id, "sev")],
+        [_button(t(lang, "btn_sectors"), chat_id, "sec"),
+         _button(t(lang, "btn_quiet"), chat_id, "quiet")],
+        [_button(t(lang, "btn_delivery"), chat_id, "mode"),
+         _button(t(lang, "btn_keywords"), chat_id, "kw")],
+        [_button(t(lang, "btn_close"), chat_id, "close")],
+    ]  # fmt: skip
+
+
+# Each page's own buttons; every page but the main one ends with a Back button.
+_PAGE_ROWS: Final[dict[str, Callable[[int, ChatPrefs], _Rows]]] = {
+    "lang": _language_rows,
+    "sev": _severity_rows,
+    "sec": _sector_rows,
+    "quiet": _quiet_rows,
+    "mode": _mode_rows,
+    "kw": _keyword_rows,
+}
+
+
+def settings_markup(chat_id: int, prefs: ChatPrefs, page: str) -> InlineKeyboardMarkup:
+    """The keyboard of one settings page (the main page for any other name)."""
+    rows = _PAGE_ROWS.get(page)
+    if rows is None:
+        return InlineKeyboardMarkup(_main_rows(chat_id, prefs))
+    back = [_button(t(prefs.language, "btn_back"), chat_id, "main")]
+    return InlineKeyboardMarkup([*rows(chat_id, prefs), back])
 
 
 def apply_press(prefs: ChatPrefs, press: SettingsPress, now: datetime) -> tuple[ChatPrefs, str]:
