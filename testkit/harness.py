@@ -29,6 +29,7 @@ __all__ = [
     "TOKEN",
     "USER",
     "free_port",
+    "loopback_settings",
     "nothing_due",
     "refetched",
     "running",
@@ -64,6 +65,14 @@ def settings_for(
         f'interval_seconds = 5\n',
         encoding="utf-8",
     )
+    return loopback_settings(telegram, database_url, sources, **overrides)
+
+
+def loopback_settings(
+    telegram: FakeTelegram, database_url: str, sources: Path, **overrides: Any
+) -> Settings:
+    """Settings for a bot on the fake Bot API and the test's database, reading `sources`:
+    polls every 5 s (a poll tick of 1 s), drains the outbox every 0.2 s."""
     values: dict[str, Any] = {
         "telegram_bot_token": TOKEN,
         "telegram_api_base_url": telegram.base_url,

@@ -18,9 +18,9 @@ from typing import Any
 import pytest
 
 from bot.app import BotApp
-from bot.settings import Settings, load_settings
+from bot.settings import Settings
 from testkit.feed_server import FeedServer, rss
-from testkit.harness import TOKEN, nothing_due, running, until
+from testkit.harness import loopback_settings, nothing_due, running, until
 from testkit.telegram_api import FakeTelegram, SentMessage
 
 USER = 4242
@@ -127,18 +127,10 @@ def start_bot(
     @asynccontextmanager
     async def start(**overrides: Any) -> AsyncIterator[Bot]:
         values: dict[str, Any] = {
-            "telegram_bot_token": TOKEN,
-            "telegram_api_base_url": telegram.base_url,
-            "database_url": database_url,
-            "sources_file": sources,
-            "poll_interval_seconds": 5,
-            "delivery_interval_seconds": 0.2,
-            "http_timeout_seconds": 2,
             "admin_chat_ids": str(OPERATOR),
             "alert_max_age_hours": 24 * 60,
         }
-        values.update(overrides)
-        settings = load_settings(**values)
+        settings = loopback_settings(telegram, database_url, sources, **(values | overrides))
         async with running(settings) as app:
             yield Bot(app, telegram, feeds, settings)
 
