@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from xml.etree import ElementTree as ET
 
@@ -19,12 +20,12 @@ from bot.clustering import Clusterer
 from bot.db.outbox import RenderedAlert
 from bot.db.store import IncidentRecord, Store
 from bot.db.tables import Item, SourceRow
-from bot.delivery.sender import Sender
+from bot.delivery.sender import Sender, SenderStats
 from bot.ingest.fetch import build_http_client
 from bot.ingest.poller import Poller, PollOutcome
 from bot.ops.leader import Election, Leadership, election_for
 from bot.ops.metrics import Metrics
-from bot.ops.web import STALE_POLL_SECONDS, WebServer
+from bot.ops.web import STALE_POLL_SECONDS, ReplicaStatus, WebServer
 from bot.services import Services
 from bot.settings import load_settings
 from testkit.harness import TOKEN
@@ -238,3 +239,30 @@ async def test_json_feed_and_conditional_get(
                              headers={"If-None-Match": response.headers["etag"]})
     assert again.status_code == 304
     assert (await client.get("/incidents.json?limit=0")).status_code == 400
+
+
+@dataclass
+class LoneReplica:
+    """The least a web server needs: a store, no metrics, and a status (not `Services`)."""
+
+    store: Store
+    metrics: Metrics | None = None
+
+    def status(self) -> ReplicaStatus:
+        return ReplicaStatus(leader=False, replica="lone", elected_at=None, last_poll_at=None,
+                             started_at=NOW, sender=SenderStats())
+
+
+async def test_the_endpoint_reads_only_the_observed_protocol(store: Store) -> None:
+    """The server runs on any object with a store, metrics and a status: health comes from
+    the status, and /metrics is off without a registry."""
+    server = WebServer(LoneReplica(store), host="127.0.0.1", port=0)
+    await server.start()
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as client:
+            health = (await client.get("/healthz")).json()
+            assert (health["role"], health["replica"], health["database"]) == (
+                "follower", "lone", "ok")
+            assert (await client.get("/metrics")).status_code == 404
+    finally:
+        await server.stop()
