@@ -11,6 +11,7 @@ Callback data is short, versionless text under Telegram's 64-byte limit:
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -84,8 +85,20 @@ def alert_markup(incident_id: str, lang: str, *, can_mute: bool = True) -> Inlin
 
 
 def alert_markup_json(incident_id: str, lang: str, *, can_mute: bool = True) -> str:
-    """`alert_markup` as the JSON the outbox stores with the delivery."""
-    return alert_markup(incident_id, lang, can_mute=can_mute).to_json()
+    """`alert_markup` as the JSON the outbox stores with the delivery.
+
+    The pipeline renders it for every language at each incident change, so the JSON is built
+    once per language and only the incident id (JSON-escaped) is put in.
+    """
+    return _alert_markup_template(lang, can_mute).replace(_ID_SLOT, json.dumps(incident_id)[1:-1])
+
+
+_ID_SLOT: Final = "INCIDENT-ID-SLOT"
+
+
+@functools.cache
+def _alert_markup_template(lang: str, can_mute: bool) -> str:
+    return alert_markup(_ID_SLOT, lang, can_mute=can_mute).to_json()
 
 
 def markup_from_json(data: str | None) -> InlineKeyboardMarkup | None:
