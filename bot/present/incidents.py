@@ -39,7 +39,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
-
 def stored_view(row: Incident) -> IncidentView:
     """The incident view saved with the row."""
     return IncidentView.from_json(row.view)
@@ -60,10 +59,13 @@ def _headline(row: Incident, lang: str) -> str:
 
 
 def incident_line(row: Incident, lang: str) -> str:
-    """One line for lists: icon, date, headline in `lang`, the tappable id."""
+    """One line for lists: icon, the incident's date, headline in `lang` (without a second
+    date), the tappable id."""
     icon = SEVERITY_ICON.get(row.severity, "⚪")
-    when = row.last_published_at.strftime("%Y-%m-%d")
-    return f"{icon} {esc(when)} · {esc(_headline(row, lang))} · /incident_{command_id(row.id)}"
+    view = safe_view(row)
+    when = (view.event_start if view else row.first_published_at).strftime("%Y-%m-%d")
+    title = headline(view, lang, dated=False) if view is not None else row.headline
+    return f"{icon} {esc(when)} · {esc(title)} · /incident_{command_id(row.id)}"
 
 
 async def latest_lines(store: Store, count: int, lang: str) -> list[str]:

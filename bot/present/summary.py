@@ -86,13 +86,14 @@ def event_kind(view: IncidentView) -> str:
     return "kind_firing"
 
 
-def headline(view: IncidentView, lang: str) -> str:
-    """What, where, when, as plain text (escape before use in HTML)."""
+def headline(view: IncidentView, lang: str, *, dated: bool = True) -> str:
+    """What, where, when, as plain text (escape before use in HTML); without the date for
+    lists that show it in a column of their own."""
     what = t(lang, event_kind(view))
     places = place_names(view, lang)
     where = t(lang, "near", places=", ".join(places)) if places else ""
-    when = month_day(view.event_start, lang)
-    return " ".join(part for part in (what, where, f"({when})") if part)
+    when = f"({month_day(view.event_start, lang)})" if dated else ""
+    return " ".join(part for part in (what, where, when) if part)
 
 
 def _actor(lang: str, actor: str) -> str:
