@@ -29,6 +29,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from bot.clock import utcnow
+from bot.domain import DeliveryStatus
 
 __all__ = [
     "Base",
@@ -209,8 +210,9 @@ class Delivery(Base):
     )
     kind: Mapped[str] = mapped_column(String(16))  # alert / edit / reply / message
     text: Mapped[str] = mapped_column(Text)
-    priority: Mapped[int] = mapped_column(Integer, default=100)  # lower goes first
-    status: Mapped[str] = mapped_column(String(16), default="pending")
+    # Lower goes first (`bot.domain.Priority`); a row written without one goes after them all.
+    priority: Mapped[int] = mapped_column(Integer, default=100)
+    status: Mapped[str] = mapped_column(String(16), default=DeliveryStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
