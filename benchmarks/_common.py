@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import insert
 
@@ -15,7 +19,9 @@ from bot.present.keyboards import alert_markup_json
 
 ROOT = Path(__file__).resolve().parent.parent
 
-__all__ = ["INCIDENT_ID", "ROOT", "open_store", "queue_alert_to", "subscribe_many"]
+__all__ = [
+    "INCIDENT_ID", "ROOT", "help_waits", "open_store", "queue_alert_to", "subscribe_many",
+]
 
 INCIDENT_ID = "inc-20261124-bench001"
 
@@ -67,3 +73,15 @@ async def queue_alert_to(store: Store, text: str = "<b>Benchmark alert</b>") -> 
         {"en": text}, {"en": alert_markup_json(INCIDENT_ID, "en", can_mute=False)}, "bench"
     )
     return await store.record_incident(record, alert=alert)
+
+
+async def help_waits(fake: Any, chats: Iterable[int], gap: float) -> list[float]:
+    """Each chat in turn sends /help to the running bot; seconds until each answer arrived."""
+    waits: list[float] = []
+    for chat in chats:
+        asked = time.monotonic()
+        fake.user_says(chat, "/help")
+        await fake.wait_until(lambda f, c=chat: bool(f.sent(c)), timeout=30, interval=0.001)
+        waits.append(fake.sent(chat)[0].at - asked)
+        await asyncio.sleep(gap)
+    return waits

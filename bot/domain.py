@@ -15,6 +15,7 @@ from types import MappingProxyType
 from typing import Final, Literal, get_args
 
 __all__ = [
+    "ACTIONS",
     "ACTORS",
     "ACTOR_SIDE",
     "CASUALTY_KINDS",
@@ -27,6 +28,7 @@ __all__ = [
     "SIDES",
     "STANCES",
     "WEAPONS",
+    "Action",
     "Actor",
     "CasualtyKind",
     "DeliveryKind",
@@ -78,12 +80,17 @@ ACTOR_SIDE: Final[Mapping[str, Side]] = MappingProxyType(
 Stance = Literal["claim", "denial", "accusation"]
 STANCES: Final[tuple[Stance, ...]] = get_args(Stance)
 
+# What a side says the other did, as an alert sentence names it ("shelled positions").
+Action = Literal["fire", "shelling", "drone", "incursion", "attack", "capture"]
+ACTIONS: Final[tuple[Action, ...]] = get_args(Action)
+
 CasualtyKind = Literal["servicemen", "civilians"]
 CASUALTY_KINDS: Final[tuple[CasualtyKind, ...]] = get_args(CasualtyKind)
 
 Weapon = Literal[
     "small_arms",
     "sniper",
+    "grenade_launcher",
     "mortar",
     "artillery",
     "rocket",
@@ -134,8 +141,9 @@ OPEN_STATUSES: Final[tuple[DeliveryStatus, ...]] = (
 
 
 class Priority(IntEnum):
-    """Send order in the outbox: lower goes first."""
+    """Send order in the outbox (and in the shared pace of all sends): lower goes first."""
 
+    REPLY = 0  # an answer to a person's command: never behind a broadcast's tail
     CRITICAL = 10
     HIGH = 20
     OPERATOR = 50  # notices to operators (a source down for hours)

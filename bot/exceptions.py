@@ -4,6 +4,7 @@
     ├── ConfigError            a setting, the sources file or a bundled data file is wrong
     │   │                      (fatal at start)
     │   └── GazetteerError     the gazetteer data file is malformed (row, sector, clashing names)
+    ├── StartupError           a service needed at start is unreachable: the Bot API (fatal)
     ├── FeedError              one source could not be fetched or parsed (that source backs off)
     │   ├── FetchError         network failure, timeout, redirect loop, HTTP 4xx/5xx
     │   │   └── TransientFetchError   worth retrying soon: timeouts, 429, 5xx
@@ -13,7 +14,7 @@
     └── UsageError             a user's input is refused; `key` names the catalog text saying why
         ├── ArgError           a command argument is wrong (also a ValueError; `values` fill
         │                      the text)
-        └── UrlRefused         a source URL the guard refuses: bad scheme, unresolvable, private
+        └── UrlRefused         a source URL or connection the SSRF guard refuses (private, ...)
 
 Every error raised while handling a source carries that source's name, so a log line or an admin
 report says which feed broke. Delivery failures are python-telegram-bot's own errors
@@ -33,6 +34,7 @@ __all__ = [
     "FeedTooLargeError",
     "FetchError",
     "GazetteerError",
+    "StartupError",
     "TransientFetchError",
     "UrlRefused",
     "UsageError",
@@ -49,6 +51,10 @@ class ConfigError(BorderWatchError):
 
 class GazetteerError(ConfigError):
     """The gazetteer data file is malformed (bad row, unknown sector, clashing names)."""
+
+
+class StartupError(BorderWatchError):
+    """The bot cannot start: a service it needs (the Telegram Bot API) is unreachable."""
 
 
 class FeedError(BorderWatchError):
@@ -112,4 +118,5 @@ class ArgError(UsageError, ValueError):
 
 
 class UrlRefused(UsageError):
-    """A source URL the guard refuses (bad URL or scheme, unresolvable, private address)."""
+    """A source URL (or a connection) the SSRF guard refuses: bad URL or scheme, unresolvable,
+    private address."""

@@ -72,7 +72,8 @@ def loopback_settings(
     telegram: FakeTelegram, database_url: str, sources: Path, **overrides: Any
 ) -> Settings:
     """Settings for a bot on the fake Bot API and the test's database, reading `sources`:
-    polls every 5 s (a poll tick of 1 s), drains the outbox every 0.2 s."""
+    polls every 5 s (a poll tick of 1 s), drains the outbox every 0.2 s, and fetches from
+    loopback (private addresses allowed; a test of the guard turns that off)."""
     values: dict[str, Any] = {
         "telegram_bot_token": TOKEN,
         "telegram_api_base_url": telegram.base_url,
@@ -81,6 +82,7 @@ def loopback_settings(
         "poll_interval_seconds": 5,
         "delivery_interval_seconds": 0.2,
         "http_timeout_seconds": 2,
+        "allow_private_source_urls": True,  # the fakes are on loopback (the SSRF guard)
     }
     return load_settings(**(values | overrides))
 

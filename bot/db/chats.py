@@ -19,6 +19,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import aliased
 
 from bot.clock import utcnow
 from bot.db.tables import Chat, Delivery, Subscription
@@ -226,7 +227,14 @@ class ChatStore:
             return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     async def migrate_chat(self, old_id: int, new_id: int) -> None:
-        """A group became a supergroup: move the chat, its subscriptions and its queue."""
+        """A group became a supergroup: move the chat, its subscriptions and its queue.
+
+        When the supergroup already has a subscription of its own (it was subscribed after
+        the upgrade, before the old id's queue met the migration), the two merge: the new
+        chat's subscription and settings stay, and an old-id message whose incident the new
+        chat already has queued or received is cancelled rather than sent twice. Only open
+        rows move; failed, cancelled and sent ones stay as they are.
+        """
         async with self.sessions.begin() as session:
             old = await session.get(Chat, old_id)
             if old is None:
@@ -244,12 +252,36 @@ class ChatStore:
                     )
                 )
                 await session.flush()
+            taken = select(Subscription.thread_id).where(Subscription.chat_id == new_id)
+            await session.execute(
+                delete(Subscription).where(
+                    Subscription.chat_id == old_id, Subscription.thread_id.in_(taken)
+                )
+            )
             await session.execute(
                 update(Subscription).where(Subscription.chat_id == old_id).values(chat_id=new_id)
             )
+            already = aliased(Delivery)
+            duplicate = (
+                select(already.id)
+                .where(
+                    already.chat_id == new_id,
+                    already.incident_id == Delivery.incident_id,
+                    already.thread_id == Delivery.thread_id,
+                    already.kind == Delivery.kind,
+                    already.status.in_((*OPEN_STATUSES, DeliveryStatus.SENT)),
+                )
+                .exists()
+            )
+            open_rows = (Delivery.chat_id == old_id, Delivery.status.in_(OPEN_STATUSES))
             await session.execute(
                 update(Delivery)
-                .where(Delivery.chat_id == old_id, Delivery.status != DeliveryStatus.SENT)
+                .where(*open_rows, Delivery.incident_id.is_not(None), duplicate)
+                .values(status=DeliveryStatus.CANCELLED, error=f"merged into chat {new_id}")
+            )
+            await session.execute(
+                update(Delivery)
+                .where(*open_rows)
                 .values(chat_id=new_id, status=DeliveryStatus.PENDING)
             )
             old.active, old.deactivated_reason = False, f"migrated to {new_id}"

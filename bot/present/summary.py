@@ -17,6 +17,7 @@ from datetime import datetime
 
 from bot.classifier.gazetteer import default_gazetteer
 from bot.clustering import IncidentView
+from bot.domain import ACTIONS, ACTOR_SIDE
 from bot.present.formatting import TELEGRAM_LIMIT, esc, link, shorten_html
 from bot.present.i18n import LANGUAGES, month_day, t
 
@@ -35,6 +36,8 @@ __all__ = [
 SEVERITY_ICON = {"critical": "🟥", "high": "🔴", "medium": "🟠", "low": "🟡", None: "⚪"}
 _MAX_SOURCES = 8
 _MAX_PLACES = 3
+# acts a bare claim may state without naming who did them ("positions came under fire")
+_STATED = frozenset({"fire", "shelling", "drone"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,38 +103,97 @@ def _actor(lang: str, actor: str) -> str:
     return t(lang, f"actor_{actor}")
 
 
+def _said(lang: str, key: str, actor: str, **values: str) -> str:
+    """One alert sentence spoken by `actor`: the catalog's form for the grammatical number of
+    the actor's name in `lang` ("Armenia's Defence Ministry says", "Armenian officials say")."""
+    form = "many" if t(lang, f"form_{actor}") == "many" else "one"
+    return t(lang, f"{key}.{form}", who=_actor(lang, actor), **values)
+
+
+def _places(lang: str, place_ids: Sequence[str]) -> str:
+    gazetteer = default_gazetteer()
+    names: list[str] = []
+    for place_id in place_ids:
+        try:
+            place = gazetteer.get(place_id)
+        except KeyError:
+            continue
+        if place.kind in {"region", "country", "province"}:
+            continue
+        name = (place.names.get(lang) or place.names.get("en") or (place.name,))[0]
+        if name not in names:
+            names.append(name)
+    return ", ".join(names[:_MAX_PLACES])
+
+
 def _statement_lines(view: IncidentView, lang: str) -> list[str]:
+    """What each side says, one sentence per stance: an accusation names the accused and what
+    they are said to have done (and where); a denial says so; a bare claim says what happened
+    only when it names an act that positions suffered. No line just says a side "reports"."""
     lines: list[str] = []
     for statement in view.claims:
-        who = _actor(lang, statement.actor)
-        accused = ", ".join(t(lang, f"side_{s}") for s in statement.accused)
-        for stance in statement.stances:
-            if stance == "accusation" and accused:
-                lines.append(t(lang, "says_accuses", who=who, accused=accused))
-            elif stance == "denial":
-                lines.append(t(lang, "says_denies", who=who))
-            elif stance == "claim" or (stance == "accusation" and not accused):
-                lines.append(t(lang, "says_reports", who=who))
+        actions = [a for a in ACTIONS if a in statement.actions]
+        places = _places(lang, statement.place_ids)
+        near = "_near" if places else ""
+        extra = {"places": places} if places else {}
+        if "accusation" in statement.stances and statement.accused:
+            action = actions[0] if actions else "fire"
+            accused = t(lang, f"side_{statement.accused[0]}")
+            key = f"claim_accuses_{action}{near}"
+            lines.append(_said(lang, key, statement.actor, accused=accused, **extra))
+        elif "claim" in statement.stances and actions and actions[0] in _STATED:
+            key = f"claim_states_{actions[0]}{near}"
+            lines.append(_said(lang, key, statement.actor, **extra))
+        if "denial" in statement.stances:
+            lines.append(_said(lang, "claim_denies", statement.actor))
     return list(dict.fromkeys(lines))
 
 
+def _figures(lang: str, killed: int | None, wounded: int | None) -> str:
+    parts = []
+    if killed:
+        parts.append(t(lang, "killed", n=killed))
+    if wounded:
+        parts.append(t(lang, "wounded", n=wounded))
+    return ", ".join(parts)
+
+
 def _casualty_lines(view: IncidentView, lang: str) -> list[str]:
+    """Figures with whose they are and who gives them: one line per figure however many
+    sources give it (an official's name before "media"; "both sides" when both do). A side
+    with losses reported but no figure gets one line saying so; casualties whose side is
+    unclear only "casualties reported, figures unclear"."""
+    numbered: dict[tuple[str | None, str | None, int | None, int | None], list[str]] = {}
+    for f in view.casualties:
+        if f.killed or f.wounded:
+            key = (f.side, f.kind, f.killed, f.wounded)
+            numbered.setdefault(key, []).append(f.claimed_by or "media")
     lines: list[str] = []
-    for figure in view.casualties:
-        if not (figure.killed or figure.wounded):
-            continue
-        parts = []
-        if figure.killed:
-            parts.append(t(lang, "killed", n=figure.killed))
-        if figure.wounded:
-            parts.append(t(lang, "wounded", n=figure.wounded))
-        whose = t(lang, f"whose_{figure.side}") if figure.side else ""
-        kind = t(lang, f"kind_of_{figure.kind}") if figure.kind else ""
-        who = _actor(lang, figure.claimed_by or "media")
-        lines.append(
-            t(lang, "casualties_line", figures=", ".join(parts), whose=whose, kind=kind, who=who)
-            .replace("  ", " ")
-        )
+    for (side, kind, killed, wounded), claimants in numbered.items():
+        whose = t(lang, f"whose_{side}") if side else ""
+        kind_text = t(lang, f"kind_of_{kind}") if kind else ""
+        sides = {ACTOR_SIDE[c] for c in claimants if c in ACTOR_SIDE}
+        values = {"figures": _figures(lang, killed, wounded), "whose": whose, "kind": kind_text}
+        if len(sides) > 1:
+            line = t(lang, "casualties_line_both", **values)
+        else:
+            official = [c for c in claimants if c != "media"]
+            who = _actor(lang, (official or claimants)[0])
+            line = t(lang, "casualties_line", who=who, **values)
+        lines.append(" ".join(line.split()).replace("( ", "(").replace(" )", ")"))
+    counted = {side for side, _, _, _ in numbered}
+    unclear = False
+    for side in dict.fromkeys(f.side for f in view.casualties if not (f.killed or f.wounded)):
+        if side is None:
+            unclear = unclear or not numbered
+        elif side not in counted:
+            counted.add(side)
+            claimants = [f.claimed_by or "media" for f in view.casualties if f.side == side]
+            official = [c for c in claimants if c != "media"]
+            whose = t(lang, f"whose_{side}")
+            lines.append(_said(lang, "losses_unclear", (official or claimants)[0], whose=whose))
+    if unclear and not lines:
+        lines.append(t(lang, "casualties_unclear"))
     return lines
 
 
@@ -157,10 +219,7 @@ def render_alert(
     icon = SEVERITY_ICON.get(view.severity, "⚪")
     severity = t(lang, f"severity_{view.severity}") if view.severity else ""
     lines = [f"{icon} <b>{esc(title)}</b>"]
-    statements = _statement_lines(view, lang)
-    lines.extend(f"• {esc(line)}" for line in statements)
-    if not statements:
-        lines.append(f"• {esc(t(lang, 'says_reports', who=_actor(lang, 'media')))}")
+    lines.extend(f"• {esc(line)}" for line in _statement_lines(view, lang))
     lines.extend(f"• {esc(line)}" for line in _casualty_lines(view, lang))
     if len(set(view.sides_heard)) < 2:
         lines.append(f"<i>{esc(t(lang, 'one_side_only'))}</i>")

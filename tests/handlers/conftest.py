@@ -129,6 +129,7 @@ def start_bot(
         values: dict[str, Any] = {
             "admin_chat_ids": str(OPERATOR),
             "alert_max_age_hours": 24 * 60,
+            "allow_private_source_urls": True,  # the feed server is on loopback
         }
         settings = loopback_settings(telegram, database_url, sources, **(values | overrides))
         async with running(settings) as app:
