@@ -190,23 +190,28 @@ def _post_init(settings: Settings, console: ConsoleIO | None) -> Any:
         # The first round now: a lone replica is leader before its jobs first run.
         await leader.check()
         if settings.http_port:
-            web = WebServer(services, host=settings.http_listen, port=settings.http_port,
-                            public_url=settings.public_url)
-            try:
-                await web.start()
-            except OSError as exc:
-                # Health and metrics are for operators; the alerts must not wait on a free port.
-                log.error("web.unavailable address=%s port=%d error=%s", settings.http_listen,
-                          settings.http_port, exc)
-                await web.stop()
-            else:
-                application.bot_data.web = web
+            application.bot_data.web = await _start_web(services, settings)
         log.info("app.started sources=%d role=%s replica=%s console=%s",
                  len(sources), leader.role, name, settings.console_mode)
         await handlers.set_commands(application)
         _schedule(application, settings)
 
     return post_init
+
+
+async def _start_web(services: Services, settings: Settings) -> WebServer | None:
+    """The health, metrics and feed endpoint, listening; None when its port is taken."""
+    web = WebServer(services, host=settings.http_listen, port=settings.http_port,
+                    public_url=settings.public_url)
+    try:
+        await web.start()
+    except OSError as exc:
+        # Health and metrics are for operators; the alerts must not wait on a free port.
+        log.error("web.unavailable address=%s port=%d error=%s", settings.http_listen,
+                  settings.http_port, exc)
+        await web.stop()
+        return None
+    return web
 
 
 async def _on_elected(application: BotApp, grace: float) -> None:
