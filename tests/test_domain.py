@@ -8,8 +8,8 @@ import ast
 import tomllib
 from pathlib import Path
 
+from bot.classifier.features import REGISTRY
 from bot.classifier.lexicon import load_lexicon
-from bot.classifier.model import GROUP_FEATURES
 from bot.clustering.types import CHANGES
 from bot.domain import (
     ACTORS,
@@ -76,6 +76,15 @@ def group_names_in_code(path: Path) -> set[str]:
             elif _is_group_ref(node.right):
                 names |= _literals(node.left, constants)
         elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "group"
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == "inp"
+        ):
+            for arg in node.args:
+                names |= _literals(arg, constants)
+        elif (
             isinstance(node, ast.Subscript)
             and isinstance(node.value, ast.Name)
             and node.value.id == "by_group"
@@ -93,7 +102,7 @@ def test_every_group_named_in_code_exists() -> None:
         for path in sorted((ROOT / "bot").rglob("*.py"))
         if "lexicon import" in path.read_text("utf-8")  # the modules that read matches
     }
-    named["GROUP_FEATURES"] = set(GROUP_FEATURES)
+    named["features.REGISTRY"] = {f.group for f in REGISTRY if f.group}
     assert set().union(*named.values()) >= {"fire", "kill", "enemy", "denial"}  # the scan works
     missing = {where: sorted(n - groups) for where, n in named.items() if n - groups}
     assert missing == {}
@@ -104,10 +113,12 @@ def test_the_scan_finds_a_misspelt_group(tmp_path: Path) -> None:
     module = tmp_path / "m.py"
     module.write_text(
         '_V = frozenset({"fire", "kil"})\n'
-        "def f(m, groups, by_group):\n"
-        '    return m.group in _V or "wond" in groups or groups & {"enemi"} or by_group["deni"]\n'
+        "def f(m, groups, by_group, inp):\n"
+        '    return m.group in _V or "wond" in groups or groups & {"enemi"} or by_group["deni"]'
+        ' or inp.group("fier", "posiiton")\n'
     )
-    assert group_names_in_code(module) == {"fire", "kil", "wond", "enemi", "deni"}
+    assert group_names_in_code(module) == {"fire", "kil", "wond", "enemi", "deni", "fier",
+                                           "posiiton"}
 
 
 def test_lexicon_patterns_have_no_stray_spaces() -> None:
