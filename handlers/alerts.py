@@ -10,6 +10,7 @@ from bot.db.tables import utcnow
 from bot.present.i18n import t
 from bot.present.incidents import incident_detail, incident_sources
 from bot.present.keyboards import parse_alert_data
+from bot.present.places import sector_label
 from handlers.access import can_manage
 from handlers.context import Context, chat_prefs, where
 
@@ -56,6 +57,6 @@ async def on_alert_button(update: Update, context: Context) -> None:
     until = utcnow() + MUTE_FOR
     await store.chats.save_prefs(at.chat_id, prefs.mute(sectors, until), type_=at.chat_type,
                                  title=at.title)
-    names = ", ".join(t(lang, f"sector_{s}") for s in sectors)
+    names = ", ".join(sector_label(s, lang) for s in sectors)
     text = t(lang, "muted", sectors=names, until=f"{until:%Y-%m-%d %H:%M} UTC")
     await query.answer(text[:200], show_alert=True)

@@ -11,7 +11,7 @@ from bot.db.search import SearchStore
 from bot.db.tables import utcnow
 from bot.exceptions import ArgError
 from bot.present.formatting import esc
-from bot.present.i18n import t
+from bot.present.i18n import t, tn
 from bot.present.incidents import incident_detail, latest_lines, search_text, sources_text
 from bot.present.search import parse_query
 from bot.subscribers.digest import digest_for
@@ -137,7 +137,7 @@ async def status(update: Update, context: Context) -> None:
         lines.append("\n" + t(lang, "status_failing"))
         for h in failing[:15]:
             lines.append(f"• {esc(h.name)}: {esc((h.last_error or '')[:120])} "
-                         f"({t(lang, 'source_failing', n=h.failures)})")
+                         f"({tn(lang, 'source_failing', h.failures)})")
         if len(failing) > 15:
             lines.append(t(lang, "and_more", n=len(failing) - 15))
     await reply(update, "\n".join(lines))

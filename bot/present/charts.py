@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from typing import Final
 
 from bot.present.i18n import short_date, t
+from bot.present.places import sector_label
 from bot.subscribers.prefs import SECTOR_IDS
 
 __all__ = ["RENDER_LOCK", "IncidentPoint", "WeeklyCounts", "render_stats", "weekly_counts"]
@@ -80,7 +81,7 @@ def render_stats(data: WeeklyCounts, lang: str) -> bytes:
         positions = list(range(len(data.weeks)))
         bottom = [0] * len(data.weeks)
         for number, (sector, counts) in enumerate(data.counts.items()):
-            label = t(lang, f"sector_{sector}")
+            label = sector_label(sector, lang)
             axes.bar(positions, counts, bottom=bottom, label=label,
                      color=_COLORS[number % len(_COLORS)], width=0.8)
             bottom = [b + c for b, c in zip(bottom, counts, strict=True)]

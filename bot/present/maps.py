@@ -115,9 +115,9 @@ def render_map(points: Sequence[MapPoint], lang: str, *, days: int) -> bytes:
                                    linewidth=0.6, zorder=2))
         for place_id, lon, lat in (("am", 44.55, 40.55), ("az", 47.6, 40.55),
                                    ("az-nakhchivan", 45.25, 39.25)):
-            names = gazetteer.get(place_id).names.get(lang) or (gazetteer.get(place_id).name,)
-            axes.text(lon, lat, names[0].lstrip("^!=@~"), ha="center", va="center",
-                      fontsize=12, color="#8a7a60", alpha=0.8, zorder=3, style="italic")
+            axes.text(lon, lat, gazetteer.get(place_id).display_name(lang), ha="center",
+                      va="center", fontsize=12, color="#8a7a60", alpha=0.8, zorder=3,
+                      style="italic")
         groups: dict[tuple[float, float], list[MapPoint]] = {}
         for point in points:
             groups.setdefault((point.lon, point.lat), []).append(point)
@@ -129,7 +129,7 @@ def render_map(points: Sequence[MapPoint], lang: str, *, days: int) -> bytes:
         busiest = sorted(groups.items(), key=lambda g: -len(g[1]))[:_MAX_LABELS]
         for (lon, lat), group in busiest:
             place = gazetteer.get(group[0].place_id)
-            name = (place.names.get(lang) or (place.name,))[0].lstrip("^!=@~")
+            name = place.display_name(lang)
             label = f"{name} ({len(group)})" if len(group) > 1 else name
             axes.annotate(label, (lon, lat), xytext=(6, 4), textcoords="offset points",
                           fontsize=8, zorder=6, color="#222222")

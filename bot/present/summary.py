@@ -7,6 +7,12 @@ it is not confirmed independently. The headline itself names only what, where an
 says "reported". Fixed parts come from the catalog in the reader's language; the facts come
 from the extractor (place names from the gazetteer in that language), never from machine
 translation. Feed text (source names, titles) is escaped.
+
+Every sentence is one catalog template with named slots, in the order its language needs:
+places sit inside the event phrase, an actor has a subject form (whose grammatical number
+the verb follows: `actor_<a>_number`) and an "according to" form (`actor_<a>_src`), counts
+take the catalog's plural forms, and a fact nobody gave (a side, a kind) is left out of the
+sentence rather than shown blank.
 """
 
 from __future__ import annotations
@@ -15,14 +21,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.classifier.gazetteer import default_gazetteer
 from bot.clustering import IncidentView
 from bot.present.formatting import TELEGRAM_LIMIT, esc, link, shorten_html
-from bot.present.i18n import LANGUAGES, month_day, t
+from bot.present.i18n import LANGUAGES, join_names, month_day, number, t, tn
+from bot.present.places import MAX_PLACES, incident_places
 
 __all__ = [
     "LANGUAGES",
     "ReportRef",
+    "according_to",
     "command_id",
     "event_kind",
     "headline",
@@ -34,7 +41,6 @@ __all__ = [
 
 SEVERITY_ICON = {"critical": "🟥", "high": "🔴", "medium": "🟠", "low": "🟡", None: "⚪"}
 _MAX_SOURCES = 8
-_MAX_PLACES = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,23 +53,9 @@ class ReportRef:
     published: datetime | None
 
 
-def place_names(view: IncidentView, lang: str, limit: int = _MAX_PLACES) -> list[str]:
+def place_names(view: IncidentView, lang: str, limit: int = MAX_PLACES) -> list[str]:
     """Names of the incident's most specific places in `lang`, settlements first."""
-    gazetteer = default_gazetteer()
-    order = {"settlement": 0, "feature": 1, "district": 2, "province": 3, "region": 4}
-    places = []
-    for place_id in view.location_ids:
-        try:
-            places.append(gazetteer.get(place_id))
-        except KeyError:
-            continue
-    places.sort(key=lambda p: order.get(p.kind, 5))
-    specific = [p for p in places if p.kind not in {"region", "country"}] or places
-    names: list[str] = []
-    for place in specific[:limit]:
-        localized = place.names.get(lang) or place.names.get("en") or (place.name,)
-        names.append(localized[0])
-    return names
+    return incident_places(view.location_ids, lang, limit)
 
 
 def event_kind(view: IncidentView) -> str:
@@ -86,52 +78,84 @@ def event_kind(view: IncidentView) -> str:
     return "kind_firing"
 
 
-def headline(view: IncidentView, lang: str) -> str:
-    """What, where, when, as plain text (escape before use in HTML)."""
-    what = t(lang, event_kind(view))
+def headline(view: IncidentView, lang: str, *, dated: bool = True) -> str:
+    """What, where and (when `dated`) when, as plain text (escape before use in HTML).
+
+    Each kind has a template with the places inside the sentence where the language puts
+    them (`kind_shelling_at`: "Shelling reported near {places}") and one without places.
+    """
+    kind = event_kind(view)
     places = place_names(view, lang)
-    where = t(lang, "near", places=", ".join(places)) if places else ""
-    when = month_day(view.event_start, lang)
-    return " ".join(part for part in (what, where, f"({when})") if part)
+    what = t(lang, f"{kind}_at", places=join_names(places, lang)) if places else t(lang, kind)
+    if not dated:
+        return what
+    return t(lang, "headline_dated", what=what, date=month_day(view.event_start, lang))
 
 
-def _actor(lang: str, actor: str) -> str:
-    return t(lang, f"actor_{actor}")
+def _says(lang: str, key: str, actor: str, **values: str) -> str:
+    """A statement by `actor`, its verb agreeing with the actor's grammatical number."""
+    plural = t(lang, f"actor_{actor}_number") == "plural"
+    return t(lang, f"{key}_pl" if plural else key, who=t(lang, f"actor_{actor}"), **values)
+
+
+def according_to(lang: str, actors: Sequence[str]) -> str:
+    """"according to Armenia's Defence Ministry and news reports", each claimant once."""
+    names = [t(lang, f"actor_{a}_src") for a in dict.fromkeys(actors)]
+    return t(lang, "according_to", who=join_names(names, lang))
 
 
 def _statement_lines(view: IncidentView, lang: str) -> list[str]:
     lines: list[str] = []
     for statement in view.claims:
-        who = _actor(lang, statement.actor)
-        accused = ", ".join(t(lang, f"side_{s}") for s in statement.accused)
+        accused = join_names([t(lang, f"side_{s}") for s in statement.accused], lang)
         for stance in statement.stances:
             if stance == "accusation" and accused:
-                lines.append(t(lang, "says_accuses", who=who, accused=accused))
+                lines.append(_says(lang, "says_accuses", statement.actor, accused=accused))
             elif stance == "denial":
-                lines.append(t(lang, "says_denies", who=who))
+                lines.append(_says(lang, "says_denies", statement.actor))
             elif stance == "claim" or (stance == "accusation" and not accused):
-                lines.append(t(lang, "says_reports", who=who))
+                lines.append(_says(lang, "says_reports", statement.actor))
     return list(dict.fromkeys(lines))
 
 
+def _casualty_head(lang: str, side: str | None, kind: str | None) -> str:
+    """Whose casualties: "Armenian servicemen", "the Armenian side", "civilians", or ""."""
+    if side and kind:
+        return t(lang, f"cas_{kind}_{side}")
+    if side:
+        return t(lang, f"cas_side_{side}")
+    return t(lang, f"cas_{kind}") if kind else ""
+
+
 def _casualty_lines(view: IncidentView, lang: str) -> list[str]:
-    lines: list[str] = []
+    """One line per distinct figure, naming every claimant of that figure once; a side or
+    kind nobody gave is left out of the sentence, not shown as a blank."""
+    claimants: dict[tuple[str | None, str | None, int, int], list[str]] = {}
     for figure in view.casualties:
         if not (figure.killed or figure.wounded):
             continue
-        parts = []
-        if figure.killed:
-            parts.append(t(lang, "killed", n=figure.killed))
-        if figure.wounded:
-            parts.append(t(lang, "wounded", n=figure.wounded))
-        whose = t(lang, f"whose_{figure.side}") if figure.side else ""
-        kind = t(lang, f"kind_of_{figure.kind}") if figure.kind else ""
-        who = _actor(lang, figure.claimed_by or "media")
-        lines.append(
-            t(lang, "casualties_line", figures=", ".join(parts), whose=whose, kind=kind, who=who)
-            .replace("  ", " ")
-        )
+        key = (figure.side, figure.kind, figure.killed or 0, figure.wounded or 0)
+        claimants.setdefault(key, []).append(figure.claimed_by or "media")
+    lines: list[str] = []
+    for (side, kind, killed, wounded), actors in claimants.items():
+        counts = []
+        if killed:
+            counts.append(tn(lang, "cas_killed", killed))
+        if wounded:
+            counts.append(tn(lang, "cas_wounded", wounded))
+        figures = join_names(counts, lang)
+        head = _casualty_head(lang, side, kind)
+        according = according_to(lang, actors)
+        if head:
+            lines.append(t(lang, "cas_line", head=head, figures=figures, according=according))
+        else:
+            lines.append(t(lang, "cas_line_nohead", figures=figures, according=according))
     return lines
+
+
+def _html(lang: str, key: str, **markup: str) -> str:
+    """A catalog template escaped for HTML, filled with values that already are HTML."""
+    return esc(t(lang, key)).format(**markup)
 
 
 def _sources_line(reports: Sequence[ReportRef], lang: str) -> str:
@@ -142,8 +166,8 @@ def _sources_line(reports: Sequence[ReportRef], lang: str) -> str:
     shown = ", ".join(link(r.url, r.source) for r in refs[:_MAX_SOURCES])
     more = len(refs) - _MAX_SOURCES
     if more > 0:
-        shown += " " + esc(t(lang, "and_more", n=more))
-    return f"{esc(t(lang, 'sources'))}: {shown}"
+        shown += " " + esc(t(lang, "and_more", n=number(more, lang)))
+    return _html(lang, "sources_line", sources=shown)
 
 
 def render_alert(
@@ -159,13 +183,13 @@ def render_alert(
     statements = _statement_lines(view, lang)
     lines.extend(f"• {esc(line)}" for line in statements)
     if not statements:
-        lines.append(f"• {esc(t(lang, 'says_reports', who=_actor(lang, 'media')))}")
+        lines.append(f"• {esc(_says(lang, 'says_reports', 'media'))}")
     lines.extend(f"• {esc(line)}" for line in _casualty_lines(view, lang))
     if len(set(view.sides_heard)) < 2:
         lines.append(f"<i>{esc(t(lang, 'one_side_only'))}</i>")
     lines.append(f"<i>{esc(t(lang, 'not_confirmed'))}</i>")
     if severity:
-        lines.append(f"{esc(t(lang, 'severity'))}: {esc(severity)}")
+        lines.append(esc(t(lang, "severity_line", severity=severity)))
     lines.append(_sources_line(reports, lang))
     lines.append(f"/incident_{esc(command_id(view.id))}")
     return shorten_html("\n".join(lines), TELEGRAM_LIMIT)
@@ -174,11 +198,11 @@ def render_alert(
 def render_followup(view: IncidentView, changes: Iterable[str], lang: str) -> str:
     """The short reply to the original alert when severity rises or deaths are reported."""
     what = [t(lang, f"change_{c}") for c in sorted(set(changes)) if c]
-    lines = [f"<b>{esc(t(lang, 'update'))}</b>: {esc('; '.join(what))}"]
+    lines = [f"<b>{esc(t(lang, 'update_line', changes=join_names(what, lang)))}</b>"]
     lines.extend(f"• {esc(line)}" for line in _casualty_lines(view, lang))
     if view.severity:
         severity = t(lang, f"severity_{view.severity}")
-        lines.append(f"{esc(t(lang, 'severity'))}: {esc(severity)}")
+        lines.append(esc(t(lang, "severity_line", severity=severity)))
     return shorten_html("\n".join(lines), TELEGRAM_LIMIT)
 
 
@@ -188,7 +212,7 @@ def render_incident(view: IncidentView, reports: Sequence[ReportRef], lang: str)
     parts.append(f"\n<b>{esc(t(lang, 'timeline'))}</b>")
     for ref in reports:
         when = ref.published.strftime("%Y-%m-%d %H:%M") if ref.published else "?"
-        parts.append(f"{esc(when)} UTC · {link(ref.url, ref.source)}: {esc(ref.title)}")
+        parts.append(f"{esc(when)} UTC · {link(ref.url, ref.source)} · {esc(ref.title)}")
     return shorten_html("\n".join(parts), TELEGRAM_LIMIT)
 
 

@@ -105,7 +105,7 @@ async def test_opml_file_import_round_trip(start_bot: StartBot) -> None:
         await bot.telegram.wait_for_sent(before + 1, 10, chat_id=OPERATOR)
         await asyncio.sleep(0.3)  # a second answer would show up here
         (reply,) = bot.telegram.sent(OPERATOR)[before:]
-        assert "feeds read" in (reply.plain_text or "")
+        assert "OPML: 1 feed read." in (reply.plain_text or "")
         assert "added" not in (reply.plain_text or "")  # all of them were there already
         sent = bot.telegram.user_sends_document(OPERATOR, OPML.encode(), file_name="more.opml")
         reply = await bot.ask(OPERATOR, "/importopml",
