@@ -134,7 +134,10 @@ async def import_opml(update: Update, context: Context) -> None:
         key = await _add(context, entry)
         outcomes[key] = outcomes.get(key, 0) + 1
     lines = [tn(lang, "opml_imported", len(entries[:MAX_IMPORT]))]
-    lines += [f"• {t(lang, key + '_short')}: {n}" for key, n in sorted(outcomes.items())]
+    lines += [
+        "• " + t(lang, "label_value", label=t(lang, key + "_short"), value=n)
+        for key, n in sorted(outcomes.items())
+    ]
     await reply(update, "\n".join(lines))
 
 
