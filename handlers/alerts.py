@@ -7,7 +7,7 @@ from datetime import timedelta
 from telegram import Update
 
 from bot.db.tables import utcnow
-from bot.present.i18n import t
+from bot.present.i18n import day_time, t
 from bot.present.incidents import incident_detail, incident_sources
 from bot.present.keyboards import parse_alert_data
 from bot.present.places import sector_label
@@ -58,5 +58,5 @@ async def on_alert_button(update: Update, context: Context) -> None:
     await store.chats.save_prefs(at.chat_id, prefs.mute(sectors, until), type_=at.chat_type,
                                  title=at.title)
     names = ", ".join(sector_label(s, lang) for s in sectors)
-    text = t(lang, "muted", sectors=names, until=f"{until:%Y-%m-%d %H:%M} UTC")
+    text = t(lang, "muted", sectors=names, until=f"{day_time(until, lang)} UTC")
     await query.answer(text[:200], show_alert=True)

@@ -26,13 +26,14 @@ from bot.db.search import SearchHit
 from bot.db.store import SourceHealth
 from bot.db.tables import Incident
 from bot.domain import Severity, Side, Stance
-from bot.present.i18n import LANGUAGES
+from bot.present.i18n import LANGUAGES, t
 from bot.present.incidents import incident_line, search_text, sources_text
 from bot.present.keyboards import PAGES, alert_markup, settings_markup, settings_text
-from bot.present.summary import ReportRef, render_alert, render_followup
+from bot.present.summary import ReportRef, render_alert, render_followup, render_incident
 from bot.subscribers.args import parse_quiet
 from bot.subscribers.digest import render_digest
 from bot.subscribers.prefs import ChatPrefs
+from handlers import ADMIN_COMMANDS, COMMANDS
 
 __all__ = ["NOW", "Sample", "Section", "plain_text", "render_review", "samples", "sections"]
 
@@ -208,6 +209,16 @@ def _list_sections(lang: str) -> Iterator[Section]:
     yield Section(lang, "Sources", plain_text("\n".join(sources_text(health, lang, NOW))))
 
 
+def _help_sections(lang: str) -> Iterator[Section]:
+    yield Section(lang, "Help", plain_text(t(lang, "help")))
+    menu = [f"/{name} — {t(lang, f'cmd_{name}')}" for name in (*COMMANDS, *ADMIN_COMMANDS)]
+    yield Section(lang, "Command menu", "\n".join(menu))
+    replies = ("start_hint", "subscribed", "already_subscribed", "unsubscribed",
+               "not_subscribed", "settings_closed", "latest_none", "quiet_set_off",
+               "digest_off")
+    yield Section(lang, "Replies", "\n".join(plain_text(t(lang, key)) for key in replies))
+
+
 def _menu_sections(lang: str) -> Iterator[Section]:
     for label, prefs in _menu_prefs(lang):
         for page in sorted(PAGES - {"close"}):
@@ -221,8 +232,13 @@ def sections() -> list[Section]:
     out: list[Section] = []
     for lang in LANGUAGES:
         out.extend(_alert_sections(lang))
+        detail = samples()[4]
+        out.append(Section(lang, "Incident details (/incident)",
+                           plain_text(render_incident(detail.view, detail.reports, lang)),
+                           detail.view.location_ids))
         out.extend(_list_sections(lang))
         out.extend(_menu_sections(lang))
+        out.extend(_help_sections(lang))
         rows = [_row(s.view) for s in samples()[:2]]
         hits = [SearchHit(row, 1) for row in rows]
         query = default_gazetteer().get("am-sotk").display_name(lang)  # what a reader types

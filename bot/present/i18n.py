@@ -29,7 +29,8 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from types import MappingProxyType
 
-from babel.dates import format_date, format_skeleton
+from babel import Locale
+from babel.dates import format_date, format_skeleton, format_time
 from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -41,6 +42,7 @@ __all__ = [
     "catalog_forms",
     "catalog_keys",
     "catalog_text",
+    "day_time",
     "has_key",
     "join_names",
     "month_day",
@@ -152,6 +154,14 @@ def catalog_forms(lang: str, key: str) -> tuple[str, ...] | None:
 def month_day(moment: datetime, lang: str) -> str:
     """The day and month in the locale's own order: "1 декабря", "դեկտեմբերի 1", "1 dekabr"."""
     return format_skeleton("MMMMd", moment.date(), locale=normalize_language(lang))
+
+
+def day_time(moment: datetime, lang: str) -> str:
+    """Day, month and clock time joined the locale's way: "1 декабря, 09:05"."""
+    code = normalize_language(lang)
+    day = format_skeleton("MMMMd", moment.date(), locale=code)
+    clock = format_time(moment.time(), format="short", locale=code)
+    return str(Locale.parse(code).datetime_formats["medium"]).format(clock, day)
 
 
 def short_date(moment: datetime, lang: str) -> str:

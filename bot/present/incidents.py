@@ -17,7 +17,7 @@ from bot.db.store import SourceHealth, Store
 from bot.db.tables import Incident
 from bot.domain import PERSPECTIVES
 from bot.present.formatting import TELEGRAM_LIMIT, esc, link, shorten_html
-from bot.present.i18n import month_day, t, tn
+from bot.present.i18n import day_time, month_day, t, tn
 from bot.present.summary import SEVERITY_ICON, ReportRef, command_id, headline, render_incident
 from bot.subscribers.prefs import ChatPrefs
 from bot.subscribers.rules import AlertFacts, wants
@@ -107,9 +107,9 @@ async def incident_sources(store: Store, incident_id: str, lang: str) -> str | N
     lines = [f"<b>{esc(t(lang, 'sources'))}</b> · {esc(_headline(row, lang))}"]
     for ref, perspective in await _refs(store, incident_id):
         side = t(lang, f"perspective_{perspective}") if perspective in PERSPECTIVES else ""
-        when = ref.published.strftime("%Y-%m-%d %H:%M") if ref.published else "?"
+        when = f", {day_time(ref.published, lang)} UTC" if ref.published else ""
         label = f" ({esc(side)})" if side else ""
-        lines.append(f"• {link(ref.url, ref.source)}{label}, {esc(when)} UTC · {esc(ref.title)}")
+        lines.append(f"• {link(ref.url, ref.source)}{label}{esc(when)} · {esc(ref.title)}")
     return split_message("\n".join(lines))[0]
 
 

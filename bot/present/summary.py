@@ -23,7 +23,7 @@ from datetime import datetime
 
 from bot.clustering import IncidentView
 from bot.present.formatting import TELEGRAM_LIMIT, esc, link, shorten_html
-from bot.present.i18n import LANGUAGES, join_names, month_day, number, t, tn
+from bot.present.i18n import LANGUAGES, day_time, join_names, month_day, number, t, tn
 from bot.present.places import MAX_PLACES, incident_places
 
 __all__ = [
@@ -211,8 +211,8 @@ def render_incident(view: IncidentView, reports: Sequence[ReportRef], lang: str)
     parts = [render_alert(view, reports, lang)]
     parts.append(f"\n<b>{esc(t(lang, 'timeline'))}</b>")
     for ref in reports:
-        when = ref.published.strftime("%Y-%m-%d %H:%M") if ref.published else "?"
-        parts.append(f"{esc(when)} UTC · {link(ref.url, ref.source)} · {esc(ref.title)}")
+        when = f"{day_time(ref.published, lang)} UTC · " if ref.published else ""
+        parts.append(f"{esc(when)}{link(ref.url, ref.source)} · {esc(ref.title)}")
     return shorten_html("\n".join(parts), TELEGRAM_LIMIT)
 
 
