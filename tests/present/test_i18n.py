@@ -117,3 +117,29 @@ def test_fallback_and_language_codes() -> None:
     assert t("de", "btn_back") == t("en", "btn_back")
     assert t("hy", "cas_line_nohead", figures="2", according="x") == "2, x"
     assert tn("de", "cas_killed", 2) == tn("en", "cas_killed", 2) == "2 killed"
+
+
+# Slots that receive names or phrases (places, actors, sides, user text): a case ending glued
+# onto one ("{places}-ի", "{max}-ə") is wrong for most values, so templates never do it.
+NAME_SLOTS = ("places", "who", "accused", "head", "first", "second", "value", "query",
+              "channel", "name", "sectors", "words", "what", "changes", "severity")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_case_ending_is_glued_onto_a_name_slot(lang: str) -> None:
+    """No template writes a suffix straight after a slot that receives a name or phrase."""
+    glued = re.compile(r"\{(" + "|".join(NAME_SLOTS) + r")\}(-?\w)")
+    for key in catalog_keys(lang):
+        for text in catalog_forms(lang, key) or ():
+            assert not glued.search(text), (lang, key, text)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_event_kind_has_a_template_with_and_without_places(lang: str) -> None:
+    """Each headline kind has a variant with {places} inside the sentence and one without."""
+    for key in catalog_keys("en"):
+        if key.startswith("kind_") and not key.endswith("_at"):
+            with_places = catalog_text(lang, f"{key}_at")
+            assert with_places is not None, key
+            assert "{places}" in with_places, key
+            assert "{places}" not in (catalog_text(lang, key) or ""), key
