@@ -10,7 +10,7 @@ translation. Feed text (source names, titles) is escaped.
 
 Every sentence is one catalog template with named slots, in the order its language needs:
 places sit inside the event phrase, an actor has a subject form (whose grammatical number
-the verb follows: `actor_<a>_number`) and an "according to" form (`actor_<a>_src`), counts
+the verb follows: `form_<a>`) and an "according to" form (`actor_<a>_src`), counts
 take the catalog's plural forms, and a fact nobody gave (a side, a kind) is left out of the
 sentence rather than shown blank.
 """
@@ -93,9 +93,10 @@ def headline(view: IncidentView, lang: str, *, dated: bool = True) -> str:
 
 
 def _says(lang: str, key: str, actor: str, **values: str) -> str:
-    """A statement by `actor`, its verb agreeing with the actor's grammatical number."""
-    plural = t(lang, f"actor_{actor}_number") == "plural"
-    return t(lang, f"{key}_pl" if plural else key, who=t(lang, f"actor_{actor}"), **values)
+    """A statement by `actor`: the catalog's `key.one` or `key.many` for the grammatical
+    number of the actor's name in `lang` ("Armenia's Defence Ministry says", "СМИ сообщают")."""
+    form = "many" if t(lang, f"form_{actor}") == "many" else "one"
+    return t(lang, f"{key}.{form}", who=t(lang, f"actor_{actor}"), **values)
 
 
 def according_to(lang: str, actors: Sequence[str]) -> str:

@@ -96,7 +96,7 @@ def test_every_actor_has_a_subject_form_a_number_and_an_according_to_form(lang: 
     for actor in ACTORS:
         assert catalog_text(lang, f"actor_{actor}")
         assert catalog_text(lang, f"actor_{actor}_src")
-        assert catalog_text(lang, f"actor_{actor}_number") in {"singular", "plural"}
+        assert catalog_text(lang, f"form_{actor}") in {"one", "many"}
 
 
 def test_keys_used_in_code_exist() -> None:
