@@ -136,8 +136,8 @@ async def status(update: Update, context: Context) -> None:
     if failing:
         lines.append("\n" + t(lang, "status_failing"))
         for h in failing[:15]:
-            lines.append(f"• {esc(h.name)}: {esc((h.last_error or '')[:120])} "
-                         f"({tn(lang, 'source_failing', h.failures)})")
+            error = f"{esc((h.last_error or '')[:120])} ({tn(lang, 'source_failing', h.failures)})"
+            lines.append("• " + t(lang, "label_value", label=esc(h.name), value=error))
         if len(failing) > 15:
             lines.append(t(lang, "and_more", n=len(failing) - 15))
     await reply(update, "\n".join(lines))
