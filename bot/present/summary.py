@@ -92,7 +92,7 @@ def headline(view: IncidentView, lang: str, *, dated: bool = True) -> str:
     return t(lang, "headline_dated", what=what, date=month_day(view.event_start, lang))
 
 
-def _says(lang: str, key: str, actor: str, **values: str) -> str:
+def _said(lang: str, key: str, actor: str, **values: str) -> str:
     """A statement by `actor`: the catalog's `key.one` or `key.many` for the grammatical
     number of the actor's name in `lang` ("Armenia's Defence Ministry says", "СМИ сообщают")."""
     form = "many" if t(lang, f"form_{actor}") == "many" else "one"
@@ -111,11 +111,11 @@ def _statement_lines(view: IncidentView, lang: str) -> list[str]:
         accused = join_names([t(lang, f"side_{s}") for s in statement.accused], lang)
         for stance in statement.stances:
             if stance == "accusation" and accused:
-                lines.append(_says(lang, "says_accuses", statement.actor, accused=accused))
+                lines.append(_said(lang, "says_accuses", statement.actor, accused=accused))
             elif stance == "denial":
-                lines.append(_says(lang, "says_denies", statement.actor))
+                lines.append(_said(lang, "says_denies", statement.actor))
             elif stance == "claim" or (stance == "accusation" and not accused):
-                lines.append(_says(lang, "says_reports", statement.actor))
+                lines.append(_said(lang, "says_reports", statement.actor))
     return list(dict.fromkeys(lines))
 
 
@@ -184,7 +184,7 @@ def render_alert(
     statements = _statement_lines(view, lang)
     lines.extend(f"• {esc(line)}" for line in statements)
     if not statements:
-        lines.append(f"• {esc(_says(lang, 'says_reports', 'media'))}")
+        lines.append(f"• {esc(_said(lang, 'says_reports', 'media'))}")
     lines.extend(f"• {esc(line)}" for line in _casualty_lines(view, lang))
     if len(set(view.sides_heard)) < 2:
         lines.append(f"<i>{esc(t(lang, 'one_side_only'))}</i>")
