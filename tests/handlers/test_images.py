@@ -39,7 +39,7 @@ async def test_stats_chart(bot: Bot) -> None:
     assert chart.method == "sendPhoto"
     width, height = png_size(chart)
     assert (width, height) == (1000, 560)
-    assert "last 12 weeks (4 incidents)" in (chart.plain_text or "")
+    assert "over a 12-week period (4 in all)" in (chart.plain_text or "")
     await bot.ask(USER, "/lang ru")
     chart = await bot.ask(USER, "/stats 8", timeout=30)
     assert "8 нед." in (chart.plain_text or "")
