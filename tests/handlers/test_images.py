@@ -57,7 +57,7 @@ async def test_map_image(bot: Bot) -> None:
     assert 600 <= height <= 1000
     assert "4 of 4 placed on the map" in (picture.plain_text or "")
     picture = await bot.ask(USER, "/map 7", timeout=30)
-    assert "2 placed on the map of 2" in (picture.plain_text or "")
+    assert "2 of 2 placed on the map" in (picture.plain_text or "")
     usage = await bot.ask(USER, "/map lots")
     assert "Usage: /map" in (usage.plain_text or "")
 
