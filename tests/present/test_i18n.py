@@ -143,3 +143,12 @@ def test_every_event_kind_has_a_template_with_and_without_places(lang: str) -> N
             assert with_places is not None, key
             assert "{places}" in with_places, key
             assert "{places}" not in (catalog_text(lang, key) or ""), key
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_one_entry_per_key(lang: str) -> None:
+    """No message id appears twice in a catalog (a merge that adds a key twice would make one
+    translation silently shadow the other)."""
+    path = HANDLERS / "bot" / "locale" / lang / "LC_MESSAGES" / "messages.po"
+    ids = re.findall(r'^msgid "(.+)"$', path.read_text("utf-8"), flags=re.M)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
