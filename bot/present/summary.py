@@ -106,16 +106,17 @@ def according_to(lang: str, actors: Sequence[str]) -> str:
 
 
 def _statement_lines(view: IncidentView, lang: str) -> list[str]:
+    """One sentence per actor and stance; an actor that accuses someone is not also said to
+    "report the incident"."""
     lines: list[str] = []
     for statement in view.claims:
         accused = join_names([t(lang, f"side_{s}") for s in statement.accused], lang)
-        for stance in statement.stances:
-            if stance == "accusation" and accused:
-                lines.append(_said(lang, "says_accuses", statement.actor, accused=accused))
-            elif stance == "denial":
-                lines.append(_said(lang, "says_denies", statement.actor))
-            elif stance == "claim" or (stance == "accusation" and not accused):
-                lines.append(_said(lang, "says_reports", statement.actor))
+        if "accusation" in statement.stances and accused:
+            lines.append(_said(lang, "says_accuses", statement.actor, accused=accused))
+        elif {"claim", "accusation"} & set(statement.stances):
+            lines.append(_said(lang, "says_reports", statement.actor))
+        if "denial" in statement.stances:
+            lines.append(_said(lang, "says_denies", statement.actor))
     return list(dict.fromkeys(lines))
 
 
