@@ -1,11 +1,17 @@
-"""Polling benchmark: 300 loopback feeds, a mix of changed, unchanged (304) and failing.
+"""Polling benchmark: 300 loopback feeds, a mix of changed, unchanged (304) and failing,
+and 30 public Telegram channels read through their web preview pages.
 
 Prints the time of a poll cycle and its ratio to a bare concurrent httpx fetch of the same
-URLs (goal <= 1.5), CPU per new item, and the process's peak memory with 300 sources,
-10,000 subscribed chats and 100,000 stored items (goal < 200 MB). The feed servers run in a
-child process so the memory figure is the bot's own.
+URLs, channel pages included (goal <= 1.5), CPU per new item, the process's peak memory with
+300 sources, 10,000 subscribed chats and 100,000 stored items (goal < 200 MB), and the cost of
+one channel poll next to one feed poll (wall time and CPU, each kind polled alone). The feed
+servers and the stand-in for t.me run in a child process so the memory figure is the bot's
+own. All channels live on one server, as on t.me, so the poller reads them one at a time
+(politeness per host); each has 20 posts, of which three are new at each change in half of
+the channels, and the view counters change at every poll, as on the real page (no ETag).
 
-    python benchmarks/polling.py [--sources 300] [--chats 10000] [--items 100000]
+    python benchmarks/polling.py [--sources 300] [--channels 30] [--chats 10000]
+                                 [--items 100000]
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from bot.db.tables import Item, SourceRow
 from bot.ingest.fetch import build_http_client
 from bot.ingest.poller import Poller
 from bot.ingest.sources import Source
+from bot.ingest.telegram import channel_url
 from bot.settings import load_settings
 
 PER_SERVER = 10
@@ -74,10 +81,30 @@ def feed(feed_no: int, generation: int, items: int = 20, restamp: bool = False) 
             + "".join(body) + "</channel></rss>").encode()
 
 
-def serve(sources: int, latency: float, restamp: bool, conn: Connection) -> None:
+def channel_page(channel_no: int, generation: int, posts: int = 20) -> bytes:
+    """A channel's preview page: like `feed`, three new posts on top at each generation
+    (for even channels; odd ones keep their posts), and new view counts every time."""
+    from testkit.tme_preview import Post, preview_page
+
+    step = generation if channel_no % 2 == 0 else 0
+    shown = []
+    for k in range(posts):
+        n = step * 3 + k  # oldest first, as the page shows them
+        text = TITLES[(n + channel_no) % len(TITLES)].format(place=PLACES[n % len(PLACES)])
+        shown.append(Post(n + 1, f"{text} ({channel_no}-{n}).\nPost {n} of channel "
+                          f"{channel_no}.", EPOCH + timedelta(minutes=n),
+                          views=f"{generation * 7 + n}.{channel_no % 10}K"))
+    return preview_page(f"bench_chan_{channel_no}", shown)
+
+
+def serve(sources: int, channels: int, latency: float, restamp: bool, conn: Connection) -> None:
     """Child process: start the feed servers, then apply 'advance' commands."""
     from testkit.feed_server import FeedServer
+    from testkit.tme_preview import HTML_CONTENT_TYPE
 
+    tme = FeedServer(latency=latency).start()
+    for c in range(channels):
+        tme.serve(f"/s/bench_chan_{c}", channel_page(c, 0), content_type=HTML_CONTENT_TYPE)
     count = (sources + PER_SERVER - 1) // PER_SERVER
     servers = [FeedServer(latency=latency).start() for _ in range(count)]
     urls = []
@@ -89,7 +116,7 @@ def serve(sources: int, latency: float, restamp: bool, conn: Connection) -> None
         else:
             server.serve(path, feed(i, 0, restamp=restamp), etag=True)
         urls.append((server.url(path), kind))
-    conn.send(urls)
+    conn.send((urls, tme.base_url))
     generation = 0
     while (command := conn.recv()) != "stop":
         if command == "advance":
@@ -97,8 +124,11 @@ def serve(sources: int, latency: float, restamp: bool, conn: Connection) -> None
             for i in range(0, sources, 3):
                 body = feed(i, generation, restamp=restamp)
                 servers[i // PER_SERVER].serve(f"/f{i}.xml", body, etag=True)
+            for c in range(channels):
+                tme.serve(f"/s/bench_chan_{c}", channel_page(c, generation),
+                          content_type=HTML_CONTENT_TYPE)
             conn.send("ok")
-    for server in servers:
+    for server in [*servers, tme]:
         server.stop()
 
 
@@ -111,18 +141,21 @@ async def bare_fetch(urls: list[str], connections: int) -> float:
         return time.perf_counter() - started
 
 
-async def run(args: argparse.Namespace, conn: Connection, urls: list[tuple[str, int]]) -> None:
+async def run(
+    args: argparse.Namespace, conn: Connection, urls: list[tuple[str, int]], tme: str
+) -> None:
     """Fill the database, run poll cycles, print the figures."""
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite+aiosqlite:///{Path(tmp) / 'poll.db'}"
         # Fill the database in another process, so the peak memory below is the bot's own.
         filler = mp.get_context("spawn").Process(
-            target=_fill, args=(url, args.chats, args.items, [u for u, _ in urls])
+            target=_fill, args=(url, args.chats, args.items, [u for u, _ in urls], args.channels)
         )
         filler.start()
         filler.join()
         store = await open_store(url)
-        settings = load_settings(http_max_connections=args.connections, http_timeout_seconds=5)
+        settings = load_settings(http_max_connections=args.connections, http_timeout_seconds=5,
+                                 telegram_web_base_url=tme)
         async with build_http_client(timeout=5, max_connections=args.connections,
                                      user_agent="Mozilla/5.0 (bench)") as client:
             poller = Poller(settings, store, client, default_classifier(), Clusterer())
@@ -161,8 +194,11 @@ async def run(args: argparse.Namespace, conn: Connection, urls: list[tuple[str, 
                     if args.callers:
                         stats.print_callers(args.callers)
                 new = sum(o.new_items for o in outcomes)
-                bare = await bare_fetch([u for u, _ in urls], args.connections)
+                pages = [f"{tme}/s/bench_chan_{c}" for c in range(args.channels)]
+                bare = await bare_fetch([u for u, _ in urls] + pages, args.connections)
                 results.append((elapsed, bare, cpu, new, outcomes))
+            by_kind = {kind: await _kind_alone(poller, store, conn, kind, len(urls))
+                       for kind in ("channel", "feed")}
             deliveries = await store.outbox.delivery_counts()
         await store.close()
     print(f"deliveries queued         {deliveries}")
@@ -171,9 +207,9 @@ async def run(args: argparse.Namespace, conn: Connection, urls: list[tuple[str, 
     elapsed, _, cpu, new, outcomes = min(results, key=lambda r: r[0])
     bare = min(r[1] for r in results)
     failed = sum(1 for o in outcomes if not o.ok)
-    print(f"sources                   {len(urls)} (changed / 304 / failing: "
+    print(f"sources                   {len(urls)} feeds (changed / 304 / failing: "
           f"{sum(k == 0 for _, k in urls)} / {sum(k == 1 for _, k in urls)} / "
-          f"{sum(k == 2 for _, k in urls)})")
+          f"{sum(k == 2 for _, k in urls)}) + {args.channels} channels")
     print(f"stored items, chats       {args.items} + polled, {args.chats}")
     print(f"network latency simulated {args.latency * 1000:.0f} ms per answer")
     print(f"poll cycle                {elapsed * 1000:.0f} ms (best of {args.cycles})")
@@ -184,6 +220,34 @@ async def run(args: argparse.Namespace, conn: Connection, urls: list[tuple[str, 
           f"(cycle CPU {cpu * 1000:.0f} ms)")
     print(f"peak memory (RSS)         {peak_mb:.0f} MB   (goal < 200 MB)")
     print(f"RSS before / after warm-up {rss_before:.0f} / {rss_warm:.0f} MB")
+    for kind, (polls, wall, cpu, new) in by_kind.items():
+        label = f"{kind} poll, alone ({polls})"
+        print(f"{label:<26}{wall / max(polls, 1) * 1000:.1f} ms wall, "
+              f"{cpu / max(polls, 1) * 1000:.2f} ms CPU per poll; {new} new items "
+              f"(cycle {wall * 1000:.0f} ms)")
+
+
+async def _kind_alone(
+    poller: Poller, store: object, conn: Connection, kind: str, feeds: int
+) -> tuple[int, float, float, int]:
+    """Advance the servers, then poll only the channels, or only the feeds that changed (best
+    of two): the polls made, the cycle's wall and CPU seconds, the new items."""
+    from bot.db.store import Store
+
+    assert isinstance(store, Store)
+    due = (SourceRow.url.like("https://t.me/s/%") if kind == "channel"
+           else SourceRow.name.in_([f"feed {i}" for i in range(0, feeds, 3)]))
+    runs = []
+    for _ in range(2):
+        conn.send("advance")
+        conn.recv()
+        async with store.sessions.begin() as session:
+            await session.execute(update(SourceRow).where(due).values(next_poll_at=None))
+        cpu0, t0 = time.process_time(), time.perf_counter()
+        outcomes = await poller.poll_due()
+        runs.append((len(outcomes), time.perf_counter() - t0, time.process_time() - cpu0,
+                     sum(o.new_items for o in outcomes)))
+    return min(runs, key=lambda r: r[1])
 
 
 def _rss_mb() -> float:
@@ -194,7 +258,7 @@ def _rss_mb() -> float:
     return 0.0
 
 
-def _fill(url: str, chats: int, items: int, urls: list[str]) -> None:
+def _fill(url: str, chats: int, items: int, urls: list[str], channels: int) -> None:
     """Child process: subscribers, sources and archived items.
 
     Sources carry a language, as the bundled list's do (the classifier then needs no
@@ -204,8 +268,11 @@ def _fill(url: str, chats: int, items: int, urls: list[str]) -> None:
     async def fill() -> None:
         store = await open_store(url)
         await subscribe_many(store, list(range(3_000_001, 3_000_001 + chats)))
-        await store.sync_sources([Source(f"feed {i}", u, lang="en", interval_seconds=300)
-                                  for i, u in enumerate(urls)])
+        await store.sync_sources(
+            [Source(f"feed {i}", u, lang="en", interval_seconds=300) for i, u in enumerate(urls)]
+            + [Source(f"channel {c}", channel_url(f"bench_chan_{c}"), lang="en",
+                      interval_seconds=300) for c in range(channels)]
+        )
         await _fill_items(store, items)
         await store.close()
 
@@ -236,6 +303,7 @@ def main() -> None:
     """Parse arguments, start the servers, run."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sources", type=int, default=300)
+    parser.add_argument("--channels", type=int, default=30)
     parser.add_argument("--chats", type=int, default=10_000)
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--cycles", type=int, default=3)
@@ -253,12 +321,13 @@ def main() -> None:
     args = parser.parse_args()
     parent, child = mp.Pipe()
     proc = mp.get_context("spawn").Process(
-        target=serve, args=(args.sources, args.latency, args.restamp, child), daemon=True
+        target=serve, args=(args.sources, args.channels, args.latency, args.restamp, child),
+        daemon=True,
     )
     proc.start()
-    urls = parent.recv()
+    urls, tme = parent.recv()
     try:
-        asyncio.run(run(args, parent, urls))
+        asyncio.run(run(args, parent, urls, tme))
     finally:
         parent.send("stop")
         proc.join(10)

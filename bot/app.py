@@ -31,7 +31,7 @@ from bot.exceptions import ConfigError
 from bot.ingest.fetch import build_http_client
 from bot.ingest.poller import Poller
 from bot.ingest.sources import load_sources
-from bot.ops.console import CONSOLE_TOKEN, ConsoleIO, ConsoleRequest
+from bot.ops.console import CONSOLE_CHAT_ID, CONSOLE_TOKEN, ConsoleIO, ConsoleRequest
 from bot.ops.leader import CHECK_INTERVAL, Leadership, election_for, replica_name
 from bot.ops.metrics import Metrics
 from bot.ops.web import WebServer
@@ -60,14 +60,14 @@ def file_base_url(api_base_url: str) -> str:
 def build_application(settings: Settings, *, console: ConsoleIO | None = None) -> BotApp:
     """The application for `settings`: Telegram when a token is set, the console otherwise."""
     context_types = ContextTypes(context=Context, bot_data=BotData)
+    io = (console or ConsoleIO()) if settings.console_mode else None
     builder = (
         ApplicationBuilder()
         .context_types(context_types)
-        .post_init(_post_init(settings))
+        .post_init(_post_init(settings, io))
         .post_shutdown(_post_shutdown)
     )
-    if settings.console_mode:
-        io = console or ConsoleIO()
+    if io is not None:
         builder = (
             builder.token(CONSOLE_TOKEN)
             .request(ConsoleRequest(io))
@@ -110,7 +110,7 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
     }
 
 
-def _post_init(settings: Settings) -> Any:
+def _post_init(settings: Settings, console: ConsoleIO | None) -> Any:
     async def post_init(application: BotApp) -> None:
         if settings.telegram_webhook_url and not settings.console_mode:
             webhook_options(settings)  # a bad webhook setting stops the start, not the first update
@@ -143,8 +143,16 @@ def _post_init(settings: Settings) -> Any:
         services = Services(
             settings=settings, store=store, http=http, classifier=classifier, poller=poller,
             sender=sender, started_at=datetime.now(UTC), leader=leader, metrics=Metrics(),
+            console=console,
         )
         application.bot_data.services = services
+        if console is not None:
+            # The console chat is the operator's own: subscribed before the first poll, so
+            # its alert is shown without typing anything.
+            await store.chats.upsert_chat(CONSOLE_CHAT_ID, type_="private", title="Console")
+            await store.chats.subscribe(CONSOLE_CHAT_ID, 0)
+            console.subscribed = True
+            console.sources_total = len(sources)
         # The first round now: a lone replica is leader before its jobs first run.
         await leader.check()
         if settings.http_port:
@@ -260,6 +268,8 @@ async def poll_job(context: CallbackContext[Any, Any, Any, BotData]) -> None:
     outcomes = await services.poller.poll_due()
     if services.metrics is not None:
         services.metrics.record_polls(outcomes)
+    if services.console is not None and outcomes:
+        services.console.record_polls([(o.source, o.ok) for o in outcomes])
     if any(o.queued for o in outcomes):
         await _while_leader(services, services.sender.drain(
             max_seconds=_DRAIN_SLICE.total_seconds()))

@@ -72,19 +72,23 @@ def _parser() -> argparse.ArgumentParser:
 
 def _run(args: argparse.Namespace) -> int:
     from bot.app import ALLOWED_UPDATES, build_application, webhook_options
+    from bot.ops.console import CONSOLE_LOG, ConsoleIO
     from bot.ops.logs import configure_logging
     from bot.settings import load_settings
 
     settings = load_settings()
     secret = settings.telegram_webhook_secret
+    # Console mode keeps the terminal for the conversation: the log goes to a file.
+    console = ConsoleIO(log_path=CONSOLE_LOG) if settings.console_mode else None
     configure_logging(
         settings.log_level,
         fmt=settings.log_format,
         secrets=tuple(s for s in (settings.token, secret and secret.get_secret_value()) if s),
+        path=CONSOLE_LOG if console else None,
     )
     if settings.console_mode:
         log.info("app.console_mode reason=no TELEGRAM_BOT_TOKEN")
-    application = build_application(settings)
+    application = build_application(settings, console=console)
     if settings.telegram_webhook_url and not settings.console_mode:
         options = webhook_options(settings)
         log.info("app.webhook_mode listen=%s port=%d path=/%s", options["listen"],

@@ -7,6 +7,7 @@
     │   │   └── TransientFetchError   worth retrying soon: timeouts, 429, 5xx
     │   ├── FeedTooLargeError  the body passed the size cap
     │   └── FeedParseError     not a feed: HTML, empty body, malformed XML with no entries
+    │       └── ChannelLayoutError  a Telegram preview page no longer yields posts (markup changed)
     ├── DeliveryError          a message could not be delivered to a chat
     │   └── ChatGoneError      the chat blocked the bot, was deleted or not found (chat deactivated)
     └── UsageError             a command's arguments are wrong (the user gets the usage text)
@@ -21,6 +22,7 @@ from __future__ import annotations
 __all__ = [
     "ArgError",
     "BorderWatchError",
+    "ChannelLayoutError",
     "ChatGoneError",
     "ConfigError",
     "DeliveryError",
@@ -48,8 +50,13 @@ class FeedError(BorderWatchError):
         super().__init__(message)
         self.source = source
 
+    @property
+    def reason(self) -> str:
+        """What went wrong, without the source's name (for a place that shows it already)."""
+        return super().__str__()
+
     def __str__(self) -> str:
-        base = super().__str__()
+        base = self.reason
         return f"{self.source}: {base}" if self.source else base
 
 
@@ -73,6 +80,13 @@ class FeedTooLargeError(FeedError):
 
 class FeedParseError(FeedError):
     """The body is not a usable feed (HTML, empty, or malformed with no entries)."""
+
+
+class ChannelLayoutError(FeedParseError):
+    """A channel's preview page yields no posts where it had them: Telegram changed the markup.
+
+    Operators hear of it at once (not after hours, as for an outage): it needs a code change.
+    """
 
 
 class DeliveryError(BorderWatchError):

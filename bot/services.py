@@ -19,6 +19,7 @@ from bot.ingest.poller import Poller
 from bot.settings import Settings
 
 if TYPE_CHECKING:
+    from bot.ops.console import ConsoleIO
     from bot.ops.leader import Leadership
     from bot.ops.metrics import Metrics
     from bot.ops.web import WebServer
@@ -44,6 +45,8 @@ class Services:
     """The election; None means this process is the only one (always leader)."""
     metrics: Metrics | None = None
     web: WebServer | None = None
+    console: ConsoleIO | None = None
+    """The terminal in console mode (for the one-line source summary); None on Telegram."""
 
     def is_leader(self) -> bool:
         """Whether this replica should poll, send and run once-only jobs right now."""

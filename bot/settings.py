@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -72,6 +73,10 @@ class Settings(BaseSettings):
     leader_lock_id: int = Field(default=7_305_417, description="Advisory lock key for leadership")
     # Admin-added sources may not point at private networks unless this is set (SSRF guard).
     allow_private_source_urls: bool = False
+    telegram_web_base_url: str = Field(
+        default="https://t.me",
+        description="Where public channels' web previews are read (<base>/s/<name>).",
+    )
 
     @field_validator("admin_chat_ids", mode="before")
     @classmethod
@@ -109,6 +114,15 @@ class Settings(BaseSettings):
         if not value.strip():
             raise ValueError("must not be empty")
         return value.strip()
+
+    @field_validator("telegram_web_base_url")
+    @classmethod
+    def _web_url(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        parts = urlsplit(value)
+        if parts.scheme not in {"http", "https"} or not parts.hostname:
+            raise ValueError("must be an http(s) URL such as https://t.me")
+        return value
 
     @field_validator("log_level")
     @classmethod

@@ -91,6 +91,8 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
             filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, queries.text_search
         )
     )
+    # Last in its group: only a command no handler above took gets here.
+    application.add_handler(MessageHandler(filters.COMMAND, start.unknown_command))
     application.add_error_handler(errors.on_error)
     if application.job_queue is not None:
         application.job_queue.run_repeating(

@@ -9,6 +9,7 @@ from telegram import Chat, Update
 from telegram.constants import ChatMemberStatus
 from telegram.error import TelegramError
 
+from bot.ops.console import CONSOLE_CHAT_ID
 from handlers.context import Context, Where
 
 __all__ = ["ChannelCheck", "can_manage", "check_channel", "is_operator"]
@@ -79,6 +80,10 @@ async def check_channel(context: Context, ref: str, user_id: int | None) -> Chan
 
 
 def is_operator(context: Context, at: Where) -> bool:
-    """Whether the update comes from an operator (`ADMIN_CHAT_IDS` names the chat or user)."""
-    admins = set(context.services.settings.admin_chat_ids)
+    """Whether the update comes from an operator (`ADMIN_CHAT_IDS` names the chat or user;
+    in console mode the terminal is the operator's own chat)."""
+    settings = context.services.settings
+    if settings.console_mode and at.chat_id == CONSOLE_CHAT_ID:
+        return True
+    admins = set(settings.admin_chat_ids)
     return at.chat_id in admins or (at.user_id is not None and at.user_id in admins)

@@ -1,6 +1,7 @@
 """Operator commands (chats or users in `ADMIN_CHAT_IDS`): sources and statistics.
 
-/addsource <url> [name], /removesource <url or name>, /exportopml (an OPML file),
+/addsource <url> [name] (a feed, or a public channel as https://t.me/<name> or @name),
+/removesource <url or name>, /exportopml (an OPML file),
 /importopml (OPML text after the command, or in the message replied to), /admin (subscriber
 and source statistics). Anyone else gets a short refusal.
 """
@@ -14,6 +15,7 @@ from telegram import Update
 
 from bot.db.admin import SourceAdmin
 from bot.ingest.opml import OpmlEntry, parse_opml, render_opml
+from bot.ingest.telegram import channel_name, channel_url
 from bot.ingest.urlguard import UrlRefused, check_source_url
 from bot.present.formatting import esc
 from bot.present.i18n import t, tn
@@ -41,8 +43,12 @@ async def _operator(update: Update, context: Context) -> tuple[Where, str] | Non
 
 async def _add(context: Context, entry: OpmlEntry) -> str:
     """Guard the URL and add the source; the outcome's catalog key."""
+    channel = _channel(entry.url)
+    if channel is None and _on_telegram(entry.url):
+        return "source_bad_url"  # an invite or private link: no public preview to read
     try:
-        url = await check_source_url(
+        # A channel is read from TELEGRAM_WEB_BASE_URL, never from the URL given: no guard.
+        url = channel_url(channel) if channel else await check_source_url(
             entry.url, allow_private=context.services.settings.allow_private_source_urls
         )
     except UrlRefused as refused:
@@ -54,8 +60,24 @@ async def _add(context: Context, entry: OpmlEntry) -> str:
     return f"source_{outcome}"
 
 
+def _channel(ref: str) -> str | None:
+    """The public channel a t.me link or an @name names; None for anything else."""
+    ref = ref.strip()
+    if not ref.startswith("@") and "t.me/" not in ref and "telegram.me/" not in ref:
+        return None
+    return channel_name(ref)
+
+
+def _on_telegram(ref: str) -> bool:
+    try:
+        host = urlsplit(ref.strip() if "://" in ref else "https://" + ref.strip()).hostname
+    except ValueError:
+        return False
+    return (host or "").removeprefix("www.") in {"t.me", "telegram.me"}
+
+
 async def add_source(update: Update, context: Context) -> None:
-    """/addsource <url> [name]: poll a new feed."""
+    """/addsource <url> [name]: poll a new feed or public channel."""
     found = await _operator(update, context)
     if found is None:
         return
@@ -65,7 +87,9 @@ async def add_source(update: Update, context: Context) -> None:
         await reply(update, t(lang, "usage_addsource"))
         return
     url = args[0]
-    name = clean_text(" ".join(args[1:]), 200) or (urlsplit(url).hostname or url)[:200]
+    channel = _channel(url)
+    default = f"@{channel}" if channel else (urlsplit(url).hostname or url)
+    name = clean_text(" ".join(args[1:]), 200) or default[:200]
     key = await _add(context, OpmlEntry(name, url))
     await reply(update, t(lang, key, name=esc(name), url=esc(url[:300])))
 
@@ -80,7 +104,10 @@ async def remove_source(update: Update, context: Context) -> None:
     if not ref:
         await reply(update, t(lang, "usage_removesource"))
         return
-    name = await SourceAdmin(context.services.store.sessions).remove(ref)
+    channel = _channel(ref)
+    name = await SourceAdmin(context.services.store.sessions).remove(
+        channel_url(channel) if channel else ref
+    )
     if name is None:
         await reply(update, t(lang, "source_unknown", ref=esc(ref[:300])))
         return

@@ -30,6 +30,8 @@ __all__ = [
 ]
 
 INCIDENT_ID = re.compile(r"^inc[-_][0-9]{8}[-_][0-9a-f]{4,16}$")
+# What could be meant as an id (letters, digits, - and _): anything else gets the usage line.
+ID_LIKE = re.compile(r"^[\w-]{1,64}$")
 
 
 async def _lang(update: Update, context: Context) -> str:
@@ -47,7 +49,10 @@ async def latest(update: Update, context: Context) -> None:
         return
     lines = await latest_lines(context.services.store, count, lang)
     if not lines:
-        await reply(update, t(lang, "latest_none"))
+        at = where(update)
+        subscribed = at is not None and await context.services.store.chats.is_subscribed(
+            at.chat_id, at.thread_id)
+        await reply(update, t(lang, "latest_none_subscribed" if subscribed else "latest_none"))
         return
     await reply(update, t(lang, "latest_title") + "\n" + "\n".join(lines))
 
@@ -60,8 +65,12 @@ async def incident(update: Update, context: Context) -> None:
     raw = args[0] if len(args) == 1 else ""
     if not args and message and message.text and message.text.startswith("/incident_"):
         raw = message.text.split()[0].split("@")[0].removeprefix("/incident_")
-    if not INCIDENT_ID.match(raw):
+    if not ID_LIKE.match(raw):
         await reply(update, t(lang, "usage_incident"))
+        return
+    if not INCIDENT_ID.match(raw):
+        # A mistyped or made-up id ("/incident 123") is an unknown incident, not a usage error.
+        await reply(update, t(lang, "incident_unknown", id=esc(raw)))
         return
     incident_id = raw.replace("_", "-")
     text = await incident_detail(context.services.store, incident_id, lang)
@@ -136,8 +145,10 @@ async def status(update: Update, context: Context) -> None:
     if failing:
         lines.append("\n" + t(lang, "status_failing"))
         for h in failing[:15]:
-            error = f"{esc((h.last_error or '')[:120])} ({tn(lang, 'source_failing', h.failures)})"
-            lines.append("• " + t(lang, "label_value", label=esc(h.name), value=error))
+            # Errors stored before they stopped carrying the source's name start with it.
+            error = (h.last_error or "").removeprefix(f"{h.name}: ")
+            value = f"{esc(error[:120])} ({tn(lang, 'source_failing', h.failures)})"
+            lines.append("• " + t(lang, "label_value", label=esc(h.name), value=value))
         if len(failing) > 15:
             lines.append(t(lang, "and_more", n=len(failing) - 15))
     await reply(update, "\n".join(lines))

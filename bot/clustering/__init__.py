@@ -73,6 +73,7 @@ from bot.clustering.types import (
     IncidentView,
     Report,
 )
+from bot.clustering.voice import in_own_voice
 
 __all__ = [
     "CHANGES",
@@ -95,4 +96,5 @@ __all__ = [
     "cluster_batch",
     "default_id",
     "followup_action",
+    "in_own_voice",
 ]

@@ -109,15 +109,6 @@ class ReportFeatures:
     tokens: frozenset[str]
 
 
-def _side_of_perspective(perspective: str | None) -> Side | None:
-    text = (perspective or "").lower()
-    if "armen" in text:
-        return "armenian"
-    if "azerb" in text:
-        return "azerbaijani"
-    return None
-
-
 def report_features(report: Report, areas_of: AreaLookup) -> ReportFeatures:
     cls = report.classification
     title = report.title.lower()
@@ -140,8 +131,8 @@ def report_features(report: Report, areas_of: AreaLookup) -> ReportFeatures:
         return frozenset(loc.id for loc in locs if loc.kind not in COARSE_KINDS)
 
     official = {ACTOR_SIDE[c.actor] for c in cls.claims if c.actor in ACTOR_SIDE}
-    if not official and (side := _side_of_perspective(report.perspective)) is not None:
-        official = {side}
+    if not official and report.side is not None:
+        official = {report.side}  # the source's declared side, not a guess from its name
     return ReportFeatures(
         time=event_time(report),
         explicit_date=explicit_date(report),

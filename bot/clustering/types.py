@@ -48,9 +48,10 @@ class Report:
     title: str
     summary: str
     source: str | None
-    perspective: str | None  # the outlet's side, e.g. "Armenian state agency"; free text
+    perspective: str | None  # the outlet's point of view, as the sources file names it
     classification: Classification
     url: str | None = None
+    side: Side | None = None  # the side the source speaks from, as the sources file declares
 
 
 @dataclass(frozen=True, slots=True)

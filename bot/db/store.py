@@ -48,6 +48,7 @@ class NewItem:
     score: float
     severity: str | None
     facts: dict[str, Any] | None
+    forwarded_from: str | None = None  # a channel post reposted from elsewhere
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +114,8 @@ class Store:
                             url=src.url,
                             lang=src.lang,
                             perspective=src.perspective,
+                            side=src.side,
+                            actor=src.actor,
                             interval_seconds=src.interval_seconds,
                             enabled=True,
                             origin="file",
@@ -122,6 +125,7 @@ class Store:
                     )
                     continue
                 row.name, row.lang, row.perspective = src.name, src.lang, src.perspective
+                row.side, row.actor = src.side, src.actor
                 row.interval_seconds, row.enabled = src.interval_seconds, True
             for url, row in rows.items():
                 if url not in wanted and row.origin == "file":
@@ -418,4 +422,5 @@ def _fields(new: NewItem) -> dict[str, Any]:
         "score": new.score,
         "severity": new.severity,
         "facts": new.facts,
+        "forwarded_from": new.forwarded_from,
     }

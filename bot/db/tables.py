@@ -86,6 +86,8 @@ class SourceRow(Base):
     url: Mapped[str] = mapped_column(String(2000), unique=True)
     lang: Mapped[str | None] = mapped_column(String(8))
     perspective: Mapped[str | None] = mapped_column(String(32))
+    side: Mapped[str | None] = mapped_column(String(16))  # the side it speaks from
+    actor: Mapped[str | None] = mapped_column(String(16))  # an official body: whose voice
     interval_seconds: Mapped[int | None] = mapped_column(Integer)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     origin: Mapped[str] = mapped_column(String(16), default="file")  # file / admin
@@ -124,6 +126,7 @@ class Item(Base):
     score: Mapped[float] = mapped_column(Float, default=0.0)
     severity: Mapped[str | None] = mapped_column(String(16))
     facts: Mapped[dict[str, Any] | None]
+    forwarded_from: Mapped[str | None] = mapped_column(String(200))  # a channel's repost
     incident_id: Mapped[str | None] = mapped_column(
         ForeignKey("incidents.id", ondelete="SET NULL"), index=True
     )

@@ -65,6 +65,7 @@ class FeedEntry:
     url_norm: str | None  # for cross-source deduplication
     published: datetime | None  # UTC; None when the feed gives no usable date
     guid: str | None
+    forwarded_from: str | None = None  # a channel post reposted from elsewhere: whose it was
 
 
 @dataclass(frozen=True, slots=True)

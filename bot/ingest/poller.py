@@ -21,13 +21,15 @@ from urllib.parse import urlsplit
 import httpx
 
 from bot.classifier import Classifier, ItemText
-from bot.clustering import Clusterer, Report
+from bot.classifier.types import Classification
+from bot.clustering import Clusterer, Report, in_own_voice
 from bot.db.store import NewItem, Store
 from bot.db.tables import Item, SourceRow, utcnow
-from bot.domain import Priority, priority_of
-from bot.exceptions import FeedError, TransientFetchError
+from bot.domain import ACTOR_SIDE, ACTORS, SIDES, Actor, Priority, Side, priority_of
+from bot.exceptions import ChannelLayoutError, FeedError, TransientFetchError
 from bot.ingest.fetch import FetchResult, fetch_feed
 from bot.ingest.parse import FeedEntry, parse_feed, split_feed
+from bot.ingest.telegram import channel_of, parse_channel, preview_url
 from bot.present.formatting import esc
 from bot.present.summary import LANGUAGES, ReportRef, headline, render_alert, render_followup
 from bot.settings import Settings
@@ -41,6 +43,9 @@ SOURCE_DOWN_ALERT = timedelta(hours=3)  # operators hear of an outage this long,
 
 
 _Counts = tuple[int, int, int]  # new items, incident reports, deliveries queued
+# Source columns read back as the domain's words (the sources file validated them).
+_SIDES: dict[str, Side] = {side: side for side in SIDES}
+_OFFICIAL: dict[str, Actor] = {actor: actor for actor in ACTORS if actor in ACTOR_SIDE}
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,12 +145,14 @@ class Poller:
         """Fetch and ingest one source; record its health."""
         settings = self._settings
         interval = row.interval_seconds or settings.poll_interval_seconds
+        channel = channel_of(row.url)
+        url = preview_url(channel, settings.telegram_web_base_url) if channel else row.url
         # Politeness: one request at a time per server (host and port). The host's turn is
         # taken before a shared slot, so a task waiting for its host holds no slot.
-        async with self._hosts[urlsplit(row.url).netloc.lower()], self._workers:
+        async with self._hosts[urlsplit(url).netloc.lower()], self._workers:
             try:
                 result = await fetch_feed(
-                    self._client, row.url, source=row.name, etag=row.etag,
+                    self._client, url, source=row.name, etag=row.etag,
                     last_modified=row.last_modified, max_bytes=settings.feed_max_bytes,
                     deadline=settings.http_timeout_seconds * 2,
                 )
@@ -153,7 +160,9 @@ class Poller:
             except FeedError as exc:
                 exc.source = exc.source or row.name
                 retry_after = exc.retry_after if isinstance(exc, TransientFetchError) else None
-                await self._failed(row, str(exc), retry_after)
+                # The row is the source: its health record need not repeat the name.
+                await self._failed(row, exc.reason, retry_after,
+                                   at_once=isinstance(exc, ChannelLayoutError))
                 return PollOutcome(row.name, ok=False, error=str(exc))
         new, incidents, queued = await self._ingest(row, entries)
         if seen is not None:
@@ -197,6 +206,14 @@ class Poller:
         before = self._seen.get(row.id)
         if before is not None and before.body == digest:
             return [], None
+        if (channel := channel_of(row.url)) is not None:
+            # A preview page changes at every poll (view counters): posts are known by id.
+            page = parse_channel(result.body, channel=channel, had_posts=row.items_seen > 0)
+            keys = frozenset(e.dedupe_key.encode() for e in page.entries)
+            known = before.items if before is not None else frozenset()
+            return [e for e in page.entries if e.dedupe_key.encode() not in known], _Seen(
+                digest, keys
+            )
         layout = split_feed(result.body)
         if layout is None:  # not well-formed for the quick reader: feedparser reads it all
             entries = parse_feed(result.body, url=result.url, content_type=result.content_type)
@@ -291,6 +308,7 @@ class Poller:
                     is_incident=verdict.incident, score=verdict.score,
                     severity=verdict.severity,
                     facts=verdict.to_json() if verdict.incident else None,
+                    forwarded_from=entry.forwarded_from,
                 )
             )
         ids = await self._store.store_items(new_items)
@@ -304,7 +322,8 @@ class Poller:
             report = Report(
                 item_id=str(item_id), published=entry.published or now, title=entry.title,
                 summary=entry.summary, source=row.name, perspective=row.perspective,
-                classification=verdict, url=entry.url,
+                classification=_voiced(verdict, row, entry.forwarded_from), url=entry.url,
+                side=_side_of(row),
             )
             counts[k][2] += await self._cluster(report, item_id, now)
         return [(new, incidents, queued) for new, incidents, queued in counts]
@@ -379,10 +398,13 @@ class Poller:
         return Report(
             item_id=str(item.id), published=item.published_at or item.first_seen_at,
             title=item.title, summary=item.summary, source=source.name,
-            perspective=source.perspective, classification=classification, url=item.url,
+            perspective=source.perspective, url=item.url, side=_side_of(source),
+            classification=_voiced(classification, source, item.forwarded_from),
         )
 
-    async def _failed(self, row: SourceRow, error: str, retry_after: float | None) -> None:
+    async def _failed(
+        self, row: SourceRow, error: str, retry_after: float | None, *, at_once: bool = False
+    ) -> None:
         interval = row.interval_seconds or self._settings.poll_interval_seconds
         delay = timedelta(seconds=interval * 2 ** min(row.failures, 10))
         delay = min(delay, MAX_BACKOFF)
@@ -399,10 +421,17 @@ class Poller:
                         delay.total_seconds())
         else:
             log.debug("source.still_failing source=%s streak=%d error=%s", row.name, streak, error)
-        # Tell the operators once per outage, when it first passes SOURCE_DOWN_ALERT.
+        # Tell the operators once per outage, when it first passes SOURCE_DOWN_ALERT; a
+        # channel page whose markup changed needs a code change: they hear of it at once
+        # (once per outage too: the notice's key names the outage's start).
         down_since = row.last_success_at or row.created_at
         before = (row.last_poll_at or down_since) - down_since
-        if now - down_since >= SOURCE_DOWN_ALERT > before:
+        if at_once:
+            await self._tell_admins(
+                f"source-layout:{row.id}:{down_since:%Y%m%d%H%M%S}",
+                f"⚠️ Source unreadable: <b>{esc(row.name)}</b>\n<code>{esc(error[:300])}</code>",
+            )
+        elif now - down_since >= SOURCE_DOWN_ALERT > before:
             await self._tell_admins(
                 f"source-down:{row.id}:{down_since:%Y%m%d%H%M%S}",
                 f"⚠️ Source down for {_hours(now - down_since)}: <b>{esc(row.name)}</b>\n"
@@ -423,6 +452,21 @@ class Poller:
             id=str(item_id), title=title, summary=summary, lang=source.lang,
             published=published, url=url, source=source.name,
         )
+
+
+def _side_of(source: SourceRow) -> Side | None:
+    """The side a source speaks from: declared in the sources file, or its perspective."""
+    return _SIDES.get(source.side or "") or _SIDES.get(source.perspective or "")
+
+
+def _voiced(
+    verdict: Classification, source: SourceRow, forwarded_from: str | None
+) -> Classification:
+    """An official body's own post is its own claim; its reposts are not."""
+    actor = _OFFICIAL.get(source.actor or "")
+    if actor is None or forwarded_from:
+        return verdict
+    return in_own_voice(verdict, actor)
 
 
 def next_slot(source_id: int, now: datetime, interval: float) -> datetime:

@@ -349,7 +349,9 @@ class Leadership:
         self._leader = False
         self._valid_until = 0.0
         self.transitions += 1
-        log.warning("leader.deposed replica=%s reason=%s", self.name, reason)
+        # Stepping down at shutdown is routine; losing the lease any other way is news.
+        level = logging.INFO if reason == "stopping" else logging.WARNING
+        log.log(level, "leader.deposed replica=%s reason=%s", self.name, reason)
         if self._on_deposed is not None:
             try:
                 await self._on_deposed()

@@ -1,5 +1,8 @@
 """/stats chart: incidents per week by border sector, as PNG bytes. Pure (no I/O).
 
+The busiest few sectors get a colour each and the rest are one grey "other" series: a dozen
+near-identical colours cannot be told apart, least of all on a phone.
+
 Drawn with matplotlib's object API on the Agg canvas (no pyplot, no global figure state,
 no display). The DejaVu Sans font that ships with matplotlib covers Latin, Cyrillic and
 Armenian, so labels in all four languages render. matplotlib is not thread-safe, so every
@@ -9,24 +12,43 @@ render holds `RENDER_LOCK` (callers run renders in a worker thread).
 from __future__ import annotations
 
 import io
+import math
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Final
 
-from bot.present.i18n import short_date, t
+from babel.dates import format_skeleton
+
+from bot.present.i18n import normalize_language, t
 from bot.present.places import sector_label
 from bot.subscribers.prefs import SECTOR_IDS
 
-__all__ = ["RENDER_LOCK", "IncidentPoint", "WeeklyCounts", "render_stats", "weekly_counts"]
+__all__ = [
+    "OTHER",
+    "OTHERS",
+    "RENDER_LOCK",
+    "TOP_SECTORS",
+    "IncidentPoint",
+    "WeeklyCounts",
+    "render_stats",
+    "top_sectors",
+    "week_label",
+    "weekly_counts",
+]
 
 RENDER_LOCK: Final = threading.Lock()
 OTHER: Final = "other"
-_COLORS: Final = (
-    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
-    "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#aaaaaa",
-)  # fmt: skip
+"""Incidents without a border sector."""
+OTHERS: Final = "others"
+"""On the chart: the sectors past the busiest few, together with those without a sector."""
+TOP_SECTORS: Final = 5
+# Okabe & Ito's palette for categories, told apart with every common colour-vision
+# deficiency (Okabe & Ito, "Color Universal Design", 2008); its yellow is left out for
+# being faint on white. "Other" is grey, apart from every sector.
+_COLORS: Final = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
+_OTHER_COLOR: Final = "#B0B0B0"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,44 +90,69 @@ def weekly_counts(points: Sequence[IncidentPoint], weeks: int, today: date) -> W
     return WeeklyCounts(starts, {s: tuple(counts[s]) for s in ordered})
 
 
+def top_sectors(data: WeeklyCounts, keep: int = TOP_SECTORS) -> WeeklyCounts:
+    """The `keep` busiest sectors of `data` and one "other" series for the rest (and for
+    incidents without a sector), so that a reader can tell every colour apart."""
+    totals = {s: sum(c) for s, c in data.counts.items() if s != OTHER}
+    busiest = sorted(totals, key=lambda s: (-totals[s], s))[:keep]
+    rest = [s for s in data.counts if s not in busiest]
+    counts = {s: data.counts[s] for s in busiest}
+    if rest:
+        counts[OTHER if rest == [OTHER] else OTHERS] = tuple(
+            sum(column) for column in zip(*(data.counts[s] for s in rest), strict=True)
+        )
+    return WeeklyCounts(data.weeks, counts)
+
+
+def week_label(day: date, lang: str) -> str:
+    """A week's Monday as a plain tick label: "Sep 7", "7 сент."."""
+    return format_skeleton("MMMd", day, locale=normalize_language(lang))
+
+
 def render_stats(data: WeeklyCounts, lang: str) -> bytes:
-    """A stacked bar chart of `data` as PNG bytes (1000×560)."""
+    """A stacked bar chart of the busiest sectors of `data` as PNG bytes (1000×560)."""
     # matplotlib is imported on first use: it costs ~40 MB and ~0.4 s at start-up.
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
+
+    shown = top_sectors(data)
     with RENDER_LOCK:
-        figure = Figure(figsize=(10, 5.6), dpi=100)
+        # 8×4.48 in at 125 dpi: 1000×560 px with type large enough to read at 400 px wide.
+        figure = Figure(figsize=(8, 4.48), dpi=125)
         FigureCanvasAgg(figure)
         axes = figure.add_subplot(1, 1, 1)
-        positions = list(range(len(data.weeks)))
-        bottom = [0] * len(data.weeks)
-        for number, (sector, counts) in enumerate(data.counts.items()):
-            label = sector_label(sector, lang)
-            axes.bar(positions, counts, bottom=bottom, label=label,
-                     color=_COLORS[number % len(_COLORS)], width=0.8)
+        positions = list(range(len(shown.weeks)))
+        bottom = [0] * len(shown.weeks)
+        for number, (sector, counts) in enumerate(shown.counts.items()):
+            label = t(lang, "chart_other") if sector == OTHERS else sector_label(sector, lang)
+            color = _OTHER_COLOR if sector in (OTHER, OTHERS) else _COLORS[number % len(_COLORS)]
+            axes.bar(positions, counts, bottom=bottom, label=label, color=color,
+                     width=0.8, edgecolor="white", linewidth=0.5)
             bottom = [b + c for b, c in zip(bottom, counts, strict=True)]
-        step = max(1, len(positions) // 12)
+        step = max(1, math.ceil(len(positions) / 12))
         axes.set_xticks(positions[::step])
-        axes.set_xticklabels([short_date(_noon(d), lang) for d in data.weeks[::step]],
-                             rotation=30, ha="right", fontsize=8)
-        axes.set_ylabel(t(lang, "chart_incidents"))
-        axes.set_title(t(lang, "chart_title", weeks=len(data.weeks)))
+        axes.set_xticklabels([week_label(d, lang) for d in shown.weeks[::step]], fontsize=9)
+        axes.tick_params(axis="y", labelsize=9)
+        axes.set_ylabel(t(lang, "chart_incidents"), fontsize=10)
+        axes.set_title(t(lang, "chart_title", weeks=len(shown.weeks)), fontsize=12)
         axes.yaxis.set_major_locator(MaxNLocator(integer=True))
         axes.grid(axis="y", alpha=0.3)
-        if data.counts:
-            axes.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+        axes.set_axisbelow(True)
+        for side in ("top", "right"):
+            axes.spines[side].set_visible(False)
+        if shown.counts:
+            # Below the bars (in stacking order, column by column): the plot keeps the full
+            # width, which matters most when the picture is shown small.
+            axes.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=3,
+                        frameon=False, handlelength=1.2, columnspacing=1.2)
         else:
             axes.text(0.5, 0.5, t(lang, "chart_empty"), transform=axes.transAxes,
-                      ha="center", va="center", color="#666666")
+                      ha="center", va="center", color="#666666", fontsize=11)
             axes.set_ylim(0, 1)
         figure.text(0.99, 0.01, t(lang, "chart_footer"), ha="right", va="bottom",
-                    fontsize=7, color="#777777")
+                    fontsize=6, color="#777777")
         figure.tight_layout(rect=(0, 0.03, 1, 1))
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png")
         return buffer.getvalue()
-
-
-def _noon(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, 12)

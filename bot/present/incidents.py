@@ -40,7 +40,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
-
 def stored_view(row: Incident) -> IncidentView:
     """The incident view saved with the row."""
     return IncidentView.from_json(row.view)

@@ -112,3 +112,19 @@ async def test_opml_file_import_round_trip(start_bot: StartBot) -> None:
                               reply_to_message_id=sent["message"]["message_id"])
         assert "3 feeds read" in (reply.plain_text or "")
         assert "added: 2" in (reply.plain_text or "")
+
+
+async def test_addsource_takes_a_public_channel(bot: Bot) -> None:
+    """/addsource https://t.me/<name> (or @name) adds the channel's preview as a source,
+    without resolving t.me; /removesource takes the same link; invite links are refused."""
+    reply = await bot.ask(OPERATOR, "/addsource https://t.me/Some_Channel")
+    assert "Added @some_channel" in (reply.plain_text or "")
+    reply = await bot.ask(OPERATOR, "/addsource @some_channel")
+    assert "Already a source" in (reply.plain_text or "")
+    store = bot.app.bot_data.services.store
+    urls = {row.url: row.origin for row in await store.all_sources()}
+    assert urls["https://t.me/s/some_channel"] == "admin"
+    reply = await bot.ask(OPERATOR, "/addsource https://t.me/joinchat/AbCdEf")
+    assert "not a valid" in (reply.plain_text or "").lower()
+    reply = await bot.ask(OPERATOR, "/removesource t.me/some_channel")
+    assert "Removed @some_channel" in (reply.plain_text or "")

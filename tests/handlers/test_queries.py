@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
+from testkit.harness import until
 from tests.handlers.conftest import (
     GROUP,
     JERMUK,
@@ -124,3 +126,42 @@ async def test_start_and_help_follow_the_users_language(bot: Bot) -> None:
     assert "abunə" in (reply.plain_text or "")
     reply = await bot.ask(USER + 2, "/help", language_code="ru-RU")
     assert "оповещения" in (reply.plain_text or "")
+
+
+async def test_latest_lines_carry_one_date_and_know_the_subscription(bot: Bot) -> None:
+    """/latest before any incident invites a chat to /subscribe only if it is not subscribed;
+    each line of the list carries the incident's date once."""
+    empty = await bot.ask(USER, "/latest")
+    assert "/subscribe" in (empty.plain_text or "")
+    await bot.ask(USER, "/subscribe")
+    empty = await bot.ask(USER, "/latest")
+    assert "/subscribe" not in (empty.plain_text or "")
+    assert "subscribed" in (empty.plain_text or "")
+    await seeded(bot)
+    latest = await bot.ask(USER, "/latest 4")
+    for line in (latest.plain_text or "").splitlines()[1:]:
+        assert len(re.findall(r"\d{4}-\d{2}-\d{2}", line)) == 1, line
+        assert not re.search(r"\(\d{1,2} [A-Z][a-z]+\)", line), line  # no "(24 November)"
+
+
+async def test_incident_with_a_wrong_id_is_no_such_incident(bot: Bot) -> None:
+    """/incident 123 says there is no such incident; /incident alone gives the usage."""
+    unknown = await bot.ask(USER, "/incident 123")
+    assert "No incident with id 123" in (unknown.plain_text or "")
+    usage = await bot.ask(USER, "/incident")
+    assert "Usage" in (usage.plain_text or "")
+
+
+async def test_status_names_a_failing_source_once(bot: Bot) -> None:
+    """A failing source's line in /status gives its name once, then the error."""
+    bot.feeds.serve("/am.xml", b"gone", status=500)
+    store = bot.app.bot_data.services.store
+
+    async def failing() -> bool:
+        return any(h.failures for h in await store.source_health())
+
+    await until(failing, 20)
+    status = await bot.ask(USER, "/status")
+    line = next(x for x in (status.plain_text or "").splitlines() if "Loopback Armenian" in x)
+    assert line.count("Loopback Armenian") == 1, line
+    assert "500" in line

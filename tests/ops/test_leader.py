@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 from collections.abc import AsyncIterator
 
@@ -159,6 +160,24 @@ async def test_transitions_call_hooks_with_the_grace() -> None:
     assert events == ["elected:2.5", "deposed"]
     await leadership.stop()
     assert election.released
+
+
+async def test_stepping_down_at_shutdown_is_not_a_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Losing the lease is a warning; releasing it at a normal shutdown is only information."""
+    election = Switch()
+    leadership = Leadership(election, name="r1")
+    with caplog.at_level(logging.INFO, logger="bot.ops.leader"):
+        assert await leadership.check()
+        await leadership.stop()
+        stopping = [r for r in caplog.records if "reason=stopping" in r.getMessage()]
+        assert [r.levelno for r in stopping] == [logging.INFO]
+        assert await leadership.check()
+        election.held = False
+        assert not await leadership.check()
+    lost = [r for r in caplog.records if "leader.deposed" in r.getMessage()][-1]
+    assert lost.levelno == logging.WARNING
 
 
 async def test_failed_takeover_is_retried() -> None:
