@@ -214,8 +214,8 @@ def _help_sections(lang: str) -> Iterator[Section]:
     menu = [f"/{name} — {t(lang, f'cmd_{name}')}" for name in (*COMMANDS, *ADMIN_COMMANDS)]
     yield Section(lang, "Command menu", "\n".join(menu))
     replies = ("start_hint", "subscribed", "already_subscribed", "unsubscribed",
-               "not_subscribed", "settings_closed", "latest_none", "quiet_set_off",
-               "digest_off")
+               "not_subscribed", "settings_closed", "latest_none", "latest_none_subscribed",
+               "quiet_set_off", "digest_off")
     yield Section(lang, "Replies", "\n".join(plain_text(t(lang, key)) for key in replies))
 
 
