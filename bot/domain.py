@@ -15,6 +15,7 @@ from types import MappingProxyType
 from typing import Final, Literal, get_args
 
 __all__ = [
+    "ACTIONS",
     "ACTORS",
     "ACTOR_SIDE",
     "CASUALTY_KINDS",
@@ -27,6 +28,7 @@ __all__ = [
     "SIDES",
     "STANCES",
     "WEAPONS",
+    "Action",
     "Actor",
     "CasualtyKind",
     "DeliveryKind",
@@ -77,6 +79,10 @@ ACTOR_SIDE: Final[Mapping[str, Side]] = MappingProxyType(
 
 Stance = Literal["claim", "denial", "accusation"]
 STANCES: Final[tuple[Stance, ...]] = get_args(Stance)
+
+# What a side says the other did, as an alert sentence names it ("shelled positions").
+Action = Literal["fire", "shelling", "drone", "incursion", "attack", "capture"]
+ACTIONS: Final[tuple[Action, ...]] = get_args(Action)
 
 CasualtyKind = Literal["servicemen", "civilians"]
 CASUALTY_KINDS: Final[tuple[CasualtyKind, ...]] = get_args(CasualtyKind)

@@ -66,8 +66,12 @@ def plain_text(markup: str) -> str:
     return html.unescape(_TAG.sub("", markup))
 
 
-def _says(actor: str, *stances: Stance, accused: Sequence[Side] = ()) -> ActorStatement:
-    return ActorStatement(actor=actor, stances=tuple(stances), accused=tuple(accused))
+def _says(
+    actor: str, *stances: Stance, accused: Sequence[Side] = (), acts: Sequence[str] = (),
+    at: Sequence[str] = (),
+) -> ActorStatement:
+    return ActorStatement(actor=actor, stances=tuple(stances), accused=tuple(accused),
+                          actions=tuple(acts), place_ids=tuple(at))
 
 
 def _view(
@@ -118,8 +122,10 @@ def samples() -> list[Sample]:
                         sectors=["gegharkunik-kalbajar"])),
         ("counter-claim, several places", _view(
             2, ["am-sotk", "am-kut", "az-kalbajar-district", "am-gegharkunik-province"],
-            [_says("am_mod", "accusation", accused=["azerbaijani"]),
-             _says("az_mod", "accusation", accused=["armenian"])],
+            [_says("am_mod", "accusation", accused=["azerbaijani"], acts=["shelling"],
+                   at=["am-sotk", "am-kut"]),
+             _says("az_mod", "accusation", accused=["armenian"], acts=["fire"],
+                   at=["az-kalbajar-district"])],
             severity="high", weapons=("mortar",), sectors=["gegharkunik-kalbajar"])),
         ("denial", _view(
             3, ["am-tegh"],
@@ -136,17 +142,33 @@ def samples() -> list[Sample]:
                         CasualtyFigure("azerbaijani", "civilians", "az_mod", None, 1)],
             sectors=["gegharkunik-kalbajar"])),
         ("casualties without side or kind", _view(
-            6, ["az-tovuz-district"], [_says("media", "claim")], weapons=("sniper",),
+            6, ["az-tovuz-district"], [_says("media", "claim", acts=["fire"])],
+            weapons=("sniper",),
             casualties=[CasualtyFigure(None, None, None, None, 2),
                         CasualtyFigure("azerbaijani", None, "az_border", 1, None)],
             sectors=["tavush-gazakh"])),
+        ("a figure both sides give, losses without a figure", _view(
+            9, ["am-tegh", "az-lachin-district"],
+            [_says("az_mod", "claim", acts=["drone"], at=["am-tegh"]),
+             _says("am_border", "accusation", accused=["azerbaijani"], acts=["incursion"])],
+            weapons=("drone",),
+            casualties=[CasualtyFigure("armenian", "servicemen", "am_mod", 1, None),
+                        CasualtyFigure("armenian", "servicemen", "az_mod", 1, None),
+                        CasualtyFigure("azerbaijani", None, "az_gov", None, None)],
+            sectors=["syunik-lachin"])),
+        ("casualties of no known side, no figures", _view(
+            10, ["az-sadarak-district"],
+            [_says("az_gov", "claim", acts=["shelling"], at=["az-sadarak-district"])],
+            casualties=[CasualtyFigure(None, None, "media", None, None)],
+            sectors=["ararat-nakhchivan"])),
         ("no town found", _view(7, ["am", "az"], [_says("third_party", "claim")],
                                  severity=None)),
         ("officials of both sides, drone", _view(
             8, ["az-khankendi", "az-shusha"],
-            [_says("am_gov", "accusation", accused=["azerbaijani"]),
-             _says("az_gov", "accusation", accused=["armenian"]),
-             _says("karabakh", "claim"), _says("am_border", "claim"),
+            [_says("am_gov", "accusation", accused=["azerbaijani"], acts=["attack"]),
+             _says("az_gov", "accusation", accused=["armenian"], acts=["capture"]),
+             _says("karabakh", "claim", acts=["shelling"], at=["az-khankendi"]),
+             _says("am_border", "claim", acts=["fire"]),
              _says("az_border", "denial")],
             severity="critical", weapons=("drone",), sectors=["karabakh-centre"])),
     ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from bot.settings import Settings, load_settings
 from testkit.feed_server import FeedServer, rss
@@ -108,4 +109,49 @@ async def test_malformed_commands_get_usage(
         assert "Usage: /latest" in (first.plain_text or "")
         assert "Usage: /incident" in (second.plain_text or "")
         assert "No incidents" in (third.plain_text or "")
+    assert not telegram.errors
+
+
+SEED = Path(__file__).resolve().parent / "fixtures" / "seed-article.txt"
+
+
+async def test_seed_article_alert_carries_the_event_not_its_background(
+    tmp_path: Path, telegram: FakeTelegram, feeds: FeedServer, database_url: str
+) -> None:
+    """The September 2022 report, served as a fresh item, gives one alert: each ministry's
+    accusation with its places, Azerbaijan's losses without a figure, and no number from the
+    background paragraphs (last week's death, August's losses, the wars' tolls)."""
+    title, _, body = SEED.read_text("utf-8").partition("\n")
+    feeds.serve("/am.xml", rss())
+    feeds.serve("/broken.xml", rss())
+    settings = settings_for(tmp_path, telegram, feeds, database_url)
+    async with running(settings):
+        telegram.user_says(USER, "/start")
+        telegram.user_says(USER, "/subscribe")
+        await telegram.wait_for_sent(2, timeout=10, chat_id=USER)
+        feeds.serve(
+            "/am.xml",
+            rss((escape(title), escape(body.strip()), "https://news.example/2022/clashes",
+                 datetime.now(UTC) - timedelta(minutes=10))),
+        )
+        alert = (await telegram.wait_for_sent(3, timeout=20, chat_id=USER))[-1]
+        telegram.user_says(USER, "/latest")
+        latest = (await telegram.wait_for_sent(4, timeout=10, chat_id=USER))[-1]
+        assert "Sotk" in (latest.plain_text or "")  # the one incident, not a second alert
+        assert len(telegram.sent(USER)) == 4
+    text = alert.plain_text or ""
+    lines = text.splitlines()
+    am = next(line for line in lines if line.startswith("• Armenia's Defence Ministry says"))
+    assert "Azerbaijani forces shelled positions near" in am
+    assert all(place in am for place in ("Goris", "Sotk", "Jermuk"))
+    az = next(line for line in lines if line.startswith("• Azerbaijan's Defence Ministry says"))
+    assert "Armenian forces" in az
+    assert all(place in az for place in ("Dashkasan", "Kalbajar", "Lachin"))
+    assert "• Azerbaijan's Defence Ministry reports losses on the Azerbaijani side, without " \
+        "giving figures" in lines
+    bullets = "\n".join(line for line in lines if line.startswith("•"))
+    assert not any(ch.isdigit() for ch in bullets), bullets  # no 1, 2, 12, 500, 6,500, 30,000
+    assert "killed" not in text
+    assert "wounded" not in text
+    assert "reports the incident" not in text
     assert not telegram.errors

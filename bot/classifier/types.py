@@ -13,6 +13,7 @@ from typing import Any
 from bot.domain import (
     ACTOR_SIDE,
     SEVERITIES,
+    Action,
     Actor,
     CasualtyKind,
     Severity,
@@ -80,6 +81,8 @@ class Casualties:
     kind: CasualtyKind | None = None
     claimed_by: Actor | None = None
     evidence: str = ""
+    # the killed include people an earlier report counted as wounded ("died in hospital")
+    died_of_wounds: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +93,8 @@ class Claim:
     stance: Stance
     evidence: str  # the sentence or clause it is based on
     accused: Side | None = None  # for accusations: the side accused
+    action: Action | None = None  # what the speaker says happened ("shelling"), when it says
+    place_ids: tuple[str, ...] = ()  # gazetteer ids of the places its sentence names
 
 
 @dataclass(frozen=True, slots=True)

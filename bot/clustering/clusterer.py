@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Final
 
+from bot.classifier.types import Casualties
 from bot.clustering.areas import GazetteerAreas, near
 from bot.clustering.features import CRITICAL, HIGH, ReportFeatures, event_time, report_features
 from bot.clustering.followups import (
@@ -91,7 +92,7 @@ class _Incident:
     figures: dict[tuple[Side | None, str | None, str | None], list[int | None]] = field(
         default_factory=dict
     )
-    claims: dict[str, tuple[dict[Stance, None], dict[Side, None]]] = field(default_factory=dict)
+    claims: dict[str, _Statement] = field(default_factory=dict)
     weapons: dict[str, None] = field(default_factory=dict)
     sources: dict[str, None] = field(default_factory=dict)
     sides: dict[Side, None] = field(default_factory=dict)
@@ -142,8 +143,14 @@ class _Incident:
                 for (s, k, c), v in self.figures.items()
             ),
             claims=tuple(
-                ActorStatement(actor=a, stances=tuple(st), accused=tuple(acc))
-                for a, (st, acc) in self.claims.items()
+                ActorStatement(
+                    actor=a,
+                    stances=tuple(st.stances),
+                    accused=tuple(st.accused),
+                    actions=tuple(st.actions),
+                    place_ids=tuple(st.place_ids),
+                )
+                for a, st in self.claims.items()
             ),
             weapons=tuple(self.weapons),
             sources=tuple(self.sources),
@@ -447,14 +454,16 @@ def _absorb(incident: _Incident, report: Report, feats: ReportFeatures) -> None:
     incident.primary_points.update(feats.primary_points)
     incident.severity = max(incident.severity, feats.severity)
     for c in cls.casualties:
-        key = (c.side, c.kind, c.claimed_by)
-        old = incident.figures.get(key, [None, None])
-        incident.figures[key] = [_max_opt(old[0], c.killed), _max_opt(old[1], c.wounded)]
+        _absorb_figure(incident, c)
     for claim in cls.claims:
-        stances, accused = incident.claims.setdefault(claim.actor, ({}, {}))
-        stances.setdefault(claim.stance)
+        statement = incident.claims.setdefault(claim.actor, _Statement())
+        statement.stances.setdefault(claim.stance)
         if claim.accused is not None:
-            accused.setdefault(claim.accused)
+            statement.accused.setdefault(claim.accused)
+        if claim.action is not None and claim.stance == "accusation":
+            statement.actions.setdefault(claim.action)
+        for place_id in claim.place_ids:
+            statement.place_ids.setdefault(place_id)
     for weapon in cls.weapons:
         incident.weapons.setdefault(weapon)
     if report.source:
@@ -462,6 +471,30 @@ def _absorb(incident: _Incident, report: Report, feats: ReportFeatures) -> None:
     for side in sorted(feats.sides):
         incident.sides.setdefault(side)
     incident.denial_sides |= feats.denial_sides
+
+
+def _absorb_figure(incident: _Incident, c: Casualties) -> None:
+    """Merge one report's figure: a raised toll replaces the old one (the highest stands: a
+    later, lower count is a subtotal or a part, never added), and deaths of people counted as
+    wounded before ("died in hospital") move them from the wounded to the killed."""
+    key = (c.side, c.kind, c.claimed_by)
+    old = incident.figures.get(key, [None, None])
+    killed, wounded = _max_opt(old[0], c.killed), _max_opt(old[1], c.wounded)
+    if c.died_of_wounds and c.killed and wounded:
+        newly_dead = c.killed - (old[0] or 0)
+        if newly_dead > 0 and c.wounded is None:
+            wounded = max(wounded - newly_dead, 0) or None
+    incident.figures[key] = [killed, wounded]
+
+
+@dataclass(slots=True)
+class _Statement:
+    """What one actor said across the incident's reports (ordered sets)."""
+
+    stances: dict[Stance, None] = field(default_factory=dict)
+    accused: dict[Side, None] = field(default_factory=dict)
+    actions: dict[str, None] = field(default_factory=dict)
+    place_ids: dict[str, None] = field(default_factory=dict)
 
 
 def _max_opt(a: int | None, b: int | None) -> int | None:

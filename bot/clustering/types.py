@@ -83,6 +83,8 @@ class ActorStatement:
     actor: str
     stances: tuple[Stance, ...]
     accused: tuple[Side, ...]
+    actions: tuple[str, ...] = ()  # values of `domain.Action`: what it says the accused did
+    place_ids: tuple[str, ...] = ()  # the places its statements name
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +131,13 @@ class IncidentView:
                 for c in self.casualties
             ],
             "claims": [
-                {"actor": c.actor, "stances": list(c.stances), "accused": list(c.accused)}
+                {
+                    "actor": c.actor,
+                    "stances": list(c.stances),
+                    "accused": list(c.accused),
+                    "actions": list(c.actions),
+                    "place_ids": list(c.place_ids),
+                }
                 for c in self.claims
             ],
             "weapons": list(self.weapons),
@@ -167,6 +175,8 @@ class IncidentView:
                     actor=str(c["actor"]),
                     stances=tuple(cast("list[Stance]", c["stances"])),
                     accused=tuple(cast("list[Side]", c["accused"])),
+                    actions=tuple(c.get("actions", ())),
+                    place_ids=tuple(c.get("place_ids", ())),
                 )
                 for c in data["claims"]
             ),

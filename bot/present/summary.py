@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.clustering import IncidentView
+from bot.domain import ACTIONS, ACTOR_SIDE
 from bot.present.formatting import TELEGRAM_LIMIT, esc, link, shorten_html
 from bot.present.i18n import LANGUAGES, day_time, join_names, month_day, number, t, tn
 from bot.present.places import MAX_PLACES, incident_places
@@ -41,6 +42,8 @@ __all__ = [
 
 SEVERITY_ICON = {"critical": "🟥", "high": "🔴", "medium": "🟠", "low": "🟡", None: "⚪"}
 _MAX_SOURCES = 8
+# acts a bare claim may state without naming who did them ("positions came under fire")
+_STATED = frozenset({"fire", "shelling", "drone"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,17 +109,25 @@ def according_to(lang: str, actors: Sequence[str]) -> str:
 
 
 def _statement_lines(view: IncidentView, lang: str) -> list[str]:
-    """One sentence per actor and stance; an actor that accuses someone is not also said to
-    "report the incident"."""
+    """What each side says, one sentence per stance: an accusation names the accused and what
+    they are said to have done (and where); a denial says so; a bare claim says what happened
+    only when it names an act that positions suffered. No line just says a side "reports"."""
     lines: list[str] = []
     for statement in view.claims:
-        accused = join_names([t(lang, f"side_{s}") for s in statement.accused], lang)
-        if "accusation" in statement.stances and accused:
-            lines.append(_said(lang, "says_accuses", statement.actor, accused=accused))
-        elif {"claim", "accusation"} & set(statement.stances):
-            lines.append(_said(lang, "says_reports", statement.actor))
+        actions = [a for a in ACTIONS if a in statement.actions]
+        places = join_names(incident_places(statement.place_ids, lang), lang)
+        near = "_near" if places else ""
+        extra = {"places": places} if places else {}
+        if "accusation" in statement.stances and statement.accused:
+            action = actions[0] if actions else "fire"
+            accused = join_names([t(lang, f"side_{s}") for s in statement.accused], lang)
+            key = f"claim_accuses_{action}{near}"
+            lines.append(_said(lang, key, statement.actor, accused=accused, **extra))
+        elif "claim" in statement.stances and actions and actions[0] in _STATED:
+            key = f"claim_states_{actions[0]}{near}"
+            lines.append(_said(lang, key, statement.actor, **extra))
         if "denial" in statement.stances:
-            lines.append(_said(lang, "says_denies", statement.actor))
+            lines.append(_said(lang, "claim_denies", statement.actor))
     return list(dict.fromkeys(lines))
 
 
@@ -130,28 +141,45 @@ def _casualty_head(lang: str, side: str | None, kind: str | None) -> str:
 
 
 def _casualty_lines(view: IncidentView, lang: str) -> list[str]:
-    """One line per distinct figure, naming every claimant of that figure once; a side or
-    kind nobody gave is left out of the sentence, not shown as a blank."""
-    claimants: dict[tuple[str | None, str | None, int, int], list[str]] = {}
+    """One line per distinct figure, naming every claimant of it once (officials before the
+    media; "both sides" when both sides give it). A side nobody gave or a kind nobody gave is
+    left out of the sentence, not shown blank. A side with losses but no figure gets one line
+    saying so; casualties whose side is unclear only "casualties reported, figures unclear"."""
+    numbered: dict[tuple[str | None, str | None, int, int], list[str]] = {}
     for figure in view.casualties:
-        if not (figure.killed or figure.wounded):
-            continue
-        key = (figure.side, figure.kind, figure.killed or 0, figure.wounded or 0)
-        claimants.setdefault(key, []).append(figure.claimed_by or "media")
+        if figure.killed or figure.wounded:
+            key = (figure.side, figure.kind, figure.killed or 0, figure.wounded or 0)
+            numbered.setdefault(key, []).append(figure.claimed_by or "media")
     lines: list[str] = []
-    for (side, kind, killed, wounded), actors in claimants.items():
+    for (side, kind, killed, wounded), claimants in numbered.items():
         counts = []
         if killed:
             counts.append(tn(lang, "cas_killed", killed))
         if wounded:
             counts.append(tn(lang, "cas_wounded", wounded))
-        figures = join_names(counts, lang)
-        head = _casualty_head(lang, side, kind)
-        according = according_to(lang, actors)
-        if head:
-            lines.append(t(lang, "cas_line", head=head, figures=figures, according=according))
+        sides = {ACTOR_SIDE[c] for c in claimants if c in ACTOR_SIDE}
+        if len(sides) > 1:
+            according = t(lang, "according_both")
         else:
-            lines.append(t(lang, "cas_line_nohead", figures=figures, according=according))
+            according = according_to(lang, sorted(claimants, key=lambda c: c == "media"))
+        values = {"figures": join_names(counts, lang), "according": according}
+        head = _casualty_head(lang, side, kind)
+        if head:
+            lines.append(t(lang, "cas_line", head=head, **values))
+        else:
+            lines.append(t(lang, "cas_line_nohead", **values))
+    counted = {side for side, _, _, _ in numbered}
+    unclear = False
+    for side in dict.fromkeys(f.side for f in view.casualties if not (f.killed or f.wounded)):
+        if side is None:
+            unclear = unclear or not numbered
+        elif side not in counted:
+            counted.add(side)
+            claimants = [f.claimed_by or "media" for f in view.casualties if f.side == side]
+            official = [c for c in claimants if c != "media"]
+            lines.append(_said(lang, f"losses_unclear_{side}", (official or claimants)[0]))
+    if unclear and not lines:
+        lines.append(t(lang, "casualties_unclear"))
     return lines
 
 
@@ -182,10 +210,7 @@ def render_alert(
     icon = SEVERITY_ICON.get(view.severity, "⚪")
     severity = t(lang, f"severity_{view.severity}") if view.severity else ""
     lines = [f"{icon} <b>{esc(title)}</b>"]
-    statements = _statement_lines(view, lang)
-    lines.extend(f"• {esc(line)}" for line in statements)
-    if not statements:
-        lines.append(f"• {esc(_said(lang, 'says_reports', 'media'))}")
+    lines.extend(f"• {esc(line)}" for line in _statement_lines(view, lang))
     lines.extend(f"• {esc(line)}" for line in _casualty_lines(view, lang))
     if len(set(view.sides_heard)) < 2:
         lines.append(f"<i>{esc(t(lang, 'one_side_only'))}</i>")

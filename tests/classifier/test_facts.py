@@ -226,3 +226,128 @@ def test_no_event_date_without_publication_for_relative_day() -> None:
     """'yesterday' cannot be resolved when the item has no publication date."""
     r = _run("Shots fired at Armenian positions yesterday", "", None)
     assert r.event_date is None
+
+
+def test_victim_side_from_the_noun_not_word_order() -> None:
+    """'Azerbaijani drone strike ... kills two Armenian soldiers': the two are Armenian, and
+    the attacker gets no figure."""
+    r = _run("Azerbaijani drone strike near Tegh kills two Armenian soldiers, Armenia MoD says")
+    assert _killed(r, "armenian") == 2
+    assert _killed(r, "azerbaijani") == 0
+
+
+def test_background_numbers_never_become_figures() -> None:
+    """War tolls, last week's death and August's losses in background sentences give none."""
+    r = _run(
+        "Clashes near Sotk",
+        "Armenia's Defence Ministry said Azerbaijani forces shelled positions near Sotk on "
+        "Tuesday. Last week, Armenia said one of its soldiers was killed in a border attack. "
+        "In March, the Karabakh army said two of its troops had been killed and a dozen "
+        "wounded. More than 6,500 people lost their lives in the 44-day war of 2020.",
+    )
+    assert not [c for c in r.casualties if c.killed or c.wounded]
+    assert "small_arms" not in r.weapons
+
+
+def test_subtotal_is_not_a_figure() -> None:
+    """'twelve killed over four days, four of them overnight' is 12, not 12 and 4."""
+    r = _run(
+        "Azerbaijan reports losses",
+        "Azerbaijan's Defence Ministry said twelve of its servicemen had been killed over "
+        "four days, four of them overnight.",
+    )
+    assert [c.killed for c in r.casualties if c.killed] == [12]
+    assert r.casualties[0].side == "azerbaijani"
+
+
+def test_wounded_soldier_who_dies_is_one_death() -> None:
+    """'A soldier wounded yesterday died in hospital' is one killed, no wounded."""
+    r = _run(
+        "Soldier dies of wounds",
+        "A soldier wounded yesterday by Azerbaijani sniper fire died in hospital, Armenia's "
+        "Defence Ministry said.",
+    )
+    assert _killed(r, "armenian") == 1
+    assert _wounded(r, "armenian") == 0
+    assert r.casualties[0].died_of_wounds
+
+
+def test_unclear_side_keeps_casualties_without_a_number() -> None:
+    """'Fifteen soldiers dead' with no side named anywhere near: casualties, no figure."""
+    r = _run("Fifteen soldiers dead as front sees worst flare-up in years")
+    assert r.casualties
+    assert all(c.killed is None and c.side is None for c in r.casualties)
+
+
+def test_accusation_and_denial_per_side() -> None:
+    """Each ministry's accusation names the other side and the act; a denial is a denial."""
+    r = _run(
+        "Border clashes",
+        "Armenia's Defence Ministry said Azerbaijan launched intensive shelling against "
+        "Armenian positions near Jermuk. Azerbaijan's Defence Ministry accused Armenia of "
+        "large-scale subversive acts near Kalbajar. Baku denied the Armenian claim as "
+        "disinformation.",
+    )
+    got = {(c.actor, c.stance, c.accused, c.action) for c in r.claims}
+    assert ("am_mod", "accusation", "azerbaijani", "shelling") in got
+    assert any(a == "az_mod" and s == "accusation" and acc == "armenian" for a, s, acc, _ in got)
+    assert any(c.stance == "denial" and c.actor.startswith("az") for c in r.claims)
+
+
+def test_weapons_landmine_grenade_launcher_small_arms_not_siren() -> None:
+    """Landmines and grenade launchers are weapons of their own; bullets are small arms; an
+    air-raid siren is no aircraft."""
+    r = _run(
+        "Fire near Tegh",
+        "Azerbaijani units fired grenade launchers and automatic weapons at positions near "
+        "Tegh, bullets hit a house and a soldier was wounded by a landmine, the Armenian "
+        "Defence Ministry said. Air-raid sirens sounded in Kapan.",
+    )
+    assert {"grenade_launcher", "small_arms", "landmine"} <= set(r.weapons)
+    assert "aircraft" not in r.weapons
+
+
+def test_enemy_fire_victims_are_the_speakers_side() -> None:
+    """'killed by enemy fire' in a ministry's release: its own side's dead, not the enemy's;
+    'the adversary has one killed': the other side's."""
+    r = _run("Tegh", "Two servicemen were killed by enemy sniper fire near Tegh, Armenia's "
+             "Defence Ministry said.")
+    assert (_killed(r, "armenian"), _killed(r, "azerbaijani")) == (2, 0)
+    r = _run("Norabak", "The adversary has one killed, the Armenian Defence Ministry said.")
+    assert (_killed(r, "armenian"), _killed(r, "azerbaijani")) == (0, 1)
+
+
+def test_side_that_lost_people_is_the_subject() -> None:
+    """'Armenia lost four soldiers', 'армия Карабаха потеряла 104 человека': the subject's dead."""
+    r = _run("Tegh", "Armenia lost four soldiers and six were wounded, the Armenian Defence "
+             "Ministry said.")
+    assert (_killed(r, "armenian"), _wounded(r, "armenian")) == (4, 6)
+    r = _run("Потери", "По данным Минобороны НКР, армия Карабаха потеряла 104 человека.")
+    assert _killed(r, "armenian") == 104
+
+
+def test_fire_from_a_sides_territory_accuses_that_side() -> None:
+    """'shelled from Armenian territory' in Baku's statement accuses the Armenian side."""
+    r = _run("Shelling", "Azerbaijan's Defence Ministry said Tovuz villages were shelled from "
+             "Armenian territory overnight.")
+    got = {(c.actor, c.stance, c.accused) for c in r.claims}
+    assert ("az_mod", "accusation", "armenian") in got
+
+
+def test_another_after_a_count_of_the_other_kind_is_that_count() -> None:
+    """'seven killed; another 33 wounded' gives 33 wounded, while 'another 23 killed' alone is
+    an increment to a total told elsewhere, not a figure."""
+    r = _run("Удар", "По данным МИД Азербайджана, погибли по меньшей мере семь человек, ещё 33 "
+             "получили ранения.")
+    assert (_killed(r, "azerbaijani"), _wounded(r, "azerbaijani")) == (7, 33)
+    r = _run("Имена", "Минобороны Армении опубликовало имена ещё 23 военнослужащих, погибших в "
+             "боях.")
+    assert not [c for c in r.casualties if c.killed]
+
+
+def test_armenian_azerbaijani_border_names_no_party() -> None:
+    """'on the Armenian-Azerbaijani border' does not make a ministry's own loss unclear."""
+    r = _run("Погиб военнослужащий", "Военнослужащий армянской армии погиб в среду на позиции "
+             "у армяно-азербайджанской границы, сообщила пресс-служба Министерства обороны "
+             "Армении.")
+    assert _killed(r, "armenian") == 1

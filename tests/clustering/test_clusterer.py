@@ -544,3 +544,45 @@ def test_capital_in_a_dateline_is_not_a_place() -> None:
     )
     assert a.incident_id != b.incident_id
     assert engine.incident(a.incident_id).location_ids == ("am-sotk",)
+
+
+def test_wounded_soldier_who_dies_is_one_person() -> None:
+    """A report of one wounded, then one of his death in hospital: 1 killed, no wounded."""
+    c = _clusterer()
+    wounded = Casualties(wounded=1, side="armenian", kind="servicemen", claimed_by="am_mod")
+    died = Casualties(
+        killed=1, side="armenian", kind="servicemen", claimed_by="am_mod", died_of_wounds=True
+    )
+    first = c.add(_report("w1", "Soldier wounded near Sotk", places=(("am-sotk", "Sotk"),),
+                          casualties=(wounded,), claims=(_AM_CLAIM,), hour=8))
+    c.add(_report("w2", "Soldier wounded near Sotk dies in hospital",
+                  places=(("am-sotk", "Sotk"),), casualties=(died,), claims=(_AM_CLAIM,),
+                  hour=14))
+    (figure,) = c.incident(first.incident_id).casualties
+    assert (figure.killed, figure.wounded) == (1, None)
+
+
+def test_raised_toll_replaces_and_a_part_is_not_added() -> None:
+    """2 killed, then a toll raised to 3, then '1 killed overnight' (a part): 3 killed."""
+    c = _clusterer()
+    first = None
+    for n, (item, killed) in enumerate((("t1", 2), ("t2", 3), ("t3", 1))):
+        figure = Casualties(killed=killed, side="armenian", kind="servicemen", claimed_by="am_mod")
+        a = c.add(_report(item, "Soldiers killed near Tegh", places=(("am-tegh", "Tegh"),),
+                          casualties=(figure,), claims=(_AM_CLAIM,), hour=8 + n))
+        first = first or a
+    assert first is not None
+    assert [f.killed for f in c.incident(first.incident_id).casualties] == [3]
+
+
+def test_actor_statement_keeps_acts_and_places() -> None:
+    """An accusation's act and places reach the merged view and survive its JSON form."""
+    c = _clusterer()
+    claim = Claim(actor="am_mod", stance="accusation", evidence="...", accused="azerbaijani",
+                  action="shelling", place_ids=("am-sotk",))
+    a = c.add(_report("s1", "Shelling near Sotk", places=(("am-sotk", "Sotk"),),
+                      claims=(claim,)))
+    view = c.incident(a.incident_id)
+    (statement,) = view.claims
+    assert (statement.actions, statement.place_ids) == (("shelling",), ("am-sotk",))
+    assert IncidentView.from_json(json.loads(json.dumps(view.to_json()))) == view

@@ -1,0 +1,476 @@
+"""Who says what in each sentence: speakers, stance (accusation, denial, claim), the side
+accused, the act, and the claims of an item.
+
+A sentence's speakers are the actors the lexicon names in it (an institution takes its country
+from a side word beside it: "Armenia's Defence Ministry", "Минобороны Азербайджана"), or, when
+it names none but says "it said", the last speaker before it. A speaker accuses when the
+sentence names another side as the one acting (see `_stance`), denies when it has a denial
+formula, and otherwise only claims. Pure functions over lexicon matches.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.classifier.casualties import OTHER as _OTHER
+from bot.classifier.casualties import SIDE_TAG as _SIDE_TAG
+from bot.classifier.lexicon import Match
+from bot.classifier.scope import background_reason
+from bot.classifier.types import Claim, Location
+from bot.domain import ACTOR_SIDE, Action, Actor, Side, Stance
+
+__all__ = ["Sentence", "claims_of", "place_side", "read_sentences"]
+
+_FIXED_ACTORS: dict[str, Actor] = {
+    "am_mod": "am_mod",
+    "az_mod": "az_mod",
+    "am_border": "am_border",
+    "az_border": "az_border",
+    "am_gov": "am_gov",
+    "az_gov": "az_gov",
+    "karabakh": "karabakh",
+    "third_party": "third_party",
+}
+_INST_ACTOR: dict[tuple[str, str], Actor] = {
+    ("armenian", "mod"): "am_mod",
+    ("armenian", "border"): "am_border",
+    ("armenian", "gov"): "am_gov",
+    ("azerbaijani", "mod"): "az_mod",
+    ("azerbaijani", "border"): "az_border",
+    ("azerbaijani", "gov"): "az_gov",
+    ("karabakh", "mod"): "karabakh",
+    ("karabakh", "border"): "karabakh",
+    ("karabakh", "gov"): "karabakh",
+    ("russia", "mod"): "third_party",
+    ("russia", "border"): "am_border",  # Russian border guards serve on Armenia's borders
+    ("russia", "gov"): "third_party",
+}
+_LANG_SIDE: dict[str, Side] = {"hy": "armenian", "az": "azerbaijani"}
+
+# A sentence that names no speaker but says "it said", "the ministry added", "заявили в
+# ведомстве", "հայտնել են", "bildirib" speaks for the last speaker named before it.
+_SPEECH = re.compile(
+    r"\b(?:(?:it|he|she|they|the ministry|the statement|the army|the service|the agency)\s+"
+    r"(?:\w+\s+)?(?:said|says|added|adds|stated|confirmed|reported|noted|claimed|insisted|"
+    r"announced|accused|denied|blamed)|according to the (?:ministry|statement|army|service)|"
+    r"говорится|добави\w*|отмети\w*|уточни\w*|подчеркну\w*|сообщили в|заявили в|"
+    r"в ведомстве|в заявлении|по данным ведомства|там (?:заявили|сообщили|отметили)|"
+    r"в ответ (?:заявили|сообщили)|"
+    r"հավելել|նշել|հայտնել|շեշտել|ընդգծել|bildirilib|qeyd olunub|vurgulanib|elave edilib)\b"
+)
+# Words after a side word that make it the source of a claim ("Baku's claim", "Azerbaijani
+# media"), so a denial in the same sentence comes from the other side.
+_CLAIM_WORDS = (
+    "claim", "claims", "statement", "statements", "report", "reports", "media", "account",
+    "accusation", "allegation", "version", "заявлени", "сообщени", "утверждени", "информаци",
+    "сми", "обвинени", "верси", "պնդում", "հայտարարությ", "լրատվամիջոց", "տեղեկատվությ",
+    "iddia", "melumat", "medi", "kiv", "behanat",
+)  # fmt: skip
+
+
+def _per_span(matches: Sequence[Match], spans: Sequence[tuple[int, int]]) -> list[list[Match]]:
+    """The matches starting in each span, in their order, for all spans in one pass.
+
+    `spans` are ordered and disjoint (as `split_sentences` returns them), so a match can only
+    belong to the last span starting at or before it.
+    """
+    starts = [lo for lo, _ in spans]
+    out: list[list[Match]] = [[] for _ in spans]
+    for m in matches:
+        i = bisect_right(starts, m.start) - 1
+        if i >= 0 and m.start < spans[i][1]:
+            out[i].append(m)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence: its speakers, stance, the side accused, the act, its scope."""
+
+    start: int
+    end: int
+    actors: tuple[Actor, ...]
+    where: tuple[int, ...]  # where each actor is named (the sentence start when carried over)
+    stance: Stance
+    accused: Side | None
+    text: str
+    background: str = ""  # why the sentence tells background; empty for the event
+    outright: bool = False  # the accusation is said in so many words ("accused", "blamed")
+    action: Action | None = None
+    denies: bool = False  # also denies ("called it a provocation and Baku's claim nonsense")
+
+
+# After a side's name, the place or people that are hit, not the ones firing.
+_VICTIM_NOUN = re.compile(
+    r"\s*(?:s\s+)?(?:positions?|territory|villages?|settlements?|civilians?|homes?|border|side s|"
+    r"позици\w*|территори\w*|сел\w*|населенн\w*|мирн\w*|դիրք\w*|տարածք\w*|գյուղ\w*|"
+    r"movqe\w*|erazi\w*|kend\w*)\b"
+)
+_BY_SIDE = re.compile(r"(?:from|by|со стороны|from the direction of)(?: the)?\s*$")
+_FROM_BEFORE = re.compile(r"(?:\bfrom|с территории|с позиций)\s+(?:the\s+)?(?:territory of\s+)?$")
+_FROM_AFTER = re.compile(r"\s*(?:s\s+)?(?:erazisinden|movqelerinden|տարածքից|դիրքերից)")
+_SIDE_BY = re.compile(r"^\s*(?:s )?(?:tərəfindən|terefinden|կողմից|стороной)")
+
+
+def _acts(s: Match, anchors: Sequence[Match], norm: str) -> bool:
+    """A side named as the subject of an act ("Azerbaijan launched intensive shelling") or as
+    where fire came from ("fire from the Armenian side", "erməni tərəfindən")."""
+    for a in anchors:
+        if a.group not in ("fire", "incursion"):
+            continue
+        gap = norm[s.end : a.start]
+        words = gap.split()
+        if any(w in ("and", "и", "և", "ve", "or", "called", "urged") for w in words):
+            continue
+        if 0 <= a.start - s.end <= 48 and len(words) <= 4 and not _VICTIM_NOUN.match(gap):
+            return True  # "Azerbaijan launched shelling", "Armenian units opened fire"
+        if 0 <= s.start - a.end <= 40 and _BY_SIDE.search(norm, a.end, s.start):
+            return True
+    fire = any(a.group == "fire" for a in anchors)
+    if fire and _FROM_BEFORE.search(norm, max(0, s.start - 30), s.start):
+        return True  # "launched from Armenian territory", "с территории Армении"
+    if fire and _FROM_AFTER.match(norm, s.end):
+        return True  # "Ermənistan ərazisindən", "Ադրբեջանի տարածքից"
+    return bool(_SIDE_BY.match(norm, s.end))
+
+
+def _agent_sides(sides: Sequence[Match], signal: Sequence[Match], norm: str) -> list[Side]:
+    """Sides named as the ones acting: "Azerbaijani units", "ВС Азербайджана", "Armenian fire".
+
+    `sides` and `signal` are the side and signal matches of one sentence.
+    """
+    anchors = [m for m in signal if m.group in ("forces", "fire", "combat", "incursion")]
+    hurt = [m.start for m in signal if m.group in ("kill", "wound")]
+    # "Armenian forces were killed": forces that suffer are victims, not agents
+    anchors = [
+        a for a in anchors if a.group != "forces" or not any(0 <= h - a.end <= 24 for h in hurt)
+    ]
+    out: list[Side] = []
+    for s in sides:
+        side = _SIDE_TAG.get(s.tag)
+        if side is None:
+            continue
+        if _acts(s, anchors, norm) and side not in out:
+            out.append(side)
+            continue
+        for a in anchors:
+            before = 0 <= a.start - s.end <= 3  # "Azerbaijani forces", "Armenian fire"
+            after = a.group == "forces" and 0 <= s.start - a.end <= 4  # "ВС Азербайджана"
+            if (before or after) and side not in out:
+                # "Armenian positions came under fire": a victim, not an agent
+                gap = norm[s.end : a.start] if before else norm[a.end : s.start]
+                if gap.strip() in ("", "s", "of", "of the"):
+                    out.append(side)
+    return out
+
+
+_VIOLENT = frozenset({"fire", "combat", "incursion", "capture", "kill", "wound"})
+_HEAVY_FIRE = frozenset({"artillery", "mortar", "rocket", "tank"})
+_SHELLING = ("shell", "bombard", "barrage", "обстрел", "артобстрел", "հրետակոծ", "artilleriya")
+
+
+def _action(norm: str, signal: Sequence[Match], weapons: Sequence[Match]) -> Action | None:
+    """What a sentence says happened, most specific first: drones, shelling, an incursion,
+    a capture, fighting (an attack), fire."""
+    groups = {m.group for m in signal}
+    tags = {m.tag for m in weapons}
+    if "drone" in tags and groups & {"fire", "combat", "kill", "wound", "damage"}:
+        return "drone"
+    if tags & _HEAVY_FIRE and groups & {"fire", "combat", "kill", "wound", "damage"}:
+        return "shelling"
+    if any(m.group == "fire" and norm.startswith(_SHELLING, m.start) for m in signal):
+        return "shelling"  # "intensive shelling", "обстрел", "հրետակոծություն"
+    if "incursion" in groups:
+        return "incursion"
+    if "capture" in groups:
+        return "capture"
+    if "combat" in groups:
+        return "attack"
+    if "fire" in groups:
+        return "fire"
+    return None
+
+
+def _stance(
+    norm: str,
+    span: tuple[int, int],
+    groups: set[str],
+    agents: Sequence[Side],
+    own_side: Side | None,
+    sides: Sequence[Match],
+    stance_words: Sequence[Match],
+    actors: Sequence[Actor],
+) -> tuple[Stance, Side | None]:
+    """What a sentence's speakers do: deny, accuse (whom) or only claim.
+
+    An accusation needs an accused side other than the speaker's: named as the attacker
+    ("Azerbaijani forces shelled", "fire from the Armenian side"), named after an accusing
+    word ("accused Armenia of", "возложил ответственность на ВС Армении"), or "the enemy".
+    Third parties accuse only in so many words.
+    """
+    accuse = [m for m in stance_words if m.tag == "accuse"]
+    accused: Side | None = None
+    if "denial" in groups or (_denies(groups, stance_words) and not accuse):
+        return "denial", None
+    if accuse:
+        after = [
+            _SIDE_TAG[m.tag]
+            for m in sides
+            if m.tag in _SIDE_TAG and accuse[0].start <= m.start < accuse[0].end + 80
+        ]
+        accused = next((a for a in after if a != own_side), None)
+        if accused is None and own_side is not None and ("enemy" in groups or not after):
+            accused = _OTHER[own_side]
+        if accused is not None:
+            return "accusation", accused
+    if own_side is None and actors and all(a == "third_party" for a in actors):
+        return "claim", None
+    others = [a for a in agents if a != own_side]
+    if others:
+        accused = others[0]
+    elif "enemy" in groups and own_side is not None:
+        accused = _OTHER[own_side]
+    if accused is not None and groups & _VIOLENT:
+        return "accusation", accused
+    return "claim", accused
+
+
+def _denies(groups: set[str], stance_words: Sequence[Match]) -> bool:
+    return "denial" in groups or any(m.tag == "deny" for m in stance_words)
+
+
+def _resolve_actor(m: Match, sides: Sequence[Match], norm: str) -> tuple[Actor | None, str]:
+    """The actor of an actor-layer match; ("", kind) when the country is still unknown."""
+    if m.tag in _FIXED_ACTORS:
+        return _FIXED_ACTORS[m.tag], ""
+    for s in sides:
+        gap_before = m.start - s.end
+        gap_after = s.start - m.end
+        if 0 <= gap_before <= 3 or _possessor(norm, s, m) or (
+            0 <= gap_after <= 5 and norm[m.end : s.start].strip() in ("", "of", "s", "of the")
+        ):
+            actor = _INST_ACTOR.get((s.tag, m.tag))
+            if actor is not None:
+                return actor, ""
+    return None, m.tag
+
+
+def _possessor(norm: str, side: Match, inst: Match) -> bool:
+    """A side's possessive before an institution with a few words of title between: "Karabakh's
+    human rights ombudsman", "Azerbaijan's State Border Service"."""
+    gap = norm[side.end : inst.start]
+    words = gap.split()
+    possessive = norm[side.start : side.end].endswith(" s") or words[:1] == ["s"]
+    return 0 <= len(gap) <= 24 and possessive and len(words) <= 4
+
+
+def _denier(
+    sides: Sequence[Match], signal: Sequence[Match], norm: str, lo: int
+) -> Side | None:
+    """Who denies in a sentence naming no official: a country named before the denial word
+    ("Azerbaijan denied", "В Ереване ... назвали не соответствующими действительности"),
+    or the other side of the one named as the source of the claim denied."""
+    denial = next((m for m in signal if m.group == "denial"), None)
+    if denial is None:
+        return None
+    before = [m for m in sides if m.start < denial.start and m.tag in _SIDE_TAG]
+    if before and 0 <= denial.start - before[-1].end <= 12:
+        return _SIDE_TAG[before[-1].tag]  # "Баку это отрицает", "Baku denies"
+    if before and len(norm[lo : before[0].start].split()) <= 2:
+        return _SIDE_TAG[before[0].tag]  # the subject: "Baku denied", "В Ереване ... назвали"
+    source = _claim_source_side(sides, norm)
+    if source is not None:
+        return _OTHER[source]  # "the Armenian claim was denied"
+    return _SIDE_TAG[before[0].tag] if before else None
+
+
+def _claim_source_side(sides: Sequence[Match], norm: str) -> Side | None:
+    """A side named as the source of the claim being denied ("Baku's claim")."""
+    for s in sides:
+        if s.tag not in _SIDE_TAG:
+            continue
+        after = norm[s.end : s.end + 24].split()
+        if after and after[0] == "s":
+            after = after[1:]
+        if any(w.startswith(_CLAIM_WORDS) for w in after[:2]):
+            return _SIDE_TAG[s.tag]
+        before = norm[max(0, s.start - 30) : s.start].split()
+        if before and any(w.startswith(_CLAIM_WORDS) for w in before[-2:]):
+            return _SIDE_TAG[s.tag]
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What resolving a sentence's unnamed institution ("the ministry") may go by."""
+
+    norm: str
+    lang: str
+    sides: Sequence[Match]
+    agents: Sequence[Side]
+    enemy: bool
+    denial: bool
+    place_side: Side | None
+
+
+def _named_speakers(
+    actor_matches: Sequence[Match], c: _Context
+) -> tuple[list[Actor], list[int]]:
+    """The actors a sentence names, and where: an institution without its country takes the
+    language's side, the side of "our" villages under "enemy" fire, the side opposite the
+    claim it denies or the attacker it names."""
+    actors: list[Actor] = []
+    where: list[int] = []
+    for am in actor_matches:
+        actor, kind = _resolve_actor(am, c.sides, c.norm)
+        if actor is None:
+            own: Side | None = _LANG_SIDE.get(c.lang)
+            if own is None and c.enemy and not c.denial:
+                own = c.place_side  # "the enemy fired at positions near <our village>"
+            if own is None and c.denial:
+                source = _claim_source_side(c.sides, c.norm)
+                if source is not None:
+                    own = _OTHER[source]
+                elif len(c.agents) == 1:
+                    own = c.agents[0]
+            if own is None and c.agents and not c.denial:
+                own = _OTHER[c.agents[0]]
+            if own is None:
+                continue
+            actor = _INST_ACTOR[(own, kind)]
+        if actor not in actors:
+            actors.append(actor)
+            where.append(am.start)
+    return actors, where
+
+
+def read_sentences(
+    text: str,
+    norm: str,
+    spans: list[tuple[int, int]],
+    signal: list[Match],
+    by_layer: dict[str, list[Match]],
+    lang: str,
+    scope: tuple[datetime | None, list[tuple[int, datetime]]],
+    place_side: Side | None = None,
+) -> list[Sentence]:
+    """Each sentence's speakers, stance, accused side, act and scope (`scope` is the item's
+    publication time and the days it names, offset and date)."""
+    out: list[Sentence] = []
+    signal_in = _per_span(signal, spans)
+    sides_in = _per_span(by_layer.get("side", []), spans)
+    actors_in = _per_span(by_layer.get("actor", []), spans)
+    scope_in = _per_span(by_layer.get("scope", []), spans)
+    stances_in = _per_span(by_layer.get("stance", []), spans)
+    arms_in = _per_span(by_layer.get("weapon", []), spans)
+    speaker: tuple[Actor, ...] = ()
+    for (lo, hi), in_sig, sides, actor_matches, marks, stance_in, arms in zip(
+        spans, signal_in, sides_in, actors_in, scope_in, stances_in, arms_in, strict=True
+    ):
+        groups = {m.group for m in in_sig}
+        agents = _agent_sides(sides, in_sig, norm)
+        enemy = "enemy" in groups
+        denial = "denial" in groups
+        context = _Context(norm, lang, sides, agents, enemy, denial, place_side)
+        actors, where = _named_speakers(actor_matches, context)
+        if actors:
+            speaker = tuple(actors)
+        elif speaker and not actor_matches and _SPEECH.search(norm, lo, hi):
+            actors = list(speaker)  # "it said", "the ministry added"
+            where = [lo] * len(actors)
+        elif denial and not any(a in ACTOR_SIDE for a in actors):
+            denier = _denier(sides, in_sig, norm, lo)
+            if denier is not None:  # "Армения свою причастность отрицает": its government
+                actors, where = [*actors, _INST_ACTOR[(denier, "gov")]], [*where, lo]
+        own_side = next((ACTOR_SIDE[a] for a in actors if a in ACTOR_SIDE), None)
+        stance, accused = _stance(
+            norm, (lo, hi), groups, agents, own_side, sides, stance_in, actors
+        )
+        background = background_reason(norm, (lo, hi), marks, scope[0], scope[1])
+        out.append(
+            Sentence(
+                lo,
+                hi,
+                tuple(actors),
+                tuple(where),
+                stance,
+                accused,
+                " ".join(text[lo:hi].split()),
+                background,
+                any(m.tag == "accuse" for m in stance_in),
+                _action(norm, in_sig, arms),
+                _denies(groups, stance_in),
+            )
+        )
+    return out
+
+
+def _places_in(text: str, s: Sentence, locations: Sequence[Location]) -> tuple[str, ...]:
+    """Ids of the places named in a sentence (as the gazetteer matched them in the item)."""
+    return tuple(
+        loc.id for loc in locations if loc.matched and text.find(loc.matched, s.start, s.end) >= 0
+    )
+
+
+def place_side(locations: Sequence[Location]) -> Side | None:
+    """The side whose settlements and districts alone the item names, if only one's."""
+    countries = {loc.country for loc in locations if loc.kind in ("settlement", "district")}
+    if countries == {"AM"}:
+        return "armenian"
+    if countries == {"AZ"}:
+        return "azerbaijani"
+    return None
+
+
+def claims_of(
+    sentences: Sequence[Sentence], signal: Sequence[Match], text: str,
+    locations: Sequence[Location],
+) -> list[Claim]:
+    """One claim per (actor, stance, accused) from the event's sentences; an item that names
+    no speaker but tells violence is the outlet's own claim ("media")."""
+    claims: list[Claim] = []
+    seen: set[tuple[str, str, str | None]] = set()
+    # a sentence that accuses or denies without naming who says so speaks for the item's
+    # speaker when only one side's speak in it ("Azerbaijani units opened fire at our
+    # positions near Sotk. ..., the ministry said"), else for the outlet
+    sided = [a for s in sentences for a in s.actors if a in ACTOR_SIDE]
+    item_voice: Actor = sided[0] if len({ACTOR_SIDE[a] for a in sided}) == 1 else "media"
+    for s in sentences:
+        stances: list[tuple[Stance, Side | None]] = [(s.stance, s.accused)]
+        if s.denies and s.stance == "accusation":
+            stances.append(("denial", None))
+        own = s.stance != "claim" and s.accused != ACTOR_SIDE.get(item_voice)
+        speakers = s.actors or ((item_voice,) if own and sided else ())
+        for actor in speakers:
+            for stance, accused in stances:
+                if actor == "third_party" and stance == "accusation" and not s.outright:
+                    continue  # a mediator or a mission names no culprit unless it says so
+                key = (actor, stance, accused)
+                if key in seen:
+                    continue
+                seen.add(key)
+                claims.append(
+                    Claim(
+                        actor=actor,
+                        stance=stance,
+                        evidence=s.text[:300],
+                        accused=accused,
+                        action=s.action,
+                        place_ids=_places_in(text, s, locations),
+                    )
+                )
+    if claims:
+        return claims
+    violent = [s for s in sentences if s.stance != "claim" or s.accused]
+    if violent or any(m.group in ("fire", "kill", "wound", "capture") for m in signal):
+        first = violent[0] if violent else sentences[0] if sentences else None
+        if first is not None:
+            claims.append(
+                Claim(actor="media", stance=first.stance, evidence=first.text[:300],
+                      accused=first.accused)
+            )  # fmt: skip
+    return claims

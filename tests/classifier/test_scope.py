@@ -1,0 +1,59 @@
+"""Sentences and scope: the event's sentences against background ones."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.classifier.lexicon import load_lexicon
+from bot.classifier.normalize import normalize
+from bot.classifier.scope import background_reason, split_sentences
+
+PUB = datetime(2022, 9, 13, 8, 0, tzinfo=UTC)
+
+
+def test_split_in_armenian_and_russian() -> None:
+    """The Armenian full stop and Russian abbreviations are handled by the segmenter."""
+    hy = "Վերնագիր \n ՊՆ-ն հայտնեց։ Երկու զինծառայող զոհվեց։"
+    assert len(split_sentences(hy, len("Վերնագիր"), "hy")) == 3
+    ru = "Заголовок \n Обстрел начался в 00:05 ч. ночи. Погибли двое военнослужащих."
+    spans = split_sentences(ru, len("Заголовок"), "ru")
+    assert [ru[a:b] for a, b in spans][-1] == "Погибли двое военнослужащих."
+
+
+def _reason(sentence: str) -> str:
+    norm = normalize(sentence)
+    scope = [m for m in load_lexicon().find(norm) if m.layer == "scope"]
+    return background_reason(norm, (0, len(sentence)), scope, PUB)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Last week, Armenia accused Azerbaijan of killing one of its soldiers.",
+        "In August, Azerbaijan said it had lost a soldier.",
+        "More than 6,500 people lost their lives in the 2020 war.",
+        "About 30,000 people died in the war of the 1990s.",
+        "Более 3 тысяч военнослужащих погибли в ходе 44-дневной войны.",
+        "Ermənistan keçən həftə iki hərbçisinin həlak olduğunu bildirib.",
+        "Անցյալ շաբաթ զոհվել էր մեկ զինծառայող։",
+        "So far this year, 12 soldiers have been killed on the border.",
+    ],
+)
+def test_background_sentences(sentence: str) -> None:
+    """Earlier times, past wars and statistics make a sentence background."""
+    assert _reason(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Azerbaijani forces shelled Armenian positions near Sotk on Tuesday.",
+        "Two Armenian servicemen were killed on 13 September, the ministry said.",
+        "Минобороны Армении сообщило, что погибли двое военнослужащих.",
+    ],
+)
+def test_event_sentences(sentence: str) -> None:
+    """The event told today, this week or on its date is not background."""
+    assert _reason(sentence) == ""
