@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import insert
 
@@ -13,7 +17,9 @@ from bot.db.engine import create_engine, migrate  # noqa: E402
 from bot.db.store import Store  # noqa: E402
 from bot.db.tables import Chat, Item, SourceRow, Subscription  # noqa: E402
 
-__all__ = ["INCIDENT_ID", "ROOT", "open_store", "queue_alert_to", "subscribe_many"]
+__all__ = [
+    "INCIDENT_ID", "ROOT", "help_waits", "open_store", "queue_alert_to", "subscribe_many",
+]
 
 INCIDENT_ID = "inc-20261124-bench001"
 
@@ -60,3 +66,15 @@ async def queue_alert_to(store: Store, text: str = "<b>Benchmark alert</b>") -> 
         item_id=item_id, incident_id=INCIDENT_ID, first_published_at=now, last_published_at=now,
         severity="high", headline="bench", sectors="", view={}, alert_texts={"en": text},
     )
+
+
+async def help_waits(fake: Any, chats: Iterable[int], gap: float) -> list[float]:
+    """Each chat in turn sends /help to the running bot; seconds until each answer arrived."""
+    waits: list[float] = []
+    for chat in chats:
+        asked = time.monotonic()
+        fake.user_says(chat, "/help")
+        await fake.wait_until(lambda f, c=chat: bool(f.sent(c)), timeout=30, interval=0.001)
+        waits.append(fake.sent(chat)[0].at - asked)
+        await asyncio.sleep(gap)
+    return waits

@@ -157,7 +157,8 @@ async def run(
         settings = load_settings(http_max_connections=args.connections, http_timeout_seconds=5,
                                  telegram_web_base_url=tme)
         async with build_http_client(timeout=5, max_connections=args.connections,
-                                     user_agent="Mozilla/5.0 (bench)") as client:
+                                     user_agent="Mozilla/5.0 (bench)",
+                                     allow_private=True) as client:
             poller = Poller(settings, store, client, default_classifier(), Clusterer())
             rss_before = _rss_mb()
             if args.trace:

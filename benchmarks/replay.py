@@ -67,7 +67,8 @@ async def replay(items: list[dict[str, Any]]) -> dict[str, Any]:
                                   for d in domains])
         settings = load_settings(alert_max_age_hours=24, http_timeout_seconds=5)
         async with build_http_client(timeout=5, max_connections=20,
-                                     user_agent="Mozilla/5.0 (replay)") as client:
+                                     user_agent="Mozilla/5.0 (replay)",
+                                     allow_private=True) as client:
             poller = Poller(settings, store, client, default_classifier(), Clusterer(),
                             clock=lambda: clock[0])
             for item in items:

@@ -249,6 +249,7 @@ async def command_latency(server_url: str | None, chats: int, queries: int, tmp:
             settings = load_settings(
                 telegram_bot_token=TOKEN, telegram_api_base_url=fake.base_url,
                 database_url=url, sources_file=sources, http_port=0,
+                allow_private_source_urls=True,
             )
             async with running(settings, poll_interval=0.0, poll_timeout=10):
                 texts = {"/latest": ["/latest", "/latest 10"]}

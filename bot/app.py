@@ -26,6 +26,7 @@ from bot.classifier import default_classifier
 from bot.clustering import Clusterer
 from bot.db.engine import create_engine, migrate
 from bot.db.store import Store
+from bot.delivery.pacer import Pacer, ReplyRateLimiter
 from bot.delivery.sender import Pacing, Sender
 from bot.exceptions import ConfigError
 from bot.ingest.fetch import build_http_client
@@ -37,6 +38,7 @@ from bot.ops.metrics import Metrics
 from bot.ops.web import WebServer
 from bot.services import BotData, Services
 from bot.settings import Settings
+from handlers.concurrency import PerChatUpdateProcessor
 from handlers.context import Context
 
 __all__ = ["ALLOWED_UPDATES", "BotApp", "build_application", "webhook_options"]
@@ -48,6 +50,10 @@ T = TypeVar("T")
 
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member", "channel_post"]
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what Telegram accepts as secret_token
+WEBHOOK_MAX_BODY = 1 << 20
+"""Bytes of one webhook request at most. An update is a few kilobytes (a 4,096-character
+message with its entities and a keyboard stays far below this); the web server's default,
+100 MB, let anyone without the secret make the bot buffer that much before it was checked."""
 
 
 def file_base_url(api_base_url: str) -> str:
@@ -66,6 +72,8 @@ def build_application(settings: Settings, *, console: ConsoleIO | None = None) -
         .context_types(context_types)
         .post_init(_post_init(settings, io))
         .post_shutdown(_post_shutdown)
+        # Chats are answered side by side, each chat's updates in order (handlers.concurrency).
+        .concurrent_updates(PerChatUpdateProcessor())
     )
     if io is not None:
         builder = (
@@ -78,6 +86,8 @@ def build_application(settings: Settings, *, console: ConsoleIO | None = None) -
             builder.token(settings.token or "")
             .base_url(settings.telegram_api_base_url)
             .base_file_url(file_base_url(settings.telegram_api_base_url))
+            # Replies share the outbox's pace (and go first), and survive a 429.
+            .rate_limiter(ReplyRateLimiter(Pacer(settings.send_rate_global_per_second)))
         )
     application: BotApp = builder.build()
     handlers.register(application)
@@ -100,6 +110,7 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
             "TELEGRAM_WEBHOOK_SECRET: required with TELEGRAM_WEBHOOK_URL; 1-256 characters "
             "from A-Z, a-z, 0-9, _ and -"
         )
+    _cap_webhook_bodies()
     return {
         "listen": settings.webhook_listen,
         "port": settings.webhook_port,
@@ -108,6 +119,27 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
         "secret_token": secret.get_secret_value(),
         "allowed_updates": ALLOWED_UPDATES,
     }
+
+
+def _cap_webhook_bodies() -> None:
+    """Make python-telegram-bot's webhook server (tornado) refuse bodies over the cap, from
+    the Content-Length header or while a chunked body arrives, before any of it is buffered.
+
+    PTB builds the tornado `HTTPServer` itself and takes no size; tornado's `configure` sets
+    keyword arguments for every server built afterwards, and the bot builds no other.
+    """
+    from tornado.httpserver import HTTPServer
+
+    HTTPServer.configure(None, max_body_size=WEBHOOK_MAX_BODY)
+
+
+def _pacing(settings: Settings) -> Pacing:
+    return Pacing(
+        global_per_second=settings.send_rate_global_per_second,
+        per_chat_per_second=settings.send_rate_per_chat_per_second,
+        per_group_per_minute=settings.send_rate_per_group_per_minute,
+        paid_broadcast=settings.allow_paid_broadcast,
+    )
 
 
 def _post_init(settings: Settings, console: ConsoleIO | None) -> Any:
@@ -123,16 +155,17 @@ def _post_init(settings: Settings, console: ConsoleIO | None) -> Any:
             timeout=settings.http_timeout_seconds,
             max_connections=settings.http_max_connections,
             user_agent=settings.http_user_agent,
+            allow_private=settings.allow_private_source_urls,
+            trusted_hosts=[urlsplit(settings.telegram_web_base_url).hostname or ""],
         )
         classifier = default_classifier()
         poller = Poller(settings, store, http, classifier, Clusterer())
-        pacing = Pacing(
-            global_per_second=settings.send_rate_global_per_second,
-            per_chat_per_second=settings.send_rate_per_chat_per_second,
-            per_group_per_minute=settings.send_rate_per_group_per_minute,
-            paid_broadcast=settings.allow_paid_broadcast,
-        )
-        sender = Sender(application.bot, store, pacing)
+        limiter = application.bot.rate_limiter
+        pacer = None
+        # Paid broadcasts have a budget of their own (1,000/s); replies stay within the free one.
+        if isinstance(limiter, ReplyRateLimiter) and not settings.allow_paid_broadcast:
+            pacer = limiter.pacer
+        sender = Sender(application.bot, store, _pacing(settings), pacer=pacer)
         name = replica_name()
         leader = Leadership(
             election_for(engine, settings.leader_lock_id, name),

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot import __version__
-from bot.exceptions import BorderWatchError, ConfigError
+from bot.exceptions import BorderWatchError, ConfigError, StartupError
 
 __all__ = ["main"]
 
@@ -71,6 +71,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from telegram.error import InvalidToken, NetworkError
+
     from bot.app import ALLOWED_UPDATES, build_application, webhook_options
     from bot.ops.console import CONSOLE_LOG, ConsoleIO
     from bot.ops.logs import configure_logging
@@ -86,17 +88,38 @@ def _run(args: argparse.Namespace) -> int:
         secrets=tuple(s for s in (settings.token, secret and secret.get_secret_value()) if s),
         path=CONSOLE_LOG if console else None,
     )
+    # python-telegram-bot logs a failed start with a traceback; the reason is said once, below.
+    logging.getLogger("telegram.ext").addFilter(_BootstrapWithoutTraceback())
     if settings.console_mode:
         log.info("app.console_mode reason=no TELEGRAM_BOT_TOKEN")
     application = build_application(settings, console=console)
-    if settings.telegram_webhook_url and not settings.console_mode:
-        options = webhook_options(settings)
-        log.info("app.webhook_mode listen=%s port=%d path=/%s", options["listen"],
-                 options["port"], options["url_path"])
-        application.run_webhook(**options)
-    else:
-        application.run_polling(allowed_updates=ALLOWED_UPDATES)
+    try:
+        if settings.telegram_webhook_url and not settings.console_mode:
+            options = webhook_options(settings)
+            log.info("app.webhook_mode listen=%s port=%d path=/%s", options["listen"],
+                     options["port"], options["url_path"])
+            application.run_webhook(**options)
+        else:
+            application.run_polling(allowed_updates=ALLOWED_UPDATES)
+    except InvalidToken:
+        raise ConfigError("TELEGRAM_BOT_TOKEN: Telegram does not accept this token") from None
+    except NetworkError as exc:
+        # The message names the error, never the token (it is not part of the base URL).
+        raise StartupError(
+            f"cannot reach the Telegram Bot API at {settings.telegram_api_base_url}: "
+            f"{exc.message}"
+        ) from None
     return 0
+
+
+class _BootstrapWithoutTraceback(logging.Filter):
+    """Keep PTB's "bootstrap failed" line, drop its traceback (`main` prints the reason)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if "Bootstrap" in record.getMessage():
+            record.exc_info = None
+            record.exc_text = None
+        return True
 
 
 def _migrate(args: argparse.Namespace) -> int:

@@ -118,8 +118,9 @@ OPEN_STATUSES: Final[tuple[DeliveryStatus, ...]] = ("pending", "sending")
 
 
 class Priority(IntEnum):
-    """Send order in the outbox: lower goes first."""
+    """Send order in the outbox (and in the shared pace of all sends): lower goes first."""
 
+    REPLY = 0  # an answer to a person's command: never behind a broadcast's tail
     CRITICAL = 10
     HIGH = 20
     OPERATOR = 50  # notices to operators (a source down for hours)

@@ -2,6 +2,7 @@
 
     BorderWatchError
     ├── ConfigError            a setting or the sources file is missing or wrong (fatal at start)
+    ├── StartupError           a service needed at start is unreachable: the Bot API (fatal)
     ├── FeedError              one source could not be fetched or parsed (that source backs off)
     │   ├── FetchError         network failure, timeout, redirect loop, HTTP 4xx/5xx
     │   │   └── TransientFetchError   worth retrying soon: timeouts, 429, 5xx
@@ -30,6 +31,7 @@ __all__ = [
     "FeedParseError",
     "FeedTooLargeError",
     "FetchError",
+    "StartupError",
     "TransientFetchError",
     "UsageError",
 ]
@@ -41,6 +43,10 @@ class BorderWatchError(Exception):
 
 class ConfigError(BorderWatchError):
     """A setting or the sources file is missing or has a wrong value."""
+
+
+class StartupError(BorderWatchError):
+    """The bot cannot start: a service it needs (the Telegram Bot API) is unreachable."""
 
 
 class FeedError(BorderWatchError):

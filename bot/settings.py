@@ -30,6 +30,9 @@ class Settings(BaseSettings):
         extra="ignore",
         frozen=True,
         case_sensitive=False,
+        # `KEY=` (as in .env.example, and as compose passes an unset variable) means the
+        # default, for every key: an empty SOURCES_FILE is the bundled list, not the path ".".
+        env_ignore_empty=True,
     )
 
     telegram_bot_token: SecretStr | None = Field(
@@ -70,6 +73,11 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     http_listen: str = Field(default="127.0.0.1")
     http_port: int = Field(default=8080, ge=0, le=65535, description="0 = no HTTP endpoint")
+    public_url: str | None = Field(
+        default=None,
+        description="Public base URL of the HTTP endpoint (the feeds' self links); unset = "
+        "links relative to the feed's own path.",
+    )
     leader_lock_id: int = Field(default=7_305_417, description="Advisory lock key for leadership")
     # Admin-added sources may not point at private networks unless this is set (SSRF guard).
     allow_private_source_urls: bool = False
@@ -114,6 +122,16 @@ class Settings(BaseSettings):
         if not value.strip():
             raise ValueError("must not be empty")
         return value.strip()
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in {"http", "https"} or not parts.netloc or parts.query:
+            raise ValueError("must be an absolute http(s) URL such as https://watch.example.org")
+        return value.strip().rstrip("/")
 
     @field_validator("telegram_web_base_url")
     @classmethod

@@ -16,6 +16,7 @@ from bot.present.incidents import incident_detail, latest_lines, search_text, so
 from bot.present.search import parse_query
 from bot.subscribers.digest import digest_for
 from bot.subscribers.text import ascii_int, clean_text
+from handlers.access import is_operator
 from handlers.context import Context, chat_prefs, reply, reply_error, where
 from handlers.settings import digest_setting
 
@@ -129,6 +130,7 @@ async def sources(update: Update, context: Context) -> None:
 async def status(update: Update, context: Context) -> None:
     """Sources polled, their health, the last poll."""
     lang = await _lang(update, context)
+    at = where(update)
     services = context.services
     health = await services.store.source_health()
     counts = await services.store.counts()
@@ -144,10 +146,14 @@ async def status(update: Update, context: Context) -> None:
     ]
     if failing:
         lines.append("\n" + t(lang, "status_failing"))
+        # The error text (a refused address, a connection refused on some port) is for
+        # operators: shown to anyone, it would make the bot a port-scanning oracle.
+        detail = at is not None and is_operator(context, at)
         for h in failing[:15]:
             # Errors stored before they stopped carrying the source's name start with it.
             error = (h.last_error or "").removeprefix(f"{h.name}: ")
-            value = f"{esc(error[:120])} ({tn(lang, 'source_failing', h.failures)})"
+            outcome = esc(error[:120]) if detail else esc(t(lang, "source_unreachable"))
+            value = f"{outcome} ({tn(lang, 'source_failing', h.failures)})"
             lines.append("• " + t(lang, "label_value", label=esc(h.name), value=value))
         if len(failing) > 15:
             lines.append(t(lang, "and_more", n=len(failing) - 15))

@@ -23,7 +23,8 @@ What it checks like Telegram does, so that tests prove the bot's output is accep
   ``class="tg-spoiler"`` is a 400 "can't parse entities" error; this is how a test proves that
   feed text was escaped. (`html.parser` is not used: it accepts a bare ``<`` and unknown tags,
   which Telegram rejects, so it would let unescaped text through.)
-- Text longer than 4096 characters after entity parsing (1024 for captions) is rejected;
+- Text longer than 4096 UTF-16 code units after entity parsing (1024 for captions) is rejected,
+  measured as Telegram does (an emoji counts two, markup nothing);
   callback data over 64 bytes and non-HTTP button URLs are rejected; links with a
   ``javascript:`` href are dropped from the entities, as Telegram drops them.
 - Editing a message with identical content is "message is not modified".
@@ -1509,7 +1510,7 @@ class FakeTelegram:
         plain, entities = self._entities(params, text, "entities")
         if not plain.strip():
             raise _bad_request("message text is empty")
-        if len(plain) > MAX_MESSAGE_LENGTH:
+        if _utf16_len(plain) > MAX_MESSAGE_LENGTH:
             raise _bad_request("message is too long")
         return self._send("sendMessage", params, plain, entities, {"text": plain})
 
@@ -1551,7 +1552,7 @@ class FakeTelegram:
         entities: list[JSONDict] = []
         if isinstance(caption, str) and caption:
             plain, entities = self._entities(params, caption, "caption_entities")
-            if len(plain) > MAX_CAPTION_LENGTH:
+            if _utf16_len(plain) > MAX_CAPTION_LENGTH:
                 raise _bad_request("message caption is too long")
             media["caption"] = plain
         return self._send(
@@ -1663,7 +1664,7 @@ class FakeTelegram:
         if not isinstance(text, str) or not text.strip():
             raise _bad_request("message text is empty")
         plain, entities = self._entities(params, text, "entities")
-        if len(plain) > MAX_MESSAGE_LENGTH:
+        if _utf16_len(plain) > MAX_MESSAGE_LENGTH:
             raise _bad_request("MESSAGE_TOO_LONG")
         markup = params.get("reply_markup")
         _validate_markup(markup)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -111,3 +112,61 @@ def test_file_url_follows_the_api_url() -> None:
 
     assert file_base_url("https://api.telegram.org/bot") == "https://api.telegram.org/file/bot"
     assert file_base_url("http://127.0.0.1:8081/bot/") == "http://127.0.0.1:8081/file/bot"
+
+
+def start(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """`python -m bot run` in `tmp_path` with `env` over a clean environment."""
+    base = {k: v for k, v in os.environ.items()
+            if not k.startswith(("TELEGRAM_", "DATABASE_", "SOURCES_"))}
+    full = {**base, "PYTHONPATH": str(Path(__file__).resolve().parent.parent), "HTTP_PORT": "0",
+            "PTB_TIMEDELTA": "true", **env}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "run"], capture_output=True, text=True, env=full,
+        timeout=120, check=False, cwd=tmp_path, stdin=subprocess.DEVNULL,
+    )
+
+
+def one_line_error(result: subprocess.CompletedProcess[str], fragment: str) -> None:
+    """The run failed with one `borderwatch:` line naming `fragment`, and no traceback."""
+    assert result.returncode in (1, 2), result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    (line,) = [x for x in result.stderr.splitlines() if x.startswith("borderwatch:")]
+    assert fragment in line, line
+
+
+def test_start_up_errors_are_one_line(tmp_path: Path) -> None:
+    """A MySQL URL, an unwritable SQLite path and a file that is not a database each stop
+    the start with one clear line."""
+    one_line_error(start(tmp_path, DATABASE_URL="mysql://u:secret@localhost/db"),
+                   "'mysql' is not supported")
+    one_line_error(start(tmp_path, DATABASE_URL="sqlite+aiosqlite:////proc/borderwatch/x.db"),
+                   "cannot create the folder /proc/borderwatch")
+    (tmp_path / "notes.db").write_text("not a database\n" * 100, encoding="utf-8")
+    result = start(tmp_path, DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'notes.db'}")
+    one_line_error(result, "file is not a database")
+    assert "secret" not in result.stderr
+
+
+def test_postgresql_without_the_extra_says_how_to_install_it(tmp_path: Path) -> None:
+    """Without asyncpg installed, a PostgreSQL URL says `pip install '.[postgres]'`."""
+    shim = tmp_path / "shim"
+    shim.mkdir()
+    (shim / "asyncpg.py").write_text("raise ImportError(\"No module named 'asyncpg'\")\n",
+                                     encoding="utf-8")
+    root = Path(__file__).resolve().parent.parent
+    result = start(tmp_path, DATABASE_URL="postgresql+asyncpg://bw:pw@127.0.0.1:1/bw",
+                   PYTHONPATH=f"{shim}{os.pathsep}{root}")
+    one_line_error(result, "pip install '.[postgres]'")
+
+
+def test_a_token_with_no_network_is_one_line(tmp_path: Path) -> None:
+    """A well-formed token and an unreachable Bot API: one line naming the API, no token."""
+    token = "123456:NO-network-abcdefghijklmnopqrstuvwxyz"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = start(tmp_path, TELEGRAM_BOT_TOKEN=token,
+                   TELEGRAM_API_BASE_URL=f"http://127.0.0.1:{port}/bot")
+    one_line_error(result, f"cannot reach the Telegram Bot API at http://127.0.0.1:{port}/bot")
+    assert token not in result.stderr
+    assert len(result.stderr.splitlines()) <= 5

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import shutil
+import socket
 from pathlib import Path
 
 import pytest
 
 from bot.exceptions import ConfigError
 from bot.settings import DEFAULT_DATABASE_URL, Settings, load_settings
+from testkit.harness import running
+from testkit.telegram_api import FakeTelegram
 from tests.conftest import TOKEN
+
+ROOT = Path(__file__).resolve().parent.parent
+USER = 4242
 
 
 def test_defaults_without_environment() -> None:
@@ -88,4 +95,45 @@ def test_env_example_lists_every_setting() -> None:
     }
     fields = {name.upper() for name in Settings.model_fields}
     assert fields <= keys, fields - keys
-    assert keys <= fields, keys - fields
+    assert keys - fields == {"POSTGRES_PASSWORD"}  # for compose.yaml, which asks for it
+
+
+def test_an_empty_value_means_the_default_for_every_key(tmp_path: Path) -> None:
+    """`KEY=` for every key, in .env as in the environment, gives the defaults."""
+    names = [name.upper() for name in Settings.model_fields]
+    (tmp_path / ".env").write_text("".join(f"{n}=\n" for n in names), encoding="utf-8")
+    assert load_settings() == Settings(_env_file=None)
+
+
+def test_empty_values_in_the_environment_are_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    """compose passes an unset `${VAR}` as an empty string: that is the default too."""
+    monkeypatch.setenv("SOURCES_FILE", "")
+    monkeypatch.setenv("POLL_INTERVAL_SECONDS", "")
+    settings = load_settings()
+    assert settings.sources_file is None
+    assert settings.poll_interval_seconds == 300
+
+
+async def test_bot_starts_from_a_copy_of_env_example(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, telegram: FakeTelegram
+) -> None:
+    """`cp .env.example .env && borderwatch run` starts: the bundled sources, the default
+    database under ./data, and a reply to /start (only the token and the Bot API address come
+    from the environment, pointing at the loopback fake)."""
+    shutil.copy(ROOT / ".env.example", tmp_path / ".env")
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("TELEGRAM_API_BASE_URL", telegram.base_url)
+    offline = socket.gaierror(socket.EAI_NONAME, "offline test")
+
+    def no_dns(host: object, *args: object, **kwargs: object) -> object:
+        raise offline  # the bundled sources are on the internet; the suite is offline
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_dns)
+    settings = load_settings()
+    assert settings.sources_file is None
+    async with running(settings) as app:
+        assert len(await app.bot_data.services.store.all_sources()) >= 10
+        telegram.user_says(USER, "/start")
+        (answer,) = await telegram.wait_for_sent(1, timeout=10, chat_id=USER)
+        assert answer.plain_text
+    assert (tmp_path / "data" / "borderwatch.db").exists()

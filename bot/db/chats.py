@@ -18,9 +18,11 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import aliased
 
 from bot.classifier.gazetteer import default_gazetteer
 from bot.db.tables import Chat, Delivery, Item, Subscription, utcnow
+from bot.domain import OPEN_STATUSES
 from bot.present.i18n import normalize_language
 from bot.present.keyboards import alert_markup_json
 from bot.subscribers.prefs import ChatPrefs
@@ -259,7 +261,14 @@ class ChatStore:
             return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     async def migrate_chat(self, old_id: int, new_id: int) -> None:
-        """A group became a supergroup: move the chat, its subscriptions and its queue."""
+        """A group became a supergroup: move the chat, its subscriptions and its queue.
+
+        When the supergroup already has a subscription of its own (it was subscribed after
+        the upgrade, before the old id's queue met the migration), the two merge: the new
+        chat's subscription and settings stay, and an old-id message whose incident the new
+        chat already has queued or received is cancelled rather than sent twice. Only open
+        rows move; failed, cancelled and sent ones stay as they are.
+        """
         async with self.sessions.begin() as session:
             old = await session.get(Chat, old_id)
             if old is None:
@@ -277,13 +286,35 @@ class ChatStore:
                     )
                 )
                 await session.flush()
+            taken = select(Subscription.thread_id).where(Subscription.chat_id == new_id)
+            await session.execute(
+                delete(Subscription).where(
+                    Subscription.chat_id == old_id, Subscription.thread_id.in_(taken)
+                )
+            )
             await session.execute(
                 update(Subscription).where(Subscription.chat_id == old_id).values(chat_id=new_id)
             )
+            already = aliased(Delivery)
+            duplicate = (
+                select(already.id)
+                .where(
+                    already.chat_id == new_id,
+                    already.incident_id == Delivery.incident_id,
+                    already.thread_id == Delivery.thread_id,
+                    already.kind == Delivery.kind,
+                    already.status.in_(("pending", "sending", "sent")),
+                )
+                .exists()
+            )
+            open_rows = (Delivery.chat_id == old_id, Delivery.status.in_(OPEN_STATUSES))
             await session.execute(
                 update(Delivery)
-                .where(Delivery.chat_id == old_id, Delivery.status != "sent")
-                .values(chat_id=new_id, status="pending")
+                .where(*open_rows, Delivery.incident_id.is_not(None), duplicate)
+                .values(status="cancelled", error=f"merged into chat {new_id}")
+            )
+            await session.execute(
+                update(Delivery).where(*open_rows).values(chat_id=new_id, status="pending")
             )
             old.active, old.deactivated_reason = False, f"migrated to {new_id}"
 

@@ -10,13 +10,14 @@ database directory of a file URL is created on first use, so the default
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
 from bot.exceptions import ConfigError
@@ -31,25 +32,51 @@ _MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 _MIGRATION_LOCK = 7_305_418  # advisory lock key serialising migrations on PostgreSQL
 
 
+_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
+_USAGE = "use sqlite+aiosqlite:///path/to/file.db or postgresql+asyncpg://user:password@host/db"
+
+
 def create_engine(url: str) -> AsyncEngine:
-    """An async engine for `url` (sqlite+aiosqlite or postgresql+asyncpg)."""
+    """An async engine for `url` (sqlite+aiosqlite or postgresql+asyncpg).
+
+    Anything else, or a driver that is not installed, is a `ConfigError` in one line.
+    """
     try:
         parsed = make_url(url)
     except Exception as exc:
         raise ConfigError(f"DATABASE_URL: cannot parse: {exc}") from None
-    if parsed.drivername == "sqlite":
-        parsed = parsed.set(drivername="sqlite+aiosqlite")
-    elif parsed.drivername in {"postgresql", "postgres"}:
-        parsed = parsed.set(drivername="postgresql+asyncpg")
+    backend = "postgresql" if parsed.get_backend_name() == "postgres" else parsed.get_backend_name()
+    if backend not in _DRIVERS:
+        raise ConfigError(f"DATABASE_URL: {backend!r} is not supported; {_USAGE}")
+    if parsed.drivername != _DRIVERS[backend]:
+        if "+" in parsed.drivername:
+            raise ConfigError(
+                f"DATABASE_URL: driver {parsed.drivername!r} is not supported; {_USAGE}"
+            )
+        parsed = parsed.set(drivername=_DRIVERS[backend])
+    if backend == "postgresql" and importlib.util.find_spec("asyncpg") is None:
+        raise ConfigError(
+            "DATABASE_URL: PostgreSQL needs the postgres extra: pip install '.[postgres]'"
+        )
     kwargs: dict[str, Any] = {}
-    if parsed.get_backend_name() == "sqlite":
+    if backend == "sqlite":
         database = parsed.database or ""
         if database and database != ":memory:" and not database.startswith("file:"):
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            folder = Path(database).expanduser().parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise ConfigError(
+                    f"DATABASE_URL: cannot create the folder {folder}: {exc.strerror}"
+                ) from None
         kwargs["connect_args"] = {"timeout": 30}
     else:
         kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=10)
-    engine = create_async_engine(parsed, **kwargs)
+    try:
+        engine = create_async_engine(parsed, **kwargs)
+    except ImportError as exc:
+        extra = " (the postgres extra: pip install '.[postgres]')" if backend != "sqlite" else ""
+        raise ConfigError(f"DATABASE_URL: the database driver is missing{extra}: {exc}") from None
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
@@ -81,7 +108,21 @@ def alembic_config(url: str | None = None) -> Config:
 
 
 async def migrate(engine: AsyncEngine, revision: str = "head") -> None:
-    """Upgrade the database to `revision` on a connection of `engine`."""
+    """Upgrade the database to `revision` on a connection of `engine`.
+
+    A database that cannot be opened or is not a database (an unwritable SQLite path, a file
+    of something else, a PostgreSQL server that refuses) is a `ConfigError` in one line.
+    """
+    try:
+        await _migrate(engine, revision)
+    except (DBAPIError, OSError) as exc:
+        where = engine.url.render_as_string(hide_password=True)
+        reason = getattr(exc, "orig", None) or exc
+        await engine.dispose()  # no connection thread left to outlive the event loop
+        raise ConfigError(f"DATABASE_URL: cannot open {where}: {reason}") from None
+
+
+async def _migrate(engine: AsyncEngine, revision: str) -> None:
 
     from alembic import command
 
@@ -101,10 +142,13 @@ async def migrate(engine: AsyncEngine, revision: str = "head") -> None:
                     )
                 await conn.run_sync(_upgrade)
             break
-        except (OperationalError, IntegrityError):
+        except (OperationalError, IntegrityError) as exc:
             # SQLite has no such lock: two processes starting together can race on the DDL.
             # The loser finds the winner's tables and tries again once the file is quiet.
-            if attempt == 4 or engine.dialect.name != "sqlite":
+            racing = isinstance(exc, IntegrityError) or any(
+                word in str(exc.orig) for word in ("locked", "already exists")
+            )
+            if attempt == 4 or engine.dialect.name != "sqlite" or not racing:
                 raise
             log.info("db.migrate_retry attempt=%d", attempt + 1)
             await asyncio.sleep(0.5 * (attempt + 1))

@@ -4,11 +4,13 @@ Rows are claimed (`pending` -> `sending`), sent, then marked `sent` with the mes
 crash between the two leaves a row in `sending`; it is re-queued at start, and those are the
 only messages that can arrive twice (`Store.requeue_inflight` reports their number).
 
-Pacing stays below the limits instead of bouncing off them: one global leaky bucket (30/s,
-or 1,000/s with paid broadcast) and a minimum gap per chat (1 s for private chats, 3 s for
-groups and channels, i.e. 20 a minute). A RetryAfter pauses all sending for the time Telegram
-asks and loses nothing; 403 and "chat not found" deactivate the chat; a migrated group moves
-to its new id; network errors and 5xx are retried with bounded exponential backoff.
+Pacing stays below the limits instead of bouncing off them: one global pace shared with the
+replies to commands (`bot.delivery.pacer`: 30/s, or 1,000/s with paid broadcast, adjusted by
+what Telegram answers; replies go first) and a minimum gap per chat (1 s for private chats,
+3 s for groups and channels, i.e. 20 a minute). A RetryAfter pauses all sending for the time
+Telegram asks and loses nothing; 403 and "chat not found" deactivate the chat; a migrated
+group moves to its new id; network errors and 5xx are retried with bounded exponential
+backoff. One delivery's unexpected failure stays with that delivery.
 """
 
 from __future__ import annotations
@@ -20,13 +22,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from aiolimiter import AsyncLimiter
 from telegram import Bot, LinkPreviewOptions, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.db.store import Store
 from bot.db.tables import Delivery, utcnow
+from bot.delivery.pacer import Pacer, outbox_send
 from bot.present.formatting import shorten_html
 from bot.present.keyboards import markup_from_json
 
@@ -35,7 +37,6 @@ __all__ = ["Pacing", "Sender", "SenderStats"]
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
-HEADROOM = 0.95  # fraction of the allowed rate actually used
 MAX_BACKOFF_SECONDS = 600.0
 _GONE = ("chat not found", "user is deactivated", "bot was kicked", "group chat was deleted",
          "have no rights to send", "not enough rights", "bot is not a member", "channel_private")
@@ -79,16 +80,15 @@ class Sender:
     """Drains due deliveries from the store through a `telegram.Bot`."""
 
     def __init__(
-        self, bot: Bot, store: Store, pacing: Pacing | None = None, *, concurrency: int = 64
+        self, bot: Bot, store: Store, pacing: Pacing | None = None, *, concurrency: int = 64,
+        pacer: Pacer | None = None,
     ) -> None:
         self._bot = bot
         self._store = store
         self.pacing = pacing or Pacing()
-        # Smooth pacing a little under the limit: one token every 1/rate seconds rather than
-        # bursts of `rate`, so network jitter cannot push a second's count over Telegram's.
-        self._limiter = AsyncLimiter(1, 1.0 / (self.pacing.rate * HEADROOM))
+        # The application passes the pacer its replies use too; alone, the sender has its own.
+        self.pacer = pacer or Pacer(self.pacing.rate)
         self._next_ok: dict[int, float] = {}
-        self._paused_until = 0.0
         self._in_flight = asyncio.Semaphore(concurrency)
         self._lock = asyncio.Lock()
         # Confirmations are written in small batches (a tenth of a second's worth): at 1,000
@@ -100,31 +100,59 @@ class Sender:
         self.stats = SenderStats()
 
     async def drain(self, max_seconds: float = 5.0, batch: int | None = None) -> int:
-        """Send due deliveries for up to `max_seconds`; return how many went out."""
-        # Claim about a second's worth at a time: claimed rows are "in flight" until confirmed.
-        batch = batch or max(10, int(self.pacing.rate))
+        """Send due deliveries for up to `max_seconds`; return how many went out.
+
+        Batches overlap: the next one is claimed while the last is being sent (its chats
+        skipped, so each chat's messages keep their order), so the pace never waits on the
+        database.
+        """
+        batch = batch or max(10, int(self.pacing.rate))  # about a second's worth
         if self._lock.locked():
             return 0  # a previous run is still draining
         async with self._lock:
             deadline = time.monotonic() + max_seconds
             sent_before = self.stats.sent
-            while time.monotonic() < deadline:
-                await self._wait_pause(deadline)
-                now = time.monotonic()
-                cooling = [c for c, t in self._next_ok.items() if t > now][:500]
-                rows = await self._store.outbox.claim_due(utcnow(), batch, skip_chats=cooling)
-                if not rows:
-                    break
-                per_chat: dict[int, list[Delivery]] = defaultdict(list)
-                for row in rows:
-                    per_chat[row.chat_id].append(row)
-                await asyncio.gather(*(self._send_chat(rows) for rows in per_chat.values()))
+            sending: asyncio.Task[None] | None = None
+            busy: list[int] = []
+            try:
+                while time.monotonic() < deadline:
+                    await self._wait_pause(deadline)
+                    now = time.monotonic()
+                    cooling = [c for c, t in self._next_ok.items() if t > now][:500]
+                    rows = await self._store.outbox.claim_due(
+                        utcnow(), batch, skip_chats=[*cooling, *busy]
+                    )
+                    finished = sending is not None
+                    if sending is not None:
+                        await sending
+                        sending = None
+                        await self.flush()
+                    if not rows:
+                        if finished:
+                            busy = []  # the batch just sent may have re-queued rows (a
+                            continue  # migrated group's): look once more
+                        break
+                    per_chat: dict[int, list[Delivery]] = defaultdict(list)
+                    for row in rows:
+                        per_chat[row.chat_id].append(row)
+                    busy = list(per_chat)
+                    sending = asyncio.create_task(self._send_batch(per_chat))
+                    self._forget_old(time.monotonic())
+                if sending is not None:
+                    await sending
+            finally:
+                if sending is not None and not sending.done():
+                    sending.cancel()  # drain itself was cancelled (leadership lost)
+                    await asyncio.gather(sending, return_exceptions=True)
+                # Even when cancelled: what went out is recorded, never re-sent at restart.
                 await self.flush()
-                self._forget_old(time.monotonic())
             return self.stats.sent - sent_before
 
+    async def _send_batch(self, per_chat: dict[int, list[Delivery]]) -> None:
+        await asyncio.gather(*(self._send_chat(rows) for rows in per_chat.values()))
+
     async def _wait_pause(self, deadline: float) -> None:
-        delay = min(self._paused_until, deadline) - time.monotonic()
+        delay = min(self.pacer.paused_until, deadline) - time.monotonic()
         if delay > 0:
             await asyncio.sleep(delay)
 
@@ -137,7 +165,14 @@ class Sender:
             wait = self._next_ok.get(row.chat_id, 0.0) - time.monotonic()
             if wait > 0:
                 await asyncio.sleep(wait)
-            outcome = await self._send_one(row)
+            try:
+                outcome = await self._send_one(row)
+            except Exception:
+                # Anything unforeseen (a locked database, a bug) stays with this one row: the
+                # rest of the batch is sent and confirmed as usual.
+                log.exception("delivery.unexpected_error chat=%s delivery=%s", row.chat_id,
+                              row.id)
+                outcome = await self._after_unexpected(row)
             if outcome == "gone":
                 # Everything else queued for this chat was cancelled with it.
                 for rest in rows[index + 1 :]:
@@ -146,16 +181,16 @@ class Sender:
 
     async def _send_one(self, row: Delivery) -> str:
         async with self._in_flight:
-            await self._wait_pause(time.monotonic() + 3600)
-            await self._limiter.acquire()
+            await self.pacer.acquire(row.priority)
             self._next_ok[row.chat_id] = time.monotonic() + self.pacing.chat_gap(row.chat_id)
             started = time.monotonic()
             try:
-                message_id = await self._call(row)
+                with outbox_send():
+                    message_id = await self._call(row)
             except RetryAfter as exc:
                 retry = _seconds(exc.retry_after)
                 self.stats.rate_limited += 1
-                self._paused_until = max(self._paused_until, time.monotonic() + retry)
+                self.pacer.retry_after(retry)
                 log.warning("delivery.rate_limited retry_after=%.1f chat=%s", retry, row.chat_id)
                 await self._store.outbox.mark_retry(
                     row.id, delay=retry, error="429", count_attempt=False
@@ -180,11 +215,24 @@ class Sender:
                 await self.flush()
             return "sent"
 
+    async def _after_unexpected(self, row: Delivery) -> str:
+        """Put a row whose send failed unexpectedly back in the queue, with backoff; if even
+        that fails it stays `sending`, re-queued at the next start (it was not sent)."""
+        try:
+            return await self._retry(row, "unexpected error (see the log)")
+        except Exception:
+            log.exception("delivery.requeue_failed delivery=%s", row.id)
+            return "failed"
+
     async def flush(self) -> None:
         """Write pending confirmations (`sent` with message ids) to the outbox."""
         async with self._confirm_lock:
             batch, self._confirm = self._confirm, []
-            await self._store.outbox.mark_sent_many(batch)
+            try:
+                await self._store.outbox.mark_sent_many(batch)
+            except BaseException:
+                self._confirm[:0] = batch  # confirmed at the next flush instead
+                raise
 
     async def _call(self, row: Delivery) -> int | None:
         thread = row.thread_id or None

@@ -2,7 +2,9 @@
 
 Conditional GET (ETag / If-Modified-Since), a cap on the decoded body (so a gzip bomb stops
 at the cap), a total deadline (so a slow-drip server cannot hold a worker), and errors
-sorted into transient (retry soon) and permanent ones, each naming its source.
+sorted into transient (retry soon) and permanent ones, each naming its source. Every
+connection, redirect hops included, goes to an address the SSRF guard checked
+(`bot.ingest.urlguard.GuardedBackend`).
 """
 
 from __future__ import annotations
@@ -11,14 +13,19 @@ import asyncio
 import email.utils
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import httpcore
 import httpx
 
 from bot.exceptions import FeedTooLargeError, FetchError, TransientFetchError
+from bot.ingest.urlguard import GuardedBackend, Resolver, UrlRefused, system_resolver
 
-__all__ = ["FetchResult", "build_http_client", "fetch_feed", "parse_retry_after"]
+__all__ = [
+    "FetchResult", "GuardedTransport", "build_http_client", "fetch_feed", "parse_retry_after",
+]
 
 log = logging.getLogger(__name__)
 _MAX_AGE = re.compile(r"max-age\s*=\s*(\d+)", re.I)
@@ -42,14 +49,43 @@ class FetchResult:
         return self.status == 304
 
 
+class GuardedTransport(httpx.AsyncHTTPTransport):
+    """httpx's transport over a connection pool whose every connection `GuardedBackend` checks.
+
+    httpx 0.28 takes no network backend, so the pool is built here as httpx builds it, with
+    the backend added (no proxy: a proxy would connect on our behalf, unchecked).
+    """
+
+    def __init__(
+        self, *, limits: httpx.Limits, allow_private: bool, resolve: Resolver = system_resolver,
+        network: httpcore.AsyncNetworkBackend | None = None, trusted: Iterable[str] = (),
+    ) -> None:
+        super().__init__(limits=limits, trust_env=False)
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=httpx.create_ssl_context(trust_env=False),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=GuardedBackend(
+                allow_private=allow_private, resolve=resolve, inner=network, trusted=trusted
+            ),
+        )
+
+
 def build_http_client(
-    *, timeout: float, max_connections: int, user_agent: str
+    *, timeout: float, max_connections: int, user_agent: str, allow_private: bool = False,
+    resolve: Resolver = system_resolver, trusted_hosts: Iterable[str] = (),
 ) -> httpx.AsyncClient:
-    """The one shared client: explicit timeouts and limits, redirects, gzip, a real UA."""
+    """The one shared client: explicit timeouts and limits, redirects, gzip, a real UA, and
+    connections to public addresses only unless `allow_private` (ALLOW_PRIVATE_SOURCE_URLS)
+    or the host is one the operator configured (`trusted_hosts`)."""
+    limits = httpx.Limits(
+        max_connections=max_connections, max_keepalive_connections=max_connections // 2 or 1
+    )
     return httpx.AsyncClient(
         timeout=httpx.Timeout(timeout, connect=min(10.0, timeout)),
-        limits=httpx.Limits(
-            max_connections=max_connections, max_keepalive_connections=max_connections // 2 or 1
+        transport=GuardedTransport(
+            limits=limits, allow_private=allow_private, resolve=resolve, trusted=trusted_hosts
         ),
         follow_redirects=True,
         max_redirects=5,
@@ -135,6 +171,11 @@ async def fetch_feed(
         ) from None
     except httpx.InvalidURL as exc:
         raise FetchError(f"invalid URL: {exc}", source=source) from None
+    except UrlRefused:
+        raise FetchError(
+            "refused: the address is private, loopback or otherwise not public "
+            "(ALLOW_PRIVATE_SOURCE_URLS is off)", source=source,
+        ) from None
 
 
 def _raise_for_status(response: httpx.Response, source: str) -> None:

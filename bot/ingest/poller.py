@@ -40,6 +40,8 @@ log = logging.getLogger(__name__)
 
 MAX_BACKOFF = timedelta(hours=6)
 SOURCE_DOWN_ALERT = timedelta(hours=3)  # operators hear of an outage this long, once
+PARSE_INLINE_BYTES = 64_000  # bodies larger than this are parsed in a worker thread
+CLASSIFY_INLINE_ITEMS = 50  # more new items than this are classified in a worker thread
 
 
 _Counts = tuple[int, int, int]  # new items, incident reports, deliveries queued
@@ -156,7 +158,12 @@ class Poller:
                     last_modified=row.last_modified, max_bytes=settings.feed_max_bytes,
                     deadline=settings.http_timeout_seconds * 2,
                 )
-                entries, seen = self._parse(row, result)
+                if len(result.body) > PARSE_INLINE_BYTES:
+                    # Parsing a big body takes a while: in a thread, so commands and other
+                    # sources are not held up meanwhile.
+                    entries, seen = await asyncio.to_thread(self._parse, row, result)
+                else:
+                    entries, seen = self._parse(row, result)
             except FeedError as exc:
                 exc.source = exc.source or row.name
                 retry_after = exc.retry_after if isinstance(exc, TransientFetchError) else None
@@ -293,13 +300,18 @@ class Poller:
         # Oldest first, across sources: the clusterer sees the reports in time order.
         picked = sorted((flat[i] for i in fresh), key=lambda p: p[2].published or now)
         new_items: list[NewItem] = []
-        verdicts = []
-        for _, row, entry in picked:
-            verdict = self._classifier.classify(
-                self._item_text(entry.dedupe_key, entry.title, entry.summary, row,
-                                entry.published, entry.url)
-            )
-            verdicts.append(verdict)
+        texts = [
+            self._item_text(entry.dedupe_key, entry.title, entry.summary, row, entry.published,
+                            entry.url)
+            for _, row, entry in picked
+        ]
+        if len(texts) > CLASSIFY_INLINE_ITEMS:
+            # A big first poll (thousands of new items) is seconds of classifying: in a
+            # thread, so commands and deliveries go on meanwhile.
+            verdicts = await asyncio.to_thread(self._classify_all, texts)
+        else:
+            verdicts = self._classify_all(texts)
+        for (_, row, entry), verdict in zip(picked, verdicts, strict=True):
             new_items.append(
                 NewItem(
                     source_id=row.id, dedupe_key=entry.dedupe_key, url=entry.url,
@@ -327,6 +339,9 @@ class Poller:
             )
             counts[k][2] += await self._cluster(report, item_id, now)
         return [(new, incidents, queued) for new, incidents, queued in counts]
+
+    def _classify_all(self, texts: Sequence[ItemText]) -> list[Classification]:
+        return [self._classifier.classify(text) for text in texts]
 
     async def _cluster(self, report: Report, item_id: int, now: datetime, *,
                        recovered: bool = False) -> int:

@@ -9,7 +9,8 @@ python-telegram-bot's webhook server, which serves Telegram only.
   have stalled (a load balancer or orchestrator restarts on that).
 - `GET /metrics`: Prometheus text format (see `bot.ops.metrics`).
 - `GET /incidents.atom`, `GET /incidents.json`: the latest incidents (`?limit=`, 1-200,
-  default 50), with ETag and Cache-Control so feed readers poll cheaply.
+  default 50), with ETag and Cache-Control so feed readers poll cheaply; self links start
+  with `PUBLIC_URL`.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ STALE_POLL_SECONDS = 600.0
 DB_CHECK_TIMEOUT = 3.0
 FEED_CACHE_SECONDS = 30.0
 _MAX_LIMIT = 200
+_DEFAULT_LIMIT = 50
 
 
 class WebServer:
@@ -50,7 +52,7 @@ class WebServer:
         self._port = port
         self._runner: web.AppRunner | None = None
         self._site: web.TCPSite | None = None
-        self._feed_cache: dict[tuple[str, int, str], tuple[float, bytes]] = {}
+        self._feed_cache: dict[tuple[str, int], tuple[float, bytes]] = {}
         self.app = web.Application()
         self.app.add_routes(
             [
@@ -151,13 +153,18 @@ class WebServer:
         return await self._feed(request, "json", JSON_FEED_TYPE)
 
     async def _feed(self, request: web.Request, kind: str, content_type: str) -> web.Response:
-        raw = request.query.get("limit", "50")
+        raw = request.query.get("limit", str(_DEFAULT_LIMIT))
         if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= _MAX_LIMIT:
             raise web.HTTPBadRequest(text=f"limit must be an integer from 1 to {_MAX_LIMIT}")
         limit = int(raw)
-        self_url = str(request.url)
-        body = await self._cached((kind, limit, self_url), lambda: self._render(
-            kind, limit, self_url, str(request.url.with_path("/incidents.json").with_query({}))
+        # The cache is keyed on what changes the body (kind and limit), so extra query
+        # parameters cannot bypass it; links come from PUBLIC_URL, never from the request's
+        # Host header, which anyone can set and the cache would hand to everybody.
+        base = self._services.settings.public_url or ""
+        query = "" if limit == _DEFAULT_LIMIT else f"?limit={limit}"
+        self_url = f"{base}/incidents.{kind}{query}"
+        body = await self._cached((kind, limit), lambda: self._render(
+            kind, limit, self_url, f"{base}/incidents.json"
         ))
         etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
         headers = {"ETag": etag, "Cache-Control": f"public, max-age={int(FEED_CACHE_SECONDS)}"}
@@ -173,7 +180,7 @@ class WebServer:
         return json_feed(incidents, self_url=self_url)
 
     async def _cached(
-        self, key: tuple[str, int, str], make: Callable[[], Awaitable[bytes]]
+        self, key: tuple[str, int], make: Callable[[], Awaitable[bytes]]
     ) -> bytes:
         now = time.monotonic()
         hit = self._feed_cache.get(key)

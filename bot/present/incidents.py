@@ -16,7 +16,7 @@ from bot.db.search import SearchHit
 from bot.db.store import SourceHealth, Store
 from bot.db.tables import Incident
 from bot.domain import PERSPECTIVES
-from bot.present.formatting import TELEGRAM_LIMIT, esc, link, shorten_html
+from bot.present.formatting import TELEGRAM_LIMIT, esc, link, shorten_html, visible_length
 from bot.present.i18n import day_time, month_day, t, tn
 from bot.present.summary import SEVERITY_ICON, ReportRef, command_id, headline, render_incident
 from bot.subscribers.prefs import ChatPrefs
@@ -98,8 +98,9 @@ async def incident_detail(store: Store, incident_id: str, lang: str) -> str | No
     return render_incident(view, refs, lang)
 
 
-async def incident_sources(store: Store, incident_id: str, lang: str) -> str | None:
-    """Each outlet that reported the incident, its perspective and its report."""
+async def incident_sources(store: Store, incident_id: str, lang: str) -> list[str] | None:
+    """Every report of the incident (several of one outlet each on its own line) with its
+    outlet's perspective: as many messages as it takes, none dropped."""
     row = await store.incident(incident_id)
     if row is None:
         return None
@@ -109,7 +110,7 @@ async def incident_sources(store: Store, incident_id: str, lang: str) -> str | N
         when = f", {day_time(ref.published, lang)} UTC" if ref.published else ""
         label = f" ({esc(side)})" if side else ""
         lines.append(f"• {link(ref.url, ref.source)}{label}{esc(when)} · {esc(ref.title)}")
-    return split_message("\n".join(lines))[0]
+    return split_message("\n".join(lines))
 
 
 def search_text(hits: Sequence[SearchHit], lang: str, query: str) -> str:
@@ -164,17 +165,24 @@ def wanted(rows: Sequence[Incident], prefs: ChatPrefs, now: datetime | None = No
 
 
 def split_message(text: str, limit: int = TELEGRAM_LIMIT - 96) -> list[str]:
-    """Split HTML at line breaks into messages under Telegram's limit (lines stay whole)."""
+    """Split HTML at line breaks into messages under Telegram's limit (lines stay whole).
+
+    Sizes are what Telegram counts: UTF-16 units of the text without markup (an emoji
+    counts two, a tag nothing). Only a single line longer than a message is shortened.
+    """
     parts: list[str] = []
     current: list[str] = []
     size = 0
     for line in text.split("\n"):
-        line = line if len(line) <= limit else shorten_html(line, limit // 2)
-        if current and size + len(line) + 1 > limit:
+        width = visible_length(line)
+        if width > limit:
+            line = shorten_html(line, limit // 2)
+            width = visible_length(line)
+        if current and size + width + 1 > limit:
             parts.append("\n".join(current))
             current, size = [], 0
         current.append(line)
-        size += len(line) + 1
+        size += width + 1
     if current:
         parts.append("\n".join(current))
     return parts or [""]

@@ -6,9 +6,11 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import text
 from telegram import Bot
 
 from bot.db.store import Store
+from bot.db.tables import utcnow
 from bot.delivery.sender import Pacing, Sender
 from testkit.telegram_api import FakeTelegram
 from tests.conftest import TOKEN
@@ -132,3 +134,52 @@ def test_pacing_gaps() -> None:
     assert pacing.chat_gap(-100) == 3.0
     assert pacing.rate == 30
     assert Pacing(paid_broadcast=True).rate == 1000
+
+
+async def test_migration_onto_a_subscribed_supergroup_merges(
+    store: Store, bot: Bot, telegram: FakeTelegram
+) -> None:
+    """The old group's alert meets a supergroup that is already subscribed: one message,
+    one subscription, nothing left in flight, the old row cancelled (not re-sent)."""
+    new = -1000000000041
+    telegram.migrate(-41, new)
+    await queue_alert(store, [-41, new])
+    sender = Sender(bot, store, Pacing(global_per_second=200, per_group_per_minute=600))
+    await sender.drain(max_seconds=5)
+    await sender.drain(max_seconds=2)
+    assert [m.chat_id for m in telegram.sent()] == [new]
+    assert await store.chats.subscribed_chats() == [(new, 0)]
+    assert await store.outbox.delivery_counts() == {"sent": 1, "cancelled": 1}
+    assert await store.outbox.requeue_inflight() == 0
+
+
+async def test_migration_leaves_failed_rows_failed(
+    store: Store, bot: Bot, telegram: FakeTelegram
+) -> None:
+    """Only open deliveries move with a migrated group; a failed one stays failed."""
+    await queue_alert(store, [-42])
+    (row,) = await store.outbox.claim_due(utcnow(), 10)
+    await store.outbox.mark_failed(row.id, "given up")
+    await store.chats.migrate_chat(-42, -1000000000042)
+    assert await store.outbox.delivery_counts() == {"failed": 1}
+
+
+async def test_one_unexpected_error_holds_up_nobody(
+    store: Store, bot: Bot, telegram: FakeTelegram
+) -> None:
+    """A database error while handling one chat's send leaves the others sent and recorded,
+    and nothing in flight to be sent again at the next start."""
+    if store.engine.dialect.name != "sqlite":
+        pytest.skip("the fault is an SQLite trigger")
+    async with store.engine.begin() as conn:
+        await conn.execute(text(
+            "CREATE TRIGGER fault BEFORE UPDATE ON subscriptions "
+            "BEGIN SELECT RAISE(ABORT, 'database fault'); END"
+        ))
+    telegram.migrate(-71, -1000000000071)
+    await queue_alert(store, [61, 62, 63, -71])
+    sender = Sender(bot, store, Pacing(global_per_second=200))
+    await sender.drain(max_seconds=3)
+    assert sorted(m.chat_id for m in telegram.sent()) == [61, 62, 63]
+    assert await store.outbox.delivery_counts() == {"sent": 3, "pending": 1}
+    assert await store.outbox.requeue_inflight() == 0

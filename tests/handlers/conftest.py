@@ -149,6 +149,7 @@ def start_bot(
             "http_timeout_seconds": 2,
             "admin_chat_ids": str(OPERATOR),
             "alert_max_age_hours": 24 * 60,
+            "allow_private_source_urls": True,  # the feed server is on loopback
         }
         values.update(overrides)
         settings = load_settings(**values)

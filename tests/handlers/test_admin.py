@@ -23,8 +23,13 @@ async def test_only_operators_may_use_admin_commands(bot: Bot) -> None:
         assert "for the bot's operator" in (reply.plain_text or ""), command
 
 
-async def test_private_and_loopback_urls_are_refused(bot: Bot) -> None:
+async def test_private_and_loopback_urls_are_refused(start_bot: StartBot) -> None:
     """Loopback, private, link-local and non-http URLs are refused without the setting."""
+    async with start_bot(allow_private_source_urls=False) as bot:
+        await _refusals(bot)
+
+
+async def _refusals(bot: Bot) -> None:
     for url in ("http://127.0.0.1/feed", "http://10.1.2.3/rss", "http://169.254.169.254/",
                 "http://[::1]/feed", "http://192.168.0.10/x", "http://0.0.0.0/"):
         reply = await bot.ask(OPERATOR, f"/addsource {url}")

@@ -145,3 +145,48 @@ async def test_alert_carries_its_buttons(bot: Bot) -> None:
     labels = [b["text"] for row in (alert.reply_markup or {}).get("inline_keyboard", [])
               for b in row]
     assert labels == ["📄 Подробнее", "📰 Источники", "🔕 Заглушить этот участок на 24 ч"]
+
+
+async def subscribed_channel_with_alert(bot: Bot) -> tuple[int, str]:
+    """A channel USER administers, subscribed, with one alert in it: (message id, incident)."""
+    bot.telegram.register_chat(CHANNEL, chat_type="channel", username="bwnews", title="BW News")
+    bot.telegram.set_admins(CHANNEL, [USER, bot.telegram.bot_id])
+    await bot.ask(USER, "/subscribe @bwnews")
+    await bot.incidents(item(TEGH, "tegh", HOUR), count=1)
+    await bot.telegram.wait_until(lambda f: bool(alerts(bot, CHANNEL)), 20)
+    alert = next(m for m in bot.telegram.sent(CHANNEL) if "/incident_" in (m.text or ""))
+    incident_id = (alert.text or "").split("/incident_")[1].split()[0].replace("_", "-")
+    return alert.message_id, incident_id
+
+
+async def test_channel_readers_cannot_change_the_channel(bot: Bot) -> None:
+    """A reader's Mute, and forged language or mode presses, are refused in a channel."""
+    message_id, incident_id = await subscribed_channel_with_alert(bot)
+    chats = bot.app.bot_data.services.store.chats
+    before = await chats.prefs(CHANNEL)
+    for data in (f"a:m:{incident_id}", f"s:{CHANNEL}:lang:ru", f"s:{CHANNEL}:mode:instant"):
+        answer = await bot.press(CHANNEL, message_id, data, user_id=MEMBER_USER)
+        assert "admins" in answer.get("text", ""), data
+    assert await chats.prefs(CHANNEL) == before
+    lookups = [c for c in bot.telegram.calls("getChatMember")
+               if int(c["user_id"]) == MEMBER_USER]
+    assert len(lookups) == 1  # remembered for a minute: one lookup for three presses
+    answer = await bot.press(CHANNEL, message_id, f"a:m:{incident_id}", user_id=USER)
+    assert "Sisian/Goris/Tegh – Lachin" in answer.get("text", "")
+
+
+async def test_channel_details_go_to_the_presser_not_the_channel(bot: Bot) -> None:
+    """Details and Sources pressed in a channel arrive in the presser's private chat; a reader
+    the bot may not write to is told how; the channel gets no post."""
+    message_id, incident_id = await subscribed_channel_with_alert(bot)
+    in_channel = len(bot.telegram.sent(CHANNEL))
+    before = len(bot.telegram.sent(USER))
+    answer = await bot.press(CHANNEL, message_id, f"a:d:{incident_id}", user_id=USER)
+    assert "private chat" in answer.get("text", "")
+    details = (await bot.telegram.wait_for_sent(before + 1, chat_id=USER))[-1]
+    assert "Reports" in (details.plain_text or "")
+    bot.telegram.block_chat(MEMBER_USER)
+    answer = await bot.press(CHANNEL, message_id, f"a:s:{incident_id}", user_id=MEMBER_USER)
+    assert "press Start" in answer.get("text", "")
+    assert answer.get("show_alert")
+    assert len(bot.telegram.sent(CHANNEL)) == in_channel

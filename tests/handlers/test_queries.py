@@ -10,10 +10,12 @@ from tests.handlers.conftest import (
     GROUP,
     JERMUK,
     KALBAJAR_RU,
+    OPERATOR,
     SOTK,
     TEGH,
     USER,
     Bot,
+    StartBot,
     item,
 )
 
@@ -128,6 +130,23 @@ async def test_start_and_help_follow_the_users_language(bot: Bot) -> None:
     assert "оповещения" in (reply.plain_text or "")
 
 
+async def test_status_shows_users_an_outcome_and_operators_the_error(start_bot: StartBot) -> None:
+    """A failing source is "unreachable" to users; only operators see the error text."""
+    async with start_bot(allow_private_source_urls=False) as bot:
+        store = bot.app.bot_data.services.store
+
+        async def failed() -> bool:
+            return any(h.failures for h in await store.source_health())
+
+        await until(failed, 20)
+        user = (await bot.ask(USER, "/status")).plain_text or ""
+        assert "Loopback Armenian: unreachable" in user
+        assert "refused" not in user
+        assert "127.0.0.1" not in user
+        operator = (await bot.ask(OPERATOR, "/status")).plain_text or ""
+        assert "refused: the address is private" in operator
+
+
 async def test_latest_lines_carry_one_date_and_know_the_subscription(bot: Bot) -> None:
     """/latest before any incident invites a chat to /subscribe only if it is not subscribed;
     each line of the list carries the incident's date once."""
@@ -155,7 +174,7 @@ async def test_incident_with_a_wrong_id_is_no_such_incident(bot: Bot) -> None:
 
 
 async def test_status_names_a_failing_source_once(bot: Bot) -> None:
-    """A failing source's line in /status gives its name once, then the error."""
+    """A failing source's line in an operator's /status gives its name once, then the error."""
     bot.feeds.serve("/am.xml", b"gone", status=500)
     store = bot.app.bot_data.services.store
 
@@ -163,7 +182,7 @@ async def test_status_names_a_failing_source_once(bot: Bot) -> None:
         return any(h.failures for h in await store.source_health())
 
     await until(failing, 20)
-    status = await bot.ask(USER, "/status")
+    status = await bot.ask(OPERATOR, "/status")
     line = next(x for x in (status.plain_text or "").splitlines() if "Loopback Armenian" in x)
     assert line.count("Loopback Armenian") == 1, line
     assert "500" in line

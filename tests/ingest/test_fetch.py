@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
+import httpcore
 import httpx
 import pytest
 
 from bot.exceptions import FeedTooLargeError, FetchError, TransientFetchError
-from bot.ingest.fetch import build_http_client, fetch_feed, parse_retry_after
+from bot.ingest.fetch import GuardedTransport, build_http_client, fetch_feed, parse_retry_after
 from testkit.feed_server import FeedServer
 
 BODY = b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>'
@@ -17,7 +19,8 @@ BODY = b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></chan
 @pytest.fixture
 async def client() -> AsyncIterator[httpx.AsyncClient]:
     """The production client configuration, with short timeouts."""
-    async with build_http_client(timeout=2.0, max_connections=4, user_agent="Mozilla/5.0 (x)") as c:
+    async with build_http_client(timeout=2.0, max_connections=4, user_agent="Mozilla/5.0 (x)",
+                                 allow_private=True) as c:
         yield c
 
 
@@ -110,3 +113,84 @@ def test_retry_after_forms() -> None:
     assert parse_retry_after(None) is None
     assert parse_retry_after("garbage") is None
     assert parse_retry_after("Wed, 21 Oct 2099 07:28:00 GMT") > 1e6  # type: ignore[operator]
+
+
+
+class Loopback(httpcore.AsyncNetworkBackend):
+    """A pretend internet: a connection to any address lands on the loopback feed server."""
+
+    def __init__(self) -> None:
+        self.inner = httpcore.AnyIOBackend()
+        self.connected: list[str] = []
+
+    async def connect_tcp(self, host: str, port: int, timeout: float | None = None,  # noqa: ASYNC109
+                          local_address: str | None = None,
+                          socket_options: Any = None) -> httpcore.AsyncNetworkStream:
+        """Record the address and connect to loopback instead."""
+        self.connected.append(host)
+        return await self.inner.connect_tcp("127.0.0.1", port, timeout=timeout)
+
+    async def sleep(self, seconds: float) -> None:
+        """Sleep as anyio does."""
+        await self.inner.sleep(seconds)
+
+
+def guarded_client(resolve: Any, network: httpcore.AsyncNetworkBackend) -> httpx.AsyncClient:
+    """The production transport with a fake resolver and network."""
+    transport = GuardedTransport(limits=httpx.Limits(max_connections=2), allow_private=False,
+                                 resolve=resolve, network=network)
+    return httpx.AsyncClient(transport=transport, follow_redirects=True, max_redirects=5)
+
+
+def port_of(feeds: FeedServer) -> int:
+    """The feed server's port."""
+    return int(httpx.URL(feeds.url("/")).port or 0)
+
+
+async def test_redirect_to_a_private_address_is_refused(feeds: FeedServer) -> None:
+    """A public source redirecting to a loopback address is refused at the hop."""
+    feeds.serve("/inside.xml", BODY)
+    feeds.redirect("/out.xml", f"http://localhost:{port_of(feeds)}/inside.xml")
+    names = {"public.example": ["93.184.216.34"], "localhost": ["127.0.0.1"]}
+
+    async def resolve(host: str, port: int) -> list[str]:
+        return names[host]
+
+    network = Loopback()
+    async with guarded_client(resolve, network) as client:
+        with pytest.raises(FetchError, match="refused: the address is private"):
+            await fetch_feed(client, f"http://public.example:{port_of(feeds)}/out.xml",
+                             source="s", max_bytes=10_000, deadline=5)
+    assert network.connected == ["93.184.216.34"]
+    assert feeds.hits("/out.xml") == 1
+    assert feeds.hits("/inside.xml") == 0
+
+
+async def test_dns_rebinding_to_a_private_address_is_refused(feeds: FeedServer) -> None:
+    """A host public when the source was added and loopback at poll time is refused."""
+    feeds.serve("/feed.xml", BODY)
+
+    async def rebinding(host: str, port: int) -> list[str]:
+        return ["93.184.216.34", "2002:7f00:1::"]  # public, and 6to4 of 127.0.0.1
+
+    network = Loopback()
+    async with guarded_client(rebinding, network) as client:
+        with pytest.raises(FetchError, match="refused"):
+            await fetch_feed(client, f"http://news.example:{port_of(feeds)}/feed.xml",
+                             source="s", max_bytes=10_000, deadline=5)
+    assert network.connected == []
+
+
+async def test_guard_connects_to_the_address_it_checked(feeds: FeedServer) -> None:
+    """A public answer is connected to by address: what was checked is what is reached."""
+    feeds.serve("/feed.xml", BODY)
+
+    async def public(host: str, port: int) -> list[str]:
+        return ["93.184.216.34"]
+
+    network = Loopback()
+    async with guarded_client(public, network) as client:
+        result = await fetch_feed(client, f"http://news.example:{port_of(feeds)}/feed.xml",
+                                  source="s", max_bytes=10_000, deadline=5)
+    assert result.body == BODY
+    assert network.connected == ["93.184.216.34"]

@@ -204,3 +204,36 @@ def test_items_parsed_alone_match_the_whole_feed(name: str) -> None:
 def test_feeds_left_to_feedparser_whole(body: bytes, why: str) -> None:
     """What the quick cut cannot do exactly is not cut at all."""
     assert split_feed(body) is None, why
+
+
+def _expanding_feed(encoding: str = "utf-8") -> bytes:
+    """The outside review's feed: one 10 KB entity referenced 20,000 times (about 70 KB)."""
+    refs = "&e;" * 20_000
+    text = (f'<?xml version="1.0" encoding="{encoding}"?>'
+            f'<!DOCTYPE rss [<!ENTITY e "{"x" * 10_000}">]>'
+            f'<rss version="2.0"><channel><title>T</title><item><title>a</title>'
+            f"<description>{refs}</description><link>https://x/1</link></item>"
+            "</channel></rss>")
+    return text.encode(encoding)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "utf-32"])
+def test_entity_declarations_are_refused(encoding: str) -> None:
+    """A document that declares entities is not a feed: refused before any expansion."""
+    with pytest.raises(FeedParseError, match="declares XML entities"):
+        parse_feed(_expanding_feed(encoding), url="https://x.example/rss", now=NOW)
+
+
+def test_unknown_declared_encoding_is_left_to_feedparser() -> None:
+    """An encoding Python does not know makes the quick cut step aside; feedparser reads it."""
+    body = rss("<item><title>a</title><link>https://x.example/a</link></item>",
+               head='<?xml version="1.0" encoding="x-unknown-charset"?>')
+    assert split_feed(body) is None
+    (entry,) = parse_feed(body, url="https://x.example/rss", now=NOW)
+    assert entry.title == "a"
+
+
+@pytest.mark.parametrize("mark", ["\u061c", "\ufeff", "\u2060", "\u2066", "\u200f"])
+def test_clean_text_strips_every_invisible_direction_mark(mark: str) -> None:
+    """The Arabic letter mark, the BOM and the word joiner go the way of the bidi overrides."""
+    assert clean_text(f"Tavush{mark} shelled", limit=100) == "Tavush shelled"

@@ -45,7 +45,8 @@ BAD = ["html", "homepage", "loop", "e500", "huge", "bomb", "empty", "tiny", "gon
 @pytest.fixture
 async def client() -> AsyncIterator[httpx.AsyncClient]:
     """The production HTTP client with short timeouts."""
-    async with build_http_client(timeout=1.0, max_connections=8, user_agent="Mozilla/5.0 (t)") as c:
+    async with build_http_client(timeout=1.0, max_connections=8, user_agent="Mozilla/5.0 (t)",
+                                 allow_private=True) as c:
         yield c
 
 
@@ -91,7 +92,7 @@ async def test_hostile_feeds_affect_only_themselves(
     outcomes = {o.source: o for o in await poller.poll_due()}
     assert {n for n, o in outcomes.items() if o.ok} >= set(GOOD)
     for name in ["html", "homepage", "loop", "e500", "huge", "bomb", "empty", "tiny", "gone",
-                 "drip"]:
+                 "laughs", "drip"]:
         assert not outcomes[name].ok, name
     # The two charset-conflict fixtures carry the same stories: the second is deduplicated.
     empty = {n for n, o in outcomes.items() if n in GOOD and o.new_items == 0}
@@ -337,3 +338,20 @@ def test_sources_spread_over_the_interval() -> None:
     assert all(150 <= s <= 450 for s in slots)
     buckets = {int(s // 30) for s in slots}
     assert len(buckets) >= 9  # spread over the whole interval, not bunched
+
+
+async def test_entity_expansion_feed_marks_its_source_unhealthy(
+    store: Store, client: httpx.AsyncClient, feeds: FeedServer
+) -> None:
+    """A feed expanding one 10 KB entity 20,000 times is refused and its source shows why."""
+    body = (f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY e "{"x" * 10_000}">]>'
+            '<rss version="2.0"><channel><title>T</title><item><title>a</title>'
+            f'<description>{"&e;" * 20_000}</description><link>https://x/1</link></item>'
+            "</channel></rss>").encode()
+    feeds.serve("/lol.xml", body)
+    poller = await poller_for(store, client, [Source("lol", feeds.url("/lol.xml"))])
+    (outcome,) = await poller.poll_due()
+    assert not outcome.ok
+    (health,) = await store.source_health()
+    assert health.failures == 1
+    assert "declares XML entities" in (health.last_error or "")

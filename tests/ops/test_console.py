@@ -95,6 +95,7 @@ def console(tmp_path: Path, feeds: FeedServer) -> Iterator[Terminal]:
     )
     env = dict(os.environ, SOURCES_FILE=str(sources), POLL_INTERVAL_SECONDS="5",
                DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'console.db'}", HTTP_PORT="0",
+               ALLOW_PRIVATE_SOURCE_URLS="true",  # the feed server is on loopback
                PYTHONPATH=str(ROOT))
     env.pop("TELEGRAM_BOT_TOKEN", None)
     proc = subprocess.Popen(

@@ -106,6 +106,7 @@ def start_replica(
         "DELIVERY_INTERVAL_SECONDS": "0.2",
         "SEND_RATE_GLOBAL_PER_SECOND": "100",
         "HTTP_TIMEOUT_SECONDS": "2",
+        "ALLOW_PRIVATE_SOURCE_URLS": "true",  # the feed server is on loopback
         "TELEGRAM_WEBHOOK_URL": "https://bot.example/hook",
         "TELEGRAM_WEBHOOK_SECRET": SECRET,
         "WEBHOOK_LISTEN": "127.0.0.1",

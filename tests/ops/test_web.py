@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from collections.abc import AsyncIterator
@@ -235,3 +236,38 @@ async def test_json_feed_and_conditional_get(
                              headers={"If-None-Match": response.headers["etag"]})
     assert again.status_code == 304
     assert (await client.get("/incidents.json?limit=0")).status_code == 400
+
+
+async def test_feed_cache_ignores_extra_parameters(
+    client: httpx.AsyncClient, services: Services
+) -> None:
+    """An extra query parameter is served from the cache, not rendered again."""
+    first = await client.get("/incidents.json?limit=200&x=1")
+    await add_incident(services.store, "inc-20261124-0000dddd", "Fire near Sotk",
+                       [("Outlet", "https://news.example/2", "Fire near Sotk")])
+    second = await client.get("/incidents.json?limit=200&x=2")
+    assert second.status_code == 200
+    assert second.content == first.content  # within FEED_CACHE_SECONDS: the cached body
+
+
+async def test_self_links_come_from_public_url_not_host(services: Services) -> None:
+    """A forged Host header never reaches the (cached, shared) feed; PUBLIC_URL does."""
+    public = dataclasses.replace(
+        services, settings=load_settings(public_url="https://watch.example.org/")
+    )
+    server = WebServer(public, host="127.0.0.1", port=0)
+    await server.start()
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as c:
+            document = json.loads(
+                (await c.get("/incidents.json", headers={"Host": "evil.example"})).content
+            )
+            atom = ET.fromstring(
+                (await c.get("/incidents.atom?limit=5", headers={"Host": "evil.example"})).content
+            )
+    finally:
+        await server.stop()
+    assert document["feed_url"] == "https://watch.example.org/incidents.json"
+    links = {link.get("rel"): link.get("href") for link in atom.findall(f"{ATOM}link")}
+    assert links["self"] == "https://watch.example.org/incidents.atom?limit=5"
+    assert "evil.example" not in json.dumps(document) + ET.tostring(atom).decode()

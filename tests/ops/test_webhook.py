@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from pydantic import SecretStr
 
 from bot.app import webhook_options
 from bot.exceptions import ConfigError
-from bot.settings import load_settings
+from bot.settings import Settings, load_settings
 from testkit.feed_server import FeedServer, rss
 from testkit.harness import running
 from testkit.telegram_api import FakeTelegram
@@ -38,11 +39,10 @@ def command_update(update_id: int, text: str, chat_id: int = USER) -> dict[str, 
     }
 
 
-async def test_webhook_refuses_wrong_secret_and_handles_right_one(
+def webhook_settings(
     tmp_path: Path, telegram: FakeTelegram, feeds: FeedServer, database_url: str
-) -> None:
-    """A request without the secret header or with a wrong one gets 403 and is not handled;
-    with the right one the command is answered."""
+) -> tuple[Settings, int]:
+    """Webhook-mode settings for the loopback fakes, on a free port; (settings, port)."""
     feeds.serve("/am.xml", rss())
     feeds.serve("/broken.xml", rss())
     port = free_port()
@@ -52,6 +52,15 @@ async def test_webhook_refuses_wrong_secret_and_handles_right_one(
         "webhook_listen": "127.0.0.1",
         "webhook_port": port,
     })
+    return settings, port
+
+
+async def test_webhook_refuses_wrong_secret_and_handles_right_one(
+    tmp_path: Path, telegram: FakeTelegram, feeds: FeedServer, database_url: str
+) -> None:
+    """A request without the secret header or with a wrong one gets 403 and is not handled;
+    with the right one the command is answered."""
+    settings, port = webhook_settings(tmp_path, telegram, feeds, database_url)
     async with running(settings):
         registered = telegram.calls("setWebhook")[-1]
         assert registered["url"] == "https://bot.example/tg/hook"
@@ -93,3 +102,26 @@ def test_webhook_options_from_settings() -> None:
     assert options["port"] == 9000
     assert options["url_path"] == "telegram"
     assert options["secret_token"] == SECRET
+
+
+async def test_webhook_refuses_an_oversized_body_before_reading_it(
+    tmp_path: Path, telegram: FakeTelegram, feeds: FeedServer, database_url: str
+) -> None:
+    """A request declaring 90 MB is answered at once from its headers, not buffered first."""
+    settings, port = webhook_settings(tmp_path, telegram, feeds, database_url)
+    async with running(settings):
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(b"POST /tg/hook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                     b"Content-Length: 90000000\r\n\r\n" + b"{" * 65536)
+        await writer.drain()
+        async with asyncio.timeout(5):  # without the cap the server waits for 90 MB
+            status = await reader.readline()
+        writer.close()
+        await writer.wait_closed()
+        assert status.startswith(b"HTTP/1.1 400")
+        # A request of normal size with the secret is still handled.
+        async with httpx.AsyncClient() as client:
+            right = await client.post(f"http://127.0.0.1:{port}/tg/hook",
+                                      json=command_update(3, "/start"),
+                                      headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
+        assert right.status_code == 200

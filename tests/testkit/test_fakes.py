@@ -89,6 +89,19 @@ def test_too_long_message_is_refused(tg: FakeTelegram) -> None:
     assert long.json()["description"] == "Bad Request: message is too long"
 
 
+def test_length_is_counted_in_utf16_units_of_the_visible_text(tg: FakeTelegram) -> None:
+    """Telegram counts UTF-16 units: 2,048 emoji fit, one more character does not; markup
+    and entities count as the text they stand for."""
+    emoji = "\U0001f1e6" * 2048  # astral: two units each
+    fits = call(tg, "sendMessage", chat_id=1, text=f'<a href="https://x.example/">{emoji}</a>',
+                parse_mode="HTML")
+    assert fits.json()["ok"]
+    over = call(tg, "sendMessage", chat_id=1, text=emoji + "&amp;", parse_mode="HTML")
+    assert over.json()["description"] == "Bad Request: message is too long"
+    caption = call(tg, "sendPhoto", chat_id=1, photo="AgAD-fake", caption="\U0001f600" * 513)
+    assert caption.json()["description"] == "Bad Request: message caption is too long"
+
+
 def test_injected_chat_faults(tg: FakeTelegram) -> None:
     """block_chat gives 403, migrate gives migrate_to_chat_id, fail_next is used up once."""
     tg.block_chat(7)

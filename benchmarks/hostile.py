@@ -1,0 +1,170 @@
+"""Hostile load on the running bot: the event loop's worst stall and the peak memory while
+(1) a hostile feed is polled (one 10 KB entity referenced 20,000 times, the outside review's
+70 KB document) beside a big honest one (thousands of items, parsed in a worker thread), and
+(2) one chat floods image commands (`/map 365` fifteen times) while other chats ask for /help.
+
+Goals: worst stall under 100 ms, peak memory under 250 MB, other chats answered within
+200 ms. The loopback fakes (Bot API, feed server) run as threads in this process, so the
+memory figure includes them: it is an upper bound for the bot.
+
+    python benchmarks/hostile.py [--items 3000] [--maps 15]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import resource
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
+from _common import help_waits
+
+from bot.settings import load_settings
+from testkit.feed_server import FeedServer, rss
+from testkit.harness import running
+from testkit.telegram_api import FakeTelegram
+
+TOKEN = "123456:BENCH-token-abcdefghijklmnopqrstuvwxyz"
+FLOODER = 5_000_001
+OTHERS = range(5_100_001, 5_100_011)
+
+
+def expanding_feed() -> bytes:
+    """One 10 KB entity referenced 20,000 times."""
+    return (f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY e "{"x" * 10_000}">]>'
+            '<rss version="2.0"><channel><title>T</title><item><title>a</title>'
+            f'<description>{"&e;" * 20_000}</description><link>https://x/1</link></item>'
+            "</channel></rss>").encode()
+
+
+def big_feed(items: int) -> bytes:
+    """An honest feed with `items` items of about a kilobyte each."""
+    now = datetime.now(UTC)
+    return rss(*(
+        (f"Story {n} about the economy and the weather", "Words of an article. " * 40,
+         f"https://big.example/{n}", now - timedelta(minutes=n))
+        for n in range(items)
+    ))
+
+
+class StallMeter:
+    """Measures how late a 5 ms sleep wakes up: the event loop's stalls."""
+
+    def __init__(self) -> None:
+        self.worst = 0.0
+        self._task: asyncio.Task[None] | None = None
+
+    async def _run(self) -> None:
+        while True:
+            before = time.perf_counter()
+            await asyncio.sleep(0.005)
+            self.worst = max(self.worst, time.perf_counter() - before - 0.005)
+
+    def start(self) -> None:
+        """Begin measuring (from zero)."""
+        self.worst = 0.0
+        self._task = asyncio.create_task(self._run())
+
+    async def stop(self) -> float:
+        """Stop; the worst stall in seconds."""
+        assert self._task is not None
+        self._task.cancel()
+        await asyncio.gather(self._task, return_exceptions=True)
+        return self.worst
+
+
+def peak_mb() -> float:
+    """Peak resident memory of this process so far, MB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+async def run(items: int, maps: int, tmp: Path) -> None:
+    """Start the bot against the fakes and measure both phases."""
+    with FeedServer() as feeds, FakeTelegram(token=TOKEN) as fake:
+        feeds.serve("/lol.xml", expanding_feed())
+        feeds.serve("/big.xml", rss())  # the big body comes in phase 1b
+        sources = tmp / "sources.toml"
+        sources.write_text(
+            f'[[sources]]\nname = "hostile"\nurl = "{feeds.url("/lol.xml")}"\n'
+            "interval_seconds = 5\n\n"
+            f'[[sources]]\nname = "big"\nurl = "{feeds.url("/big.xml")}"\n'
+            "interval_seconds = 5\n", encoding="utf-8")
+        settings = load_settings(
+            telegram_bot_token=TOKEN, telegram_api_base_url=fake.base_url,
+            database_url=f"sqlite+aiosqlite:///{tmp / 'bench.db'}", sources_file=sources,
+            http_port=0, allow_private_source_urls=True, poll_interval_seconds=5,
+            feed_max_bytes=20_000_000,
+        )
+        meter = StallMeter()
+        started_mb = peak_mb()
+        async with running(settings, poll_interval=0.0, poll_timeout=10) as app:
+            store = app.bot_data.services.store
+            meter.start()
+            polled = time.monotonic()
+            while time.monotonic() - polled < 60:
+                health = {h.name: h for h in await store.source_health()}
+                if health["hostile"].failures >= 2:
+                    break
+                await asyncio.sleep(0.2)
+            hostile_stall = await meter.stop()
+            hostile = {h.name: h for h in await store.source_health()}["hostile"]
+            print(f"memory at start (process)       {started_mb:.0f} MB")
+            print(f"phase 1a: the hostile feed polled twice, {time.monotonic() - polled:.1f} s")
+            print(f"  hostile source                failures={hostile.failures} "
+                  f"error={(hostile.last_error or '')[:70]!r}")
+            print(f"  worst event-loop stall        {hostile_stall * 1000:.0f} ms   (goal < 100)")
+            print(f"  peak memory                   {peak_mb():.0f} MB   (goal < 250)")
+
+            feeds.serve("/big.xml", big_feed(items))
+            meter.start()
+            polled = time.monotonic()
+            while time.monotonic() - polled < 120:
+                big = {h.name: h for h in await store.source_health()}["big"]
+                if big.items_seen >= items:
+                    break
+                await asyncio.sleep(0.2)
+            big_stall = await meter.stop()
+            print(f"phase 1b: a big honest feed ({items} new items, "
+                  f"{len(big_feed(items)) / 1e6:.1f} MB), {time.monotonic() - polled:.1f} s")
+            print(f"  items stored                  {big.items_seen}")
+            print(f"  worst event-loop stall        {big_stall * 1000:.0f} ms   (parsing and "
+                  "classifying run in threads; storing and clustering do not)")
+            print(f"  peak memory                   {peak_mb():.0f} MB   (goal < 250)")
+
+            meter.start()
+            for _ in range(maps):
+                fake.user_says(FLOODER, "/map 365")
+            waits = await help_waits(fake, OTHERS, gap=0.3)
+            await fake.wait_until(lambda f: len(f.sent(FLOODER)) >= maps, timeout=300,
+                                  interval=0.05)
+            flood_stall = await meter.stop()
+            photos = sum(1 for m in fake.sent(FLOODER) if m.method == "sendPhoto")
+            print(f"phase 2: one chat sends /map 365 x{maps}, {len(OTHERS)} others /help")
+            print(f"  maps answered                 {photos} photos, "
+                  f"{len(fake.sent(FLOODER)) - photos} other replies (flood control)")
+            print(f"  other chats answered in       max {max(waits) * 1000:.0f} ms, median "
+                  f"{sorted(waits)[len(waits) // 2] * 1000:.0f} ms   (goal < 200)")
+            print(f"  worst event-loop stall        {flood_stall * 1000:.0f} ms   (goal < 100)")
+            print(f"  peak memory                   {peak_mb():.0f} MB   (goal < 250)")
+
+
+def main() -> None:
+    """Parse arguments and run."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--items", type=int, default=3000)
+    parser.add_argument("--maps", type=int, default=15)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.ERROR)  # the figures, not the bot's log
+    with tempfile.TemporaryDirectory() as tmp:
+        asyncio.run(run(args.items, args.maps, Path(tmp)))
+
+
+if __name__ == "__main__":
+    main()
