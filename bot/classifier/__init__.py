@@ -25,9 +25,10 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from bot.classifier.extract import extract_facts, grade_severity
+from bot.classifier.features import Evidence, compute_features
 from bot.classifier.lang import LanguageDetector, is_az_cyrillic
 from bot.classifier.lexicon import Lexicon, Match, load_lexicon
-from bot.classifier.model import Evidence, Model, compute_features, load_model
+from bot.classifier.model import Model, load_model
 from bot.classifier.normalize import normalize
 from bot.classifier.types import (
     SEVERITIES,

@@ -1,7 +1,9 @@
 """`borderwatch classify`: JSON Lines in, one verdict per line out, in the same order.
 
 Incident items of the batch are clustered in publication order by the same `Clusterer` the
-live pipeline uses, so `incident_id` groups reports of one event exactly as alerts would.
+live pipeline uses, so `incident_id` groups reports of one event exactly as alerts would. An
+item without `published` takes the event date its text gives; with none it has no time at all
+and is matched on content only (`Report.timeless`), never on the time the batch runs.
 A malformed line yields an object with `error` in its place (nothing is skipped silently).
 """
 
@@ -45,8 +47,13 @@ def parse_item(obj: Any) -> ItemText:
             published = published.replace(tzinfo=UTC)
         published = published.astimezone(UTC)
     return ItemText(
-        id=str(item_id), title=title, summary=summary, lang=obj.get("lang") or None,
-        published=published, url=obj.get("url"), source=obj.get("source"),
+        id=str(item_id),
+        title=title,
+        summary=summary,
+        lang=obj.get("lang") or None,
+        published=published,
+        url=obj.get("url"),
+        source=obj.get("source"),
     )
 
 
@@ -70,8 +77,9 @@ def classify_lines(
         except ValueError as exc:  # json.JSONDecodeError is a ValueError too
             message = f"line {number}: {exc}"
             errors.append(message)
-            results.append({"id": raw.get("id") if isinstance(raw, dict) else None,
-                            "error": message})
+            results.append(
+                {"id": raw.get("id") if isinstance(raw, dict) else None, "error": message}
+            )
             continue
         # The id goes back exactly as it came (an integer stays an integer).
         results.append({"id": raw["id"]})
@@ -85,10 +93,19 @@ def classify_lines(
         results[index] = out
         if verdict.incident:
             reports.append(
-                (index,
-                 Report(item_id=f"{index}:{item.id}", published=item.published or now,
-                        title=item.title, summary=item.summary, source=item.source,
-                        perspective=None, classification=verdict))
+                (
+                    index,
+                    Report(
+                        item_id=f"{index}:{item.id}",
+                        published=item.published or verdict.event_date or now,
+                        title=item.title,
+                        summary=item.summary,
+                        source=item.source,
+                        perspective=None,
+                        classification=verdict,
+                        timeless=item.published is None and verdict.event_date is None,
+                    ),
+                )
             )
     if reports:
         ids = cluster_batch(r for _, r in reports)

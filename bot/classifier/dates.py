@@ -9,15 +9,17 @@ a month word, optionally a year), which is much faster than a regex per language
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Final
 
 from bot.classifier.lexicon import Match
 from bot.classifier.normalize import normalize
 from bot.classifier.tokens import Tokens
 
-__all__ = ["MONTHS", "DateMention", "find_dates", "resolve"]
+__all__ = ["MONTHS", "DateMention", "bare_months", "find_dates", "resolve"]
 
 _MONTH_NAMES: dict[int, tuple[str, ...]] = {
     1: ("january", "jan", "января", "січня", "հունվարի", "yanvar", "januar", "janvier", "enero"),
@@ -50,6 +52,8 @@ _AZ_STEMS = tuple(
              "oktyabr", "noyabr", "dekabr")
 )  # fmt: skip
 _ORDINAL = ("st", "nd", "rd", "th")
+# Words before a date that make it a deadline or a state reached, not the day of an event.
+_DEADLINE = frozenset({"к", "до", "by", "until", "till", "մինչև", "бис", "bis", "jusqu"})
 _SKIP = frozenset({"de", "of", "ի", "թ", "the", "il", "ci", "cu", "cı", "cü", "года", "г"})
 
 
@@ -126,12 +130,16 @@ def find_dates(text: str, tokens: Tokens, when: Sequence[Match]) -> list[DateMen
         if nxt < n and words[nxt] == "de":
             nxt += 1
         month = _month(words[nxt]) if nxt < n else None
+        if month is not None and i > 0 and words[i - 1] in _DEADLINE:
+            continue  # "к 17 ноября", "by 17 November": a state by then, not an event that day
         if month is not None:  # "12 September 2022", "12 сентября", "12 de julio de 2020"
             year, last = _year_near(words, nxt, +1)
             found.append(DateMention(tokens.starts[i], tokens.ends[max(nxt, last)],
                                      day=day, month=month, year=year))  # fmt: skip
             continue
         month = _month(words[i - 1]) if i > 0 else None
+        if month is not None and i > 1 and words[i - 2] in _DEADLINE:
+            continue  # "by November 17", "until September 30"
         if month is not None:  # "September 12, 2022", "սեպտեմբերի 12", "oktyabrın 3"
             year, last = _year_near(words, i, +1)
             first = i - 1
@@ -178,3 +186,48 @@ def resolve(mention: DateMention, published: datetime | None) -> datetime | None
         return datetime(year, mention.month, mention.day, tzinfo=UTC)
     except ValueError:
         return None
+
+
+# Month words that are also common words or abbreviations ("may", "mars", "mar") are left out;
+# Cyrillic genitives lose their ending, so "в сентябре" and "ноябрьский" are found too.
+_MONTH_OF: Final = {
+    (n[:-1] if n[-1] in "яа" and len(n) > 5 else n): m
+    for m, names in _MONTH_NAMES.items()
+    for n in names
+    if len(n) >= 4 and n not in ("mars", "mart", "sept", "марта", "мая")
+}
+_AZ_MONTHS: Final = frozenset(
+    ("yanvar", "fevral", "aprel", "iyun", "iyul", "avqust", "sentyabr", "oktyabr", "noyabr",
+     "dekabr")
+)  # fmt: skip
+
+
+# Latin-script names whole ("Juniper" is not June), inflected ones with up to five more letters.
+_WHOLE_ONLY: Final = frozenset(
+    n for n in _MONTH_OF if (n.isascii() or any(c in n for c in "ûéä")) and n not in _AZ_MONTHS
+)
+_STEM_LENGTHS: Final = tuple(sorted({len(n) for n in _MONTH_OF}, reverse=True))
+_PREFIX3: Final = frozenset(n[:3] for n in _MONTH_OF)
+_WORD: Final = re.compile(r"\w+")
+_NUMBER_NEAR: Final = re.compile(r"\d")
+
+
+def bare_months(text: str) -> list[tuple[int, str]]:
+    """Months named without a day ("the September attack", "в сентябре"): (month, text)."""
+    out: list[tuple[int, str]] = []
+    for m in _WORD.finditer(text):
+        word = m.group().lower()
+        if word[:3] not in _PREFIX3:  # most words: one set lookup
+            continue
+        for length in _STEM_LENGTHS:
+            stem = word[:length]
+            month = _MONTH_OF.get(stem)
+            if month is None or len(stem) < length:
+                continue
+            extra = len(word) - length
+            if (extra and stem in _WHOLE_ONLY) or extra > 5:
+                continue
+            if not _NUMBER_NEAR.search(text, max(0, m.start() - 4), m.end() + 5):
+                out.append((month, m.group()))
+            break
+    return out

@@ -1,9 +1,12 @@
 """Reproduce the shipped weights from the labelled corpus.
 
-    python -m bot.classifier.train --corpus ../shared/corpus/items.jsonl
+    python -m bot.classifier.train [--corpus ../shared/corpus/items.jsonl
+                                    ../shared/corpus/longform.jsonl]
 
-The model learns one weight per *signal feature* (see `model.FEATURES`), never per word. Each
-weight starts from a hand-set prior (`PRIOR_WEIGHTS`, domain knowledge: "blizzard" or "landmine"
+It fits on the short feed items and the long-form articles together (articles with background
+paragraphs: anniversaries, earlier wars, an air crash must not look like a new incident).
+The model learns one weight per *signal feature* (see `model.REGISTRY`), never per word. Each
+weight starts from a hand-set prior (`Feature.prior`, domain knowledge: "blizzard" or "landmine"
 next to a dead soldier is strong evidence against an incident even if the corpus has three such
 items) and the data moves it: a logistic regression with a Gaussian prior centred on those
 weights, i.e. log-loss + lambda/2 * |w - prior|^2, solved by Newton steps (numpy, deterministic).
@@ -27,7 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.classifier import Classifier, ItemText
-from bot.classifier.model import FEATURES, Model
+from bot.classifier.features import FEATURES, PRIOR_INTERCEPT, prior_weights
+from bot.classifier.model import Model
 
 __all__ = [
     "PRIOR_WEIGHTS",
@@ -36,38 +40,25 @@ __all__ = [
     "feature_matrix",
     "fit",
     "grouped_folds",
+    "load_corpora",
     "load_corpus",
     "main",
 ]
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_CORPUS = Path("../shared/corpus/items.jsonl")
+DEFAULT_CORPORA = (
+    Path("../shared/corpus/items.jsonl"),
+    Path("../shared/corpus/longform.jsonl"),
+)
 WEIGHTS_PATH = Path(__file__).parent / "data" / "weights.json"
 LAMBDA_GRID = (0.3, 1.0, 3.0, 10.0)
 THRESHOLD = 0.5
 SEED = 0
 
-# Domain-knowledge starting weights (log-odds) for every feature; see model.FEATURES.
-PRIOR_WEIGHTS: dict[str, float] = {
-    # evidence of an armed event
-    "fire": 1.5, "combat": 0.7, "kill": 0.5, "wound": 0.5, "losses": 0.2, "no_casualties": 0.3,
-    "capture": 0.8, "missing": 0.5, "incursion": 0.8, "damage": 0.3, "enemy": 1.0, "forces": 0.5,
-    "position": 0.5, "line": 0.3, "border": 0.3, "village": 0.2, "denial": 0.5,
-    "recency": 0.5, "casualty_claim": 0.2, "title_violence": 1.0, "title_denial": 0.5,
-    "clock_time": 1.0, "event_date": 0.0, "date_recent": 0.8, "border_place": 0.8,
-    "heavy_weapon": 0.5, "ministry": 0.8, "accusation": 0.8, "violence_attributed": 1.0,
-    "denial_specific": 1.5, "enemy_place": 1.0, "numbered_casualties": 0.5, "war": 0.0,
-    "monitoring": 0.0, "legal": 0.0, "explosion": -0.3,
-    # evidence against: no new event, or not an armed Armenia–Azerbaijan event
-    "history": -1.5, "talks": -1.0, "landmine": -2.5, "exchange": -1.5, "humanitarian": -1.0,
-    "nonhostile": -2.5, "domestic": -1.5, "foreign_conflict": -1.0, "turkey": -1.0,
-    "drills_arms": -1.0, "sports_econ": -1.0, "analysis": -1.0, "rhetoric": -0.3,
-    "aggregate": -1.0, "date_old": -1.5, "old_year": -0.8, "no_context": -2.0,
-    "background_violence": -1.0, "rights_report": -1.5, "one_sided": -1.0,
-    "title_history": -1.0, "violence_explained": -1.0,
-}  # fmt: skip
-PRIOR_INTERCEPT = -3.0
+# Domain-knowledge starting weights (log-odds), one per feature: kept beside each feature's code
+# in `model.REGISTRY`, so a feature cannot be added without its prior.
+PRIOR_WEIGHTS: dict[str, float] = prior_weights()
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +104,11 @@ def load_corpus(path: Path) -> list[CorpusItem]:
                 )
             )
     return out
+
+
+def load_corpora(paths: Sequence[Path]) -> list[CorpusItem]:
+    """`load_corpus` of each file, concatenated in order."""
+    return [ci for path in paths for ci in load_corpus(path)]
 
 
 def feature_matrix(clf: Classifier, items: Sequence[CorpusItem]) -> list[list[float]]:
@@ -189,21 +185,25 @@ def choose_lambda(
     return best, scores
 
 
-def train(corpus: Path) -> Model:
-    """Choose lambda by grouped CV, fit on everything, return the model."""
+def train(corpora: Sequence[Path]) -> Model:
+    """Choose lambda by grouped CV, fit on every corpus together, return the model."""
     clf = Classifier.load()
-    items = load_corpus(corpus)
+    items = load_corpora(corpora)
     x = feature_matrix(clf, items)
     y = [int(ci.incident) for ci in items]
     best, scores = choose_lambda(items, x)
     logger.info("cv f1 by lambda: %s; chosen lambda=%s", scores, best)
     weights, intercept = fit(x, y, best)
+    digest = hashlib.sha256()
+    for path in corpora:
+        digest.update(path.read_bytes())
     meta: dict[str, Any] = {
-        "corpus_sha256": hashlib.sha256(corpus.read_bytes()).hexdigest(),
+        "corpora": [path.name for path in corpora],
+        "corpus_sha256": digest.hexdigest(),
         "corpus_items": len(items),
         "lambda": best,
         "cv_f1_by_lambda": {str(k): round(v, 4) for k, v in scores.items()},
-        "prior": "train.PRIOR_WEIGHTS",
+        "prior": "model.REGISTRY (Feature.prior)",
         "trainer": "python -m bot.classifier.train",
     }
     return Model(weights=weights, intercept=intercept, threshold=THRESHOLD, meta=meta)
@@ -212,7 +212,7 @@ def train(corpus: Path) -> Model:
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--corpus", type=Path, nargs="+", default=list(DEFAULT_CORPORA))
     parser.add_argument("--out", type=Path, default=WEIGHTS_PATH)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")

@@ -12,33 +12,45 @@ collects places and names:
 
 1. **Time.** A report's time is the event date the classifier read in its text when that is
    plausible (at most `MAX_BACKDATE` before publication, not after it), else its publication
-   time. Only incident reports within `window` of it count, before or after, so a report
-   published earlier but arriving later still joins; an incident spans at most `max_span`.
-   Same day scores 1, next day 0.5; two high or critical reports keep 0.5 for the whole window
-   (heavy clashes go on, and are reported, for days).
+   time (live: when the pipeline first saw it, if the feed gives none). Only incident reports
+   within `window` of it count, before or after, so a report published earlier but arriving
+   later still joins; an incident spans at most `max_span`. Same day scores 1, next day 0.5;
+   two high or critical reports keep 0.5 for the whole window (heavy clashes go on, and are
+   reported, for days). A report with no time at all (`Report.timeless`: a batch item with
+   neither a publication date nor a date in its text) is never given the batch's time: it is
+   matched on content only, after the dated reports, and joins an incident only when it shares
+   a border sector and `JOIN_SCORE` + `_TIMELESS_EXTRA` of evidence (a place and a name, say).
 2. **Places.** Compared on gazetteer ids and border sectors, never on spellings, so Сотк and
    Sotk agree. Only places on the border count: capitals in datelines ("YEREVAN, ...", "Baku
-   says"), all-capital datelines and countries do not. A report's *primary* places are those
-   named in its title (all of its places when the title names none). A shared place scores
-   2.5, the same sector or a place within `NEIGHBOUR_KM` 1.5. Primary places that share neither
-   with the incident veto the match, so two same-day events in different sectors stay apart.
-   A province without a sector of its own (Syunik) is in every sector it touches.
+   says"), all-capital datelines and countries do not. A region counts as the sectors it
+   borders ("on the Nakhchivan border" is not Aghdam). A report's *primary* places are those
+   named in its title when the title names a village, district or feature, else all of its
+   places. A shared place scores 2.5, the same sector or a place within `NEIGHBOUR_KM` 1.5.
+   Primary places that share neither with the incident veto the match, so two same-day events
+   in different sectors stay apart. A province without a sector of its own (Syunik) is in
+   every sector it touches.
 3. **Facts.** The same casualty figure for the same side (+1, +0.5 for a lone death or for
    wounded), shared heavy weapons (+0.5), a denial by one side of what the other side claimed
-   or accused (+1: a denial joins the claim it denies).
-4. **Text.** Language-independent tokens (+0.75 each, at most +1.5): names transliterated to
-   one Latin skeleton (Armenian, Cyrillic, Georgian, Azerbaijani Latin) and compared on their
-   first six letters, so inflected forms agree, and numbers. Names the gazetteer resolved are
-   left out (places count once), and so are the parties, capitals, ministries and months.
-5. **Only event of the day.** When the report or the incident names no border place and no
-   other incident lies within `_ALONE_GAP`, that counts +0.5 (+1 when either is high or
+   or accused (+1: a denial joins the claim it denies). Two reports that each count dead of
+   one side only, not the same side, and agree only on the sector, count -1: one side's dead
+   here and the other side's there are two events unless a place, name or figure ties them.
+4. **Text.** Language-independent tokens (+1 each, at most +2, so one shared name and the
+   same day join): names romanised by `anyascii` and folded to one Latin skeleton (Гафаров,
+   Gafarov, Qafarov) and compared on their first six letters, so inflected forms agree: the
+   killed and captured, operations, commanders; and numbers, except days of months. Names the
+   gazetteer resolved are left out (places count once), and so are the parties, capitals,
+   ministries and months. The same explicit event day in both texts +0.5; explicit event
+   dates more than a day apart -2.
+5. **Only event of the day.** When the report or the incident names no border place at all
+   and no other incident lies within `_ALONE_GAP`, that counts +0.5 (+1 when either is high or
    critical): terse "the enemy fired at our positions" or "losses after the clash" items
-   belong to the day's one event.
-6. Explicit event dates more than a day apart count -2. A report joins the best-scoring
-   incident when the score reaches `JOIN_SCORE` (2), else it opens a new incident.
+   belong to the day's one event; not when their dead are of different sides (above).
+6. A report joins the best-scoring incident when the score reaches `JOIN_SCORE` (2), else it
+   opens a new incident.
 
-**Wars.** While an incident is *critical* (the April 2016 war, the 2020 war, the 2022 and 2023
-offensives), further critical reports join it whatever places they name as long as they keep
+**Wars.** While an incident is *critical* and has at least two critical reports (the April
+2016 war, the 2020 war, the 2022 and 2023 offensives; one report's grade alone may come from a
+background toll), further critical reports join it whatever places they name as long as they keep
 coming within `war_gap` of each other, and high-severity reports within `window` join it too:
 one incident per war, whose alert is edited (within the follow-up bound) rather than one alert
 per village or per day. Lower-severity reports in other sectors during a war stay separate.

@@ -6,12 +6,14 @@ import functools
 import math
 from typing import Final
 
+from bot.classifier.gazetteer import SECTORS
 from bot.classifier.types import Location
 
 __all__ = [
     "BROAD_KINDS",
     "COARSE_KINDS",
     "NEIGHBOUR_KM",
+    "REGION_SECTORS",
     "GazetteerAreas",
     "Point",
     "any_near",
@@ -20,16 +22,31 @@ __all__ = [
 
 
 NEIGHBOUR_KM: Final = 25.0
-BROAD_KINDS: Final = frozenset({"region", "country"})
+BROAD_KINDS: Final = frozenset({"country"})  # says nothing about where on the border
 COARSE_KINDS: Final = frozenset({"region", "country", "province"})
+_WIDE_KINDS: Final = frozenset({"district", "province"})
+
+
+# The sectors each region of the gazetteer borders (see `gazetteer.SECTORS`): a region has no
+# sector of its own, and its districts are not filed under it.
+REGION_SECTORS: Final[dict[str, frozenset[str]]] = {
+    "az-nakhchivan": frozenset({"vayots-dzor-nakhchivan", "ararat-nakhchivan", "meghri-ordubad"}),
+    "az-karabakh": frozenset(
+        {"karabakh-north", "karabakh-east", "karabakh-south", "karabakh-centre"}
+    ),
+    "az-east-zangezur": frozenset(
+        {"syunik-lachin", "syunik-zangilan-gubadli", "meghri-ordubad", "karabakh-south"}
+    ),
+}
 
 
 class GazetteerAreas:
     """Border sectors of locations, from the gazetteer (loaded on first use).
 
-    A place with a sector is in that sector. A province, district or settlement without one
-    (Syunik spans several) touches every sector that holds a place of its province. Countries
-    and regions say nothing. A place the gazetteer does not know gets its country and province.
+    A place with a sector is in that sector. A region, province, district or settlement without
+    one (Nakhchivan, Karabakh, Syunik span several) touches every sector that holds a place of
+    its region or province: "on the Nakhchivan border" is not Aghdam. Countries say nothing.
+    A place the gazetteer does not know gets its country and province.
     """
 
     def __init__(self) -> None:
@@ -41,10 +58,17 @@ class GazetteerAreas:
 
         if location.kind in BROAD_KINDS:
             return frozenset()
+        if location.id in REGION_SECTORS:
+            return REGION_SECTORS[location.id]
         gazetteer = default_gazetteer()
         if location.id not in gazetteer:
             return frozenset({f"{location.country}:{location.admin}".lower()})
         place = gazetteer.get(location.id)
+        if place.sector and place.kind in _WIDE_KINDS:
+            # a district or province named in several sectors' names touches each of them:
+            # Kalbajar district faces both Sotk (Gegharkunik) and Jermuk (Vayots Dzor)
+            slug = place.admin.lower().replace(" ", "-")
+            return frozenset({place.sector, *(s for s in SECTORS if slug in s)})
         if place.sector:
             return frozenset({place.sector})
         if self._by_admin is None:

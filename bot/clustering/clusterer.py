@@ -6,6 +6,7 @@ The rules are told in the package docstring (`bot.clustering`).
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -20,7 +21,7 @@ from bot.clustering.followups import (
     REPLY_CHANGES,
     followup_action,
 )
-from bot.clustering.scoring import JOIN_SCORE, pair_score, time_score
+from bot.clustering.scoring import JOIN_SCORE, other_sides_dead, pair_score, time_score
 from bot.clustering.types import (
     ActorStatement,
     AreaLookup,
@@ -45,9 +46,13 @@ DEFAULT_WINDOW: Final = timedelta(days=3)
 DEFAULT_MAX_SPAN: Final = timedelta(days=7)
 DEFAULT_WAR_GAP: Final = timedelta(days=14)
 _WAR_SCORE: Final = 3.0
+_WAR_REPORTS: Final = 2  # critical reports that make an incident a war
 _ALONE_GAP: Final = timedelta(days=1.5)
 _ALONE: Final = 0.5  # the only incident of the day, for a report that names no place
 _ALONE_MAJOR: Final = 1.0  # the same when one of them is a major (high, critical) event
+_TIMELESS_EXTRA: Final = 2.0  # content evidence a report without time needs beyond JOIN_SCORE
+_TIMELESS_CANDIDATES: Final = 8  # incidents a report without time is weighed against, at most
+_TIMELESS_SAMPLE: Final = 2  # their first and latest reports it is compared with
 
 
 def default_id(report: Report) -> str:
@@ -57,10 +62,17 @@ def default_id(report: Report) -> str:
 
 
 def cluster_batch(reports: Iterable[Report], *, clusterer: Clusterer | None = None) -> list[str]:
-    """Incident ids for a batch, in input order, clustered in publication order."""
+    """Incident ids for a batch, in input order, clustered in publication order.
+
+    Reports without any time (`Report.timeless`) come last, so they can join by content the
+    incidents the dated reports made.
+    """
     batch = list(reports)
     engine = clusterer if clusterer is not None else Clusterer()
-    order = sorted(range(len(batch)), key=lambda i: (batch[i].published, batch[i].item_id))
+    order = sorted(
+        range(len(batch)),
+        key=lambda i: (batch[i].timeless, batch[i].published, batch[i].item_id),
+    )
     ids: dict[str, str] = {}
     for i in order:
         ids[batch[i].item_id] = engine.add(batch[i]).incident_id
@@ -81,6 +93,8 @@ class _Incident:
     start: datetime
     end: datetime
     last_critical: datetime | None = None
+    timeless: bool = False  # opened by a report without any time; takes only such reports
+    critical_reports: int = 0
     reports: dict[str, Report] = field(default_factory=dict)
     members: list[ReportFeatures] = field(default_factory=list)  # one per report, same order
     location_ids: dict[str, None] = field(default_factory=dict)  # ordered set
@@ -102,7 +116,9 @@ class _Incident:
 
     @property
     def war(self) -> bool:
-        return self.severity >= CRITICAL
+        # Two critical reports make a war: one report's grade (a background toll read as this
+        # event's) must not let it swallow every critical report of the next two weeks.
+        return self.severity >= CRITICAL and self.critical_reports >= _WAR_REPORTS
 
     def gap(self, time: datetime) -> timedelta:
         """How far a time lies outside the incident's span (zero inside it)."""
@@ -192,6 +208,9 @@ class Clusterer:
         self._indexed: dict[str, tuple[int, int]] = {}
         self._wars: set[str] = set()
         self._opened: dict[str, int] = {}  # opening order, for deterministic tie-breaks
+        # Incidents by the specific places and names of their reports, for reports without time.
+        self._by_content: dict[str, set[str]] = {}
+        self._content: dict[str, set[str]] = {}
 
     # -- public API
 
@@ -201,7 +220,11 @@ class Clusterer:
         if known is not None:
             return Assignment(incident_id=known, created=False, duplicate=True)
         feats = report_features(report, self._areas_of)
-        candidates = [(i, i.gap(feats.time)) for i in self._candidates(feats.time)]
+        if feats.timeless:
+            return self._add_timeless(report, feats)
+        candidates = [
+            (i, i.gap(feats.time)) for i in self._candidates(feats.time) if not i.timeless
+        ]
         near = [i for i, gap in candidates if gap < _ALONE_GAP]
         alone = near[0] if len(near) == 1 else None
         best: _Incident | None = None
@@ -219,6 +242,51 @@ class Clusterer:
             incident = self._open(report, feats)
             return Assignment(incident_id=incident.id, created=True, action="alert")
         return self._join(best, report, feats)
+
+    def _add_timeless(self, report: Report, feats: ReportFeatures) -> Assignment:
+        """A report with no time: it joins the incident its content matches best, with more
+        evidence than a dated report needs (no time agrees for it), or opens its own.
+
+        Only incidents sharing a specific place or a name with it are weighed (looked up in
+        `_by_content`): without time nothing less can reach the score it needs.
+        """
+        shared: Counter[str] = Counter()
+        for key in _content_keys(feats):
+            shared.update(self._by_content.get(key, ()))
+        # the incidents sharing most, a bounded few: a busy batch has hundreds per name or place
+        ranked = sorted(shared, key=lambda i: (-shared[i], self._opened[i]))[:_TIMELESS_CANDIDATES]
+        best: _Incident | None = None
+        best_score = JOIN_SCORE + _TIMELESS_EXTRA
+        for incident_id in sorted(ranked, key=self._opened.__getitem__):
+            incident = self._incidents[incident_id]
+            if incident.timeless or not _places_compatible(incident, feats):
+                continue
+            members = incident.members
+            if len(members) > 2 * _TIMELESS_SAMPLE:
+                members = members[:_TIMELESS_SAMPLE] + members[-_TIMELESS_SAMPLE:]
+            scores = [pair_score(m, feats) for m in members]
+            score = max((x for x in scores if x is not None), default=None)
+            if score is not None and score >= best_score:
+                best, best_score = incident, score + 1e-9  # the first of equal ones
+        if best is None:
+            incident = self._open(report, feats)
+            incident.timeless = True
+            return Assignment(incident_id=incident.id, created=True, action="alert")
+        return self._join(best, report, feats)
+
+    def _index_content(self, incident_id: str, feats: ReportFeatures) -> None:
+        keys = self._content.setdefault(incident_id, set())
+        for key in _content_keys(feats) - keys:
+            keys.add(key)
+            self._by_content.setdefault(key, set()).add(incident_id)
+
+    def _unindex_content(self, incident_id: str) -> None:
+        for key in self._content.pop(incident_id, ()):
+            bucket = self._by_content.get(key)
+            if bucket is not None:
+                bucket.discard(incident_id)
+                if not bucket:
+                    del self._by_content[key]
 
     def seed(self, incident_id: str, reports: Sequence[Report]) -> None:
         """Restore an incident after a restart from its stored reports.
@@ -250,6 +318,7 @@ class Clusterer:
         for incident_id in gone:
             incident = self._incidents.pop(incident_id)
             self._unindex(incident_id)
+            self._unindex_content(incident_id)
             self._wars.discard(incident_id)
             self._opened.pop(incident_id, None)
             for item_id in incident.reports:
@@ -319,6 +388,7 @@ class Clusterer:
             incident.reply_worthy += 1
         _absorb(incident, report, feats)
         self._index(incident)
+        self._index_content(incident.id, feats)
         self._item_index[report.item_id] = incident.id
         assignment = Assignment(incident_id=incident.id, created=False, changes=changes)
         action = followup_action(
@@ -344,6 +414,7 @@ class Clusterer:
         _absorb(incident, report, feats)
         self._incidents[new_id] = incident
         self._index(incident)
+        self._index_content(new_id, feats)
         self._item_index[report.item_id] = new_id
         return incident
 
@@ -379,9 +450,20 @@ class Clusterer:
                 if pair is not None and (best is None or pair > best):
                     best = pair
         score = 0.0 if best is None else best
-        if alone and (not feats.primary_areas or not incident.primary_areas):
+        if (
+            alone
+            and (not feats.primary_areas or not incident.primary_areas)
+            and not any(other_sides_dead(m, feats) for m in incident.members)
+        ):
             score += _ALONE_MAJOR if max(feats.severity, incident.severity) >= HIGH else _ALONE
         return max(score, JOIN_SCORE) if war_wide else score
+
+
+def _content_keys(feats: ReportFeatures) -> set[str]:
+    """The specific places and the names (not numbers) of a report."""
+    return {f"p:{i}" for i in feats.specific_ids} | {
+        f"t:{t}" for t in feats.tokens if not t.startswith("#")
+    }
 
 
 def _day(moment: datetime) -> int:
@@ -439,9 +521,11 @@ def _absorb(incident: _Incident, report: Report, feats: ReportFeatures) -> None:
     incident.reports[report.item_id] = report
     incident.first_published = min(incident.first_published, report.published)
     incident.last_published = max(incident.last_published, report.published)
-    incident.start = min(incident.start, feats.time)
-    incident.end = max(incident.end, feats.time)
-    if feats.severity >= CRITICAL:
+    if not feats.timeless:  # a report without time says nothing of when the incident was
+        incident.start = min(incident.start, feats.time)
+        incident.end = max(incident.end, feats.time)
+    if feats.severity >= CRITICAL and not feats.timeless:
+        incident.critical_reports += 1
         last = incident.last_critical
         incident.last_critical = feats.time if last is None else max(last, feats.time)
     incident.members.append(feats)

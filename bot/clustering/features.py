@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final
 
+from bot.classifier.dates import MONTHS
 from bot.classifier.types import Casualties, Location
 from bot.clustering.areas import BROAD_KINDS, COARSE_KINDS
 from bot.clustering.names import (
@@ -50,7 +52,8 @@ def name_tokens(report: Report) -> frozenset[str]:
             token = match.group()
             if token.isdecimal():  # not isdigit(): int() rejects "²"
                 value = int(token)
-                if value >= 3 and not 1900 <= value <= 2100:
+                # a day of a month ("17 ноября", "November 17") is time, compared as time
+                if value >= 3 and not 1900 <= value <= 2100 and not _beside_month(text, match):
                     features.add(f"#{value}")
                 continue
             first = token[0]
@@ -66,6 +69,19 @@ def name_tokens(report: Report) -> frozenset[str]:
             if len(stem) >= MIN_TOKEN and stem not in NOISE_STEMS and stem.isalpha():
                 features.add(stem)
     return frozenset(features)
+
+
+_MONTH_STEMS: Final = frozenset(name[:4] for name in MONTHS)
+_WORD_RE: Final = re.compile(r"\w+")
+
+
+def _beside_month(text: str, match: re.Match[str]) -> bool:
+    """Whether the word just before or just after a number is a month name."""
+    after = _WORD_RE.search(text, match.end(), match.end() + 16)
+    before = _WORD_RE.findall(text[max(0, match.start() - 16) : match.start()])
+    words = [after.group()] if after else []
+    words += before[-1:]
+    return any(w.lower()[:4] in _MONTH_STEMS for w in words if not w.isdecimal())
 
 
 def event_time(report: Report) -> datetime:
@@ -92,6 +108,7 @@ class ReportFeatures:
     """What matching and change detection read of one report, computed once."""
 
     time: datetime
+    timeless: bool  # no time at all: compared on content only (see `Report.timeless`)
     explicit_date: datetime | None
     severity: int
     location_ids: tuple[str, ...]  # border places, in order of mention
@@ -122,7 +139,9 @@ def report_features(report: Report, areas_of: AreaLookup) -> ReportFeatures:
     }
     locations = [loc for loc in cls.locations if area_cache.get(loc.id)]
     in_title = [loc for loc in locations if loc.matched and loc.matched.lower() in title]
-    primary = in_title or locations
+    # A headline that names only a region or a province ("gun battle by Karabakh road") is
+    # placed by the text's places as well; one naming a village is placed by the headline.
+    primary = in_title if any(loc.kind not in COARSE_KINDS for loc in in_title) else locations
 
     def areas(locs: Iterable[Location]) -> frozenset[str]:
         return frozenset(a for loc in locs for a in area_cache[loc.id])
@@ -135,6 +154,7 @@ def report_features(report: Report, areas_of: AreaLookup) -> ReportFeatures:
         official = {report.side}  # the source's declared side, not a guess from its name
     return ReportFeatures(
         time=event_time(report),
+        timeless=report.timeless and report.classification.event_date is None,
         explicit_date=explicit_date(report),
         severity=severity_rank(cls.severity),
         location_ids=tuple(loc.id for loc in locations),

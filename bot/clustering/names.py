@@ -1,7 +1,9 @@
 """Names as evidence across scripts: tokens transliterated to one Latin skeleton.
 
 Armenian, Cyrillic, Georgian and Azerbaijani Latin spellings of one name (Гафаров, Gafarov,
-Qafarov) fold to the same skeleton; the parties, capitals, ministries and months are noise.
+Qafarov) fold to the same skeleton: `anyascii` (a maintained transliteration library covering
+every script) romanises, then a few folds merge the spelling variants of the press. The parties,
+capitals, ministries and months are noise.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ import functools
 import re
 import unicodedata
 from typing import Final
+
+from anyascii import anyascii
 
 __all__ = [
     "MIN_TOKEN",
@@ -22,27 +26,9 @@ __all__ = [
 ]
 
 
-_TRANSLIT: Final[dict[str, str]] = {
-    # Russian, Ukrainian
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z",
-    "и": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
-    "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
-    "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya", "і": "i", "ї": "i",
-    "є": "ye", "ґ": "g",
-    # Armenian
-    "ա": "a", "բ": "b", "գ": "g", "դ": "d", "ե": "e", "զ": "z", "է": "e", "ը": "y", "թ": "t",
-    "ժ": "zh", "ի": "i", "լ": "l", "խ": "kh", "ծ": "ts", "կ": "k", "հ": "h", "ձ": "dz", "ղ": "gh",
-    "ճ": "ch", "մ": "m", "յ": "y", "ն": "n", "շ": "sh", "ո": "o", "չ": "ch", "պ": "p", "ջ": "j",
-    "ռ": "r", "ս": "s", "վ": "v", "տ": "t", "ր": "r", "ց": "ts", "ւ": "v", "փ": "p", "ք": "k",
-    "և": "ev", "օ": "o", "ֆ": "f",
-    # Georgian
-    "ა": "a", "ბ": "b", "გ": "g", "დ": "d", "ე": "e", "ვ": "v", "ზ": "z", "თ": "t", "ი": "i",
-    "კ": "k", "ლ": "l", "მ": "m", "ნ": "n", "ო": "o", "პ": "p", "ჟ": "zh", "რ": "r", "ს": "s",
-    "ტ": "t", "უ": "u", "ფ": "p", "ქ": "k", "ღ": "gh", "ყ": "q", "შ": "sh", "ჩ": "ch", "ც": "ts",
-    "ძ": "dz", "წ": "ts", "ჭ": "ch", "ხ": "kh", "ჯ": "j", "ჰ": "h",
-    # Latin letters NFKD does not decompose
-    "ə": "a", "ı": "i", "ß": "ss", "ø": "o", "æ": "ae", "œ": "oe", "đ": "dj", "ł": "l",
-}  # fmt: skip
+# Letters whose usual romanisation in the press differs from the library's (Azerbaijani ə is
+# written "a" in English: Əliyev = Aliyev).
+_OVERRIDES: Final[dict[str, str]] = {"ə": "a"}
 # Azerbaijani and Turkish spellings of the same sounds (Qubadlı = Gubadli, Cəbrayıl = Jabrayil).
 _TRANSLIT_AZ: Final[dict[str, str]] = {
     "c": "j", "ç": "ch", "ş": "sh", "ğ": "gh", "x": "kh", "q": "g",
@@ -50,7 +36,7 @@ _TRANSLIT_AZ: Final[dict[str, str]] = {
 # Spelling variants folded into one skeleton, longest first.
 _FOLDS: Final[tuple[tuple[str, str], ...]] = (
     ("shch", "s"), ("dzh", "j"), ("kh", "h"), ("gh", "g"), ("zh", "j"), ("dj", "j"),
-    ("sh", "s"), ("ch", "c"), ("ts", "c"), ("tz", "c"), ("ou", "u"), ("ye", "e"),
+    ("sh", "s"), ("ch", "c"), ("ts", "c"), ("tz", "c"), ("ou", "u"), ("ow", "u"), ("ye", "e"),
     ("x", "h"), ("q", "g"), ("w", "v"), ("y", "i"),
 )  # fmt: skip
 STEM: Final = 6  # tokens agree when their skeletons share this many first letters
@@ -94,13 +80,10 @@ def skeleton(token: str, lang: str) -> str:
         if az and ch in _TRANSLIT_AZ:
             out.append(_TRANSLIT_AZ[ch])
             continue
-        mapped = _TRANSLIT.get(ch)
-        if mapped is not None:
-            out.append(mapped)
-            continue
-        for part in unicodedata.normalize("NFKD", ch):
-            if "a" <= part <= "z":
-                out.append(part)
+        mapped = _OVERRIDES.get(ch)
+        if mapped is None:
+            mapped = anyascii(ch).lower()  # any script: Armenian, Cyrillic, Georgian, Arabic...
+        out.extend(part for part in mapped if "a" <= part <= "z")
     # Armenian հ is often dropped in other languages (Harutyunyan, Арутюнян).
     text = "".join(out).removeprefix("h")
     for old, new in _FOLDS:

@@ -8,7 +8,7 @@ from typing import Final
 from bot.clustering.areas import any_near
 from bot.clustering.features import HIGH, ReportFeatures
 
-__all__ = ["JOIN_SCORE", "ONE_DAY", "pair_score", "time_score"]
+__all__ = ["JOIN_SCORE", "ONE_DAY", "other_sides_dead", "pair_score", "time_score"]
 
 
 JOIN_SCORE: Final = 2.0
@@ -16,6 +16,9 @@ JOIN_SCORE: Final = 2.0
 _PLACE_SAME: Final = 2.5  # a primary place of one is a place of the other
 _PLACE_NEAR: Final = 1.5  # same sector, or primary places within NEIGHBOUR_KM
 _MAJOR_TAIL: Final = 0.5  # time evidence, within the window, between two major reports
+_TOKEN: Final = 1.0  # a shared name (a killed or captured person, an operation) or number
+_TOKENS_MAX: Final = 2.0  # one shared name and the same day join: names cross outlets
+_SAME_DATE: Final = 0.5
 
 # Time thresholds as timedeltas: comparing timedeltas is exact and cheaper than float days.
 ONE_DAY: Final = timedelta(days=1)
@@ -35,27 +38,40 @@ def pair_score(member: ReportFeatures, feats: ReportFeatures) -> float | None:
     place = _place_score(member, feats)
     if place is None:
         return None
-    time = time_score(abs(member.time - feats.time))
-    if member.severity >= HIGH and feats.severity >= HIGH:
+    timeless = member.timeless or feats.timeless
+    time = 0.0 if timeless else time_score(abs(member.time - feats.time))
+    if member.severity >= HIGH and feats.severity >= HIGH and not timeless:
         time = max(time, _MAJOR_TAIL)  # heavy clashes go on, and are reported, for days
     score = place + time
     # This runs for every pair of a batch (over a million for 20,000 undated items): the terms
     # below are tested cheaply first and skipped when they would add nothing.
     if member.casualties and feats.casualties:
         score += _casualty_score(member, feats)
+        if place == _PLACE_NEAR and other_sides_dead(member, feats):
+            score -= 1.0  # one side's dead here, the other side's there, only the sector shared
     if not member.heavy_weapons.isdisjoint(feats.heavy_weapons):
         score += 0.5
     if _denies(feats, member) or _denies(member, feats):
         score += 1.0
     if not member.tokens.isdisjoint(feats.tokens):
-        score += min(1.5, 0.75 * len(member.tokens & feats.tokens))
-    if (
-        member.explicit_date is not None
-        and feats.explicit_date is not None
-        and abs(member.explicit_date - feats.explicit_date) > ONE_DAY
-    ):
-        score -= 2.0
+        score += min(_TOKENS_MAX, _TOKEN * len(member.tokens & feats.tokens))
+    if member.explicit_date is not None and feats.explicit_date is not None:
+        apart = abs(member.explicit_date - feats.explicit_date)
+        if apart > ONE_DAY:
+            score -= 2.0
+        elif apart < ONE_DAY:
+            score += _SAME_DATE  # both texts give the same event day
     return score
+
+
+def _dead_sides(feats: ReportFeatures) -> frozenset[str]:
+    return frozenset(c.side for c in feats.casualties if c.killed and c.side is not None)
+
+
+def other_sides_dead(member: ReportFeatures, feats: ReportFeatures) -> bool:
+    """Each report counts dead of one side only, and not the same side."""
+    a, b = _dead_sides(member), _dead_sides(feats)
+    return len(a) == 1 and len(b) == 1 and a != b
 
 
 def _place_score(member: ReportFeatures, feats: ReportFeatures) -> float | None:

@@ -52,6 +52,9 @@ class Report:
     classification: Classification
     url: str | None = None
     side: Side | None = None  # the side the source speaks from, as the sources file declares
+    # No publication time and no event date in the text (a batch item): matched on content
+    # only, never on the time of the batch; `published` is then only a label.
+    timeless: bool = False
 
 
 @dataclass(frozen=True, slots=True)

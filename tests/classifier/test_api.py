@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import bot.classifier as classifier
 from bot.classifier import Classifier, ItemText, classify, default_classifier
-from bot.classifier.model import FEATURES, load_model
+from bot.classifier.features import FEATURES
+from bot.classifier.model import load_model
 
 
 def test_exports() -> None:

@@ -377,11 +377,16 @@ def test_cluster_batch_returns_ids_in_input_order() -> None:
 
 
 def test_war_is_one_incident_across_sectors() -> None:
-    """Critical reports of an ongoing war join one incident whatever places they name."""
+    """Critical reports of an ongoing war (two critical reports make one) join one incident
+    whatever places they name."""
     engine = _clusterer()
     first = engine.add(
         _report("w1", "Offensive: Sotk and Norabak shelled", places=(("am-sotk", "Sotk"),),
                 severity="critical")
+    )  # fmt: skip
+    engine.add(
+        _report("w1b", "Dozens killed as offensive hits Sotk", places=(("am-sotk", "Sotk"),),
+                severity="critical", hour=15)
     )  # fmt: skip
     second = engine.add(
         _report("w2", "Fighting reaches Tegh", places=(("am-tegh", "Tegh"),), severity="critical",
@@ -393,6 +398,22 @@ def test_war_is_one_incident_across_sectors() -> None:
     )  # fmt: skip
     assert second.incident_id == first.incident_id
     assert third.created
+
+
+def test_one_critical_report_is_not_yet_a_war() -> None:
+    """A lone report graded critical does not pull a critical report from another sector ten
+    days later into its incident (one report's grade may come from a background toll)."""
+    engine = _clusterer()
+    first = engine.add(
+        _report("c1", "Tank fire at Sotk, soldier killed", places=(("am-sotk", "Sotk"),),
+                severity="critical")
+    )  # fmt: skip
+    second = engine.add(
+        _report("c2", "Night clashes at Tegh", places=(("am-tegh", "Tegh"),), severity="critical",
+                day=20)
+    )  # fmt: skip
+    assert second.created
+    assert second.incident_id != first.incident_id
 
 
 def test_incident_view_keeps_claims_and_casualties_per_claimant() -> None:

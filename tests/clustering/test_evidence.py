@@ -1,0 +1,140 @@
+"""Evidence across outlets and languages (issue 13): regions, names, dead of two sides, time."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from bot.classifier import ItemText, default_classifier
+from bot.classifier.batch import classify_lines
+from bot.clustering import Clusterer, Report, cluster_batch
+from bot.clustering.names import skeleton
+
+
+def _report(item_id: str, hour: int | None, title: str, summary: str) -> Report:
+    """A report classified by the shipped classifier; `hour` None: no time at all."""
+    published = datetime(2031, 3, 5, hour or 0, tzinfo=UTC)
+    cls = default_classifier().classify(ItemText(id=item_id, title=title, summary=summary))
+    return Report(
+        item_id=item_id, published=published, title=title, summary=summary, source=None,
+        perspective=None, classification=cls, timeless=hour is None,
+    )  # fmt: skip
+
+
+_HELICOPTER = (
+    "Azerbaijan shoots down Armenian Mi-24 helicopter near Aghdam",
+    "Azerbaijan's Defence Ministry said its forces shot down an Armenian military helicopter "
+    "near Aghdam on the line of contact; the crew of two was killed.",
+)
+_NAKHCHIVAN = (
+    "Azerbaijani soldier killed on Nakhchivan border",
+    "An Azerbaijani serviceman was killed by Armenian fire on the border in Nakhchivan, the "
+    "Azerbaijani Defence Ministry said.",
+)
+_YERASKH = (
+    "Armenian soldier killed by sniper near Yeraskh",
+    "An Armenian contract serviceman was killed by Azerbaijani sniper fire at a position near "
+    "Yeraskh, Armenia's Defence Ministry said.",
+)
+
+
+def test_busy_day_incidents_in_different_sectors_stay_apart() -> None:
+    """A downed helicopter at Aghdam, a soldier killed on the Nakhchivan border and a sniper's
+    victim at Yeraskh on one day are three incidents, whatever order they arrive in."""
+    for order in ((0, 1, 2), (1, 0, 2), (0, 2, 1)):
+        reports = [
+            _report("h", 8, *_HELICOPTER),
+            _report("n", 10, *_NAKHCHIVAN),
+            _report("y", 12, *_YERASKH),
+        ]
+        clusterer = Clusterer()
+        ids = {reports[i].item_id: clusterer.add(reports[i]).incident_id for i in order}
+        assert len(set(ids.values())) == 3, (order, ids)
+
+
+def test_region_names_its_sectors() -> None:
+    """A report placed only by a region ("Nakhchivan") does not join an incident elsewhere as
+    the day's only event."""
+    clusterer = Clusterer()
+    first = clusterer.add(_report("h", 8, *_HELICOPTER))
+    second = clusterer.add(_report("n", 9, *_NAKHCHIVAN))
+    assert second.created
+    assert second.incident_id != first.incident_id
+
+
+def test_names_romanise_to_one_skeleton_in_every_script() -> None:
+    """Гафаров, Gafarov and Qafarov; Арутюнян and Հարությունյան fold to one skeleton."""
+    assert skeleton("Гафаров", "ru") == skeleton("Gafarov", "en") == skeleton("Qafarov", "az")
+    assert skeleton("Арутюнян", "ru") == skeleton("Հարությունյան", "hy")
+    assert skeleton("Սաֆարյան", "hy") == skeleton("Safaryan", "en")
+
+
+def test_two_reports_naming_the_same_dead_soldier_are_one_incident() -> None:
+    """The same killed serviceman, named in Russian and, the next afternoon, in Azerbaijani,
+    joins the reports although neither names a place, beside another incident."""
+    other = _report("x", 7, *_YERASKH)
+    ru = _report(
+        "ru", 9, "Минобороны Азербайджана: погиб военнослужащий",
+        "Министерство обороны Азербайджана сообщило, что в результате обстрела со стороны "
+        "армянских подразделений погиб рядовой Гафаров.",
+    )  # fmt: skip
+    az = _report(
+        "az", 11, "Müdafiə Nazirliyi: əsgərimiz həlak olub",
+        "Müdafiə Nazirliyi bildirib ki, Ermənistan silahlı qüvvələrinin atəşi nəticəsində "
+        "əsgər Qafarov həlak olub.",
+    )  # fmt: skip
+    az = replace(az, published=datetime(2031, 3, 6, 13, tzinfo=UTC))
+    clusterer = Clusterer()
+    clusterer.add(other)
+    first = clusterer.add(ru)
+    second = clusterer.add(az)
+    assert first.incident_id == second.incident_id
+
+
+def test_a_report_without_time_is_matched_on_content_only() -> None:
+    """In a batch, an undated report with no date in its text joins the incident that shares
+    its place and the named soldier, not the one at the batch's time; an undated report with
+    only a sector in common opens its own incident."""
+    dated = _report(
+        "d", 9, "Armenian soldier Arman Grigoryan killed near Sotk",
+        "Private Arman Grigoryan was killed by Azerbaijani fire at a position near Sotk, "
+        "Armenia's Defence Ministry said.",
+    )  # fmt: skip
+    same = _report(
+        "s", None, "Sotk: conscript Grigoryan killed by Azerbaijani fire",
+        "The Defence Ministry named the conscript killed near Sotk as Arman Grigoryan.",
+    )  # fmt: skip
+    vague = _report(
+        "v", None, "Shots fired near Norabak",
+        "Armenia's Defence Ministry said Azerbaijani units fired at positions near Norabak.",
+    )  # fmt: skip
+    ids = cluster_batch([same, dated, vague])
+    assert ids[0] == ids[1]
+    assert ids[2] != ids[1]
+
+
+def test_batch_never_dates_an_undated_item_by_the_batch_time() -> None:
+    """`borderwatch classify`: an undated item whose text gives no date is not joined to a
+    dated incident merely because the batch runs on that incident's day."""
+    lines = [
+        json.dumps({
+            "id": "dated", "published": "2031-03-05T09:00:00Z",
+            "title": "Azerbaijani forces fire at Armenian positions near Sotk",
+            "summary": "Armenia's Defence Ministry said Azerbaijani units opened fire at its "
+            "positions near Sotk.",
+        }),
+        json.dumps({
+            "id": "undated",
+            "title": "Azerbaijani units fire at positions near Norabak",
+            "summary": "Armenia's Defence Ministry said Azerbaijani units opened fire at its "
+            "positions near Norabak; there were no casualties.",
+        }),
+    ]  # fmt: skip
+    results, errors = classify_lines(
+        enumerate(lines, 1), now=datetime(2031, 3, 5, 12, tzinfo=UTC)
+    )
+    assert not errors
+    assert results[0]["incident_id"] is not None
+    assert results[1]["incident_id"] is not None
+    assert results[0]["incident_id"] != results[1]["incident_id"]
