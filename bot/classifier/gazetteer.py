@@ -65,6 +65,7 @@ __all__ = [
     "CONTEXT_WINDOW",
     "LANGS",
     "SECTORS",
+    "SECTOR_PLACES",
     "Gazetteer",
     "GazetteerError",
     "Place",
@@ -91,6 +92,28 @@ SECTORS: Final[Mapping[str, str]] = MappingProxyType(
         "karabakh-east": "Karabakh line of contact, east: Aghdam, Askeran, Martuni/Khojavend",
         "karabakh-south": "Karabakh line of contact, south: Hadrut, Fuzuli, Jabrayil",
         "karabakh-centre": "Central Karabakh: Stepanakert/Khankendi, Shusha, the corridor road",
+    }
+)
+
+# The places that name each sector in menus, charts and alerts, so a sector label is spelled
+# exactly as the gazetteer spells its places in each language (one spelling per place per
+# language): the Armenian side, then the Azerbaijani side; a Karabakh sector (no second side)
+# lists its places first and nothing second. `default_gazetteer()` checks every id exists.
+SECTOR_PLACES: Final[Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]]] = MappingProxyType(
+    {
+        "tavush-gazakh": (("am-tavush-province",), ("az-gazakh-district", "az-tovuz-district")),
+        "chambarak-gadabay": (("am-chambarak",), ("az-gadabay-district", "az-dashkasan-district")),
+        "gegharkunik-kalbajar": (("am-vardenis", "am-sotk"), ("az-kalbajar-district",)),
+        "jermuk-kalbajar": (("am-jermuk",), ("az-kalbajar-district",)),
+        "syunik-lachin": (("am-sisian", "am-goris", "am-tegh"), ("az-lachin-district",)),
+        "syunik-zangilan-gubadli": (("am-kapan",), ("az-gubadli-district", "az-zangilan-district")),
+        "meghri-ordubad": (("am-kajaran", "am-meghri"), ("az-ordubad-district",)),
+        "vayots-dzor-nakhchivan": (("am-vayots-dzor-province",), ("az-nakhchivan",)),
+        "ararat-nakhchivan": (("am-ararat-province",), ("az-sadarak-district",)),
+        "karabakh-north": (("az-martakert", "az-tartar-district"), ()),
+        "karabakh-east": (("az-askeran", "az-aghdam-district"), ()),
+        "karabakh-south": (("az-hadrut", "az-fuzuli-district"), ()),
+        "karabakh-centre": (("az-khankendi", "az-shusha"), ()),
     }
 )
 
@@ -126,6 +149,11 @@ class Place:
     def __hash__(self) -> int:
         # `names` is a mapping and not hashable; the id identifies a place.
         return hash(self.id)
+
+    def display_name(self, lang: str) -> str:
+        """The one spelling shown to readers of `lang`: the first name listed for it in the
+        data file (English when the language has none)."""
+        return (self.names.get(lang) or self.names.get("en") or (self.name,))[0]
 
     def location(self, matched: str) -> Location:
         """This place as a `Location`, with the text it was found as."""
@@ -441,7 +469,12 @@ def _next_word_capitalised(text: str, pos: int) -> bool:
 @functools.cache
 def default_gazetteer() -> Gazetteer:
     """The bundled gazetteer, loaded once per process."""
-    return Gazetteer.load()
+    gazetteer = Gazetteer.load()
+    for sector, (first, second) in SECTOR_PLACES.items():
+        missing = [p for p in (*first, *second) if p not in gazetteer]
+        if missing:
+            raise GazetteerError(f"sector {sector!r} names unknown places {missing}")
+    return gazetteer
 
 
 # ------------------------------------------------------------------------------ data loading

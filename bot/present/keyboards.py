@@ -24,6 +24,7 @@ from bot.domain import SEVERITIES
 from bot.exceptions import ArgError
 from bot.present.formatting import esc
 from bot.present.i18n import LANGUAGE_NAMES, LANGUAGES, t
+from bot.present.places import sector_label
 from bot.subscribers.args import parse_quiet, parse_severity
 from bot.subscribers.prefs import SECTOR_IDS, ChatPrefs, clock_label
 from bot.subscribers.text import ascii_int
@@ -169,7 +170,7 @@ def _sector_rows(chat_id: int, prefs: ChatPrefs) -> _Rows:
     lang = prefs.language
     rows = [[_button(_tick(not prefs.sectors, t(lang, "sectors_all")), chat_id, "sec", "all")]]
     for index, sector in enumerate(SECTOR_IDS, start=1):
-        label = _tick(sector in prefs.sectors, t(lang, f"sector_{sector}"))
+        label = _tick(sector in prefs.sectors, sector_label(sector, lang))
         rows.append([_button(label, chat_id, "sec", str(index))])
     return rows
 
@@ -310,7 +311,7 @@ def settings_text(prefs: ChatPrefs, title: str, page: str, now: datetime) -> str
     lines = [t(lang, "settings_title", chat=esc(title)), ""]
     severity = t(lang, f"sev_min_{prefs.min_severity or 'all'}")
     sectors = (
-        ", ".join(t(lang, f"sector_{s}") for s in SECTOR_IDS if s in prefs.sectors)
+        ", ".join(sector_label(s, lang) for s in SECTOR_IDS if s in prefs.sectors)
         if prefs.sectors
         else t(lang, "sectors_all")
     )
@@ -329,18 +330,19 @@ def settings_text(prefs: ChatPrefs, title: str, page: str, now: datetime) -> str
         if prefs.mode == "digest"
         else t(lang, "mode_instant")
     )
-    lines += [
-        f"{t(lang, 'btn_language')}: {LANGUAGE_NAMES[lang]}",
-        f"{t(lang, 'btn_severity')}: {severity}",
-        f"{t(lang, 'btn_sectors')}: {sectors}",
-        f"{t(lang, 'btn_quiet')}: {quiet}",
-        f"{t(lang, 'btn_delivery')}: {mode}",
-        f"{t(lang, 'btn_keywords')}: {keywords_text(prefs)}",
-    ]
+    summary = (
+        ("btn_language", LANGUAGE_NAMES[lang]),
+        ("btn_severity", severity),
+        ("btn_sectors", sectors),
+        ("btn_quiet", quiet),
+        ("btn_delivery", mode),
+        ("btn_keywords", keywords_text(prefs)),
+    )
+    lines += [t(lang, "label_value", label=t(lang, key), value=value) for key, value in summary]
     mutes = prefs.active_mutes(now)
     if mutes:
         muted = ", ".join(
-            f"{t(lang, f'sector_{s}')} ({until:%H:%M} UTC)" for s, until in sorted(mutes.items())
+            f"{sector_label(s, lang)} ({until:%H:%M} UTC)" for s, until in sorted(mutes.items())
         )
         lines.append(t(lang, "settings_muted", sectors=muted))
     prompt = f"settings_prompt_{page}" if page in PAGES - {"close"} else "settings_prompt_main"

@@ -16,7 +16,7 @@ from bot.db.search import SearchStore
 from bot.db.store import Store
 from bot.db.tables import Incident
 from bot.present.formatting import TELEGRAM_LIMIT, shorten_html
-from bot.present.i18n import t
+from bot.present.i18n import t, tn
 from bot.present.incidents import incident_line, wanted
 from bot.subscribers.prefs import ChatPrefs
 
@@ -31,7 +31,7 @@ def render_digest(rows: Sequence[Incident], lang: str) -> str:
     """The digest message (HTML): a title and one line per incident, or "no incidents"."""
     if not rows:
         return t(lang, "digest_empty")
-    lines = [t(lang, "digest_title", n=len(rows))]
+    lines = [tn(lang, "digest_title", len(rows))]
     lines += [incident_line(row, lang) for row in rows[-_MAX_LINES:]]
     if len(rows) > _MAX_LINES:
         lines.append(t(lang, "digest_more", n=len(rows) - _MAX_LINES))

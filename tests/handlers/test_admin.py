@@ -110,7 +110,7 @@ async def test_opml_file_import_round_trip(start_bot: StartBot) -> None:
         probe = await bot.ask(OPERATOR, "/help")
         reply, answered = bot.telegram.sent(OPERATOR)[before:]
         assert answered.message_id == probe.message_id
-        assert "feeds read" in (reply.plain_text or "")
+        assert "OPML: 1 feed read." in (reply.plain_text or "")
         assert "added" not in (reply.plain_text or "")  # all of them were there already
         sent = bot.telegram.user_sends_document(OPERATOR, OPML.encode(), file_name="more.opml")
         reply = await bot.ask(OPERATOR, "/importopml",

@@ -64,8 +64,8 @@ def test_plural_actor_names_agree() -> None:
 
 
 def test_one_figure_from_two_sources_is_one_line_and_losses_without_figures() -> None:
-    """The same figure from the ministry and the media is one line, named after the
-    ministry; the other side's losses without a figure say so."""
+    """The same figure from the ministry and the media is one line naming each claimant once,
+    the ministry first; the other side's losses without a figure say so."""
     view = _view(
         (ActorStatement("am_mod", ("accusation",), ("azerbaijani",)),),
         (
@@ -75,7 +75,7 @@ def test_one_figure_from_two_sources_is_one_line_and_losses_without_figures() ->
         ),
     )
     assert _bullets(view)[1:] == [
-        "2 killed (Armenian servicemen), according to Armenia's Defence Ministry",
+        "Armenian servicemen: 2 killed, according to Armenia's Defence Ministry and the media",
         "Azerbaijan's Defence Ministry reports losses on the Azerbaijani side, without giving "
         "figures",
     ]
