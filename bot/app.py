@@ -267,6 +267,7 @@ async def _post_shutdown(application: BotApp) -> None:
     if services.leader is not None:
         await services.leader.stop()
     await services.http.aclose()
+    await asyncio.to_thread(services.images.close)
     await services.store.close()
     application.bot_data.services = None
     log.info("app.stopped")

@@ -16,6 +16,7 @@ from bot.classifier import Classifier
 from bot.db.store import Store
 from bot.delivery.sender import Sender
 from bot.ingest.poller import Poller
+from bot.ops.renderer import ImageRenderer
 from bot.ops.web import ReplicaStatus
 from bot.settings import Settings
 
@@ -46,6 +47,8 @@ class Services:
     metrics: Metrics | None = None
     console: ConsoleIO | None = None
     """The terminal in console mode (for the one-line source summary); None on Telegram."""
+    images: ImageRenderer = field(default_factory=ImageRenderer)
+    """Renders /map and /stats images in a worker process."""
 
     def is_leader(self) -> bool:
         """Whether this replica should poll, send and run once-only jobs right now."""

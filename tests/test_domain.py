@@ -161,7 +161,8 @@ def test_rendered_domain_words_have_catalog_keys() -> None:
         *(f"severity_{s}" for s in SEVERITIES),
         *(f"sev_min_{s}" for s in (*SEVERITIES, "all")),
         *(f"perspective_{p}" for p in (*PERSPECTIVES, "unknown")),
-        *(f"kind_of_{k}" for k in CASUALTY_KINDS),
+        *(f"cas_{k}" for k in CASUALTY_KINDS),
+        *(f"cas_{k}_{s}" for k in CASUALTY_KINDS for s in SIDES),
         *(f"change_{c}" for c in CHANGES),
     }
     assert sorted(wanted - keys) == []

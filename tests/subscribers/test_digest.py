@@ -11,7 +11,7 @@ from bot.db.outbox import RenderedAlert
 from bot.db.store import IncidentRecord, NewItem, Store
 from bot.db.tables import Delivery, Incident
 from bot.ingest.sources import Source
-from bot.present.i18n import t
+from bot.present.i18n import t, tn
 from bot.subscribers.digest import queue_due_digests, render_digest
 from bot.subscribers.prefs import ChatPrefs
 from testkit.telegram_api import parse_html_entities
@@ -35,7 +35,7 @@ def test_long_digest_lists_forty_and_counts_the_rest() -> None:
     """Forty incidents at most, the latest; the rest are counted; Telegram accepts the HTML."""
     text = render_digest([row(n) for n in range(45)], "en")
     plain = parse_html_entities(text)[0]
-    assert t("en", "digest_title", n=45).replace("<b>", "").replace("</b>", "") in plain
+    assert tn("en", "digest_title", 45).replace("<b>", "").replace("</b>", "") in plain
     assert "place 44" in plain
     assert "place 4 " not in plain  # the oldest five are counted, not listed
     assert "place 5 " in plain
