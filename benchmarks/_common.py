@@ -11,11 +11,13 @@ from typing import Any
 
 from sqlalchemy import insert
 
-ROOT = Path(__file__).resolve().parent.parent
+from bot.db.engine import create_engine, migrate
+from bot.db.outbox import RenderedAlert
+from bot.db.store import IncidentRecord, Store
+from bot.db.tables import Chat, Item, SourceRow, Subscription
+from bot.present.keyboards import alert_markup_json
 
-from bot.db.engine import create_engine, migrate  # noqa: E402
-from bot.db.store import Store  # noqa: E402
-from bot.db.tables import Chat, Item, SourceRow, Subscription  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 __all__ = [
     "INCIDENT_ID", "ROOT", "help_waits", "open_store", "queue_alert_to", "subscribe_many",
@@ -62,10 +64,15 @@ async def queue_alert_to(store: Store, text: str = "<b>Benchmark alert</b>") -> 
         session.add(item)
         await session.flush()
         item_id = item.id
-    return await store.record_incident(
+    record = IncidentRecord(
         item_id=item_id, incident_id=INCIDENT_ID, first_published_at=now, last_published_at=now,
-        severity="high", headline="bench", sectors="", view={}, alert_texts={"en": text},
+        severity="high", headline="bench", sectors=(), view={}, priority=100,
     )
+    # The keyboard the pipeline renders for an alert with no sector (as a real alert has).
+    alert = RenderedAlert(
+        {"en": text}, {"en": alert_markup_json(INCIDENT_ID, "en", can_mute=False)}, "bench"
+    )
+    return await store.record_incident(record, alert=alert)
 
 
 async def help_waits(fake: Any, chats: Iterable[int], gap: float) -> list[float]:

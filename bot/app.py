@@ -28,6 +28,7 @@ from bot.db.engine import create_engine, migrate
 from bot.db.store import Store
 from bot.delivery.pacer import Pacer, ReplyRateLimiter
 from bot.delivery.sender import Pacing, Sender
+from bot.domain import DeliveryStatus
 from bot.exceptions import ConfigError
 from bot.ingest.fetch import build_http_client
 from bot.ingest.poller import Poller
@@ -189,16 +190,7 @@ def _post_init(settings: Settings, console: ConsoleIO | None) -> Any:
         # The first round now: a lone replica is leader before its jobs first run.
         await leader.check()
         if settings.http_port:
-            web = WebServer(services, host=settings.http_listen, port=settings.http_port)
-            try:
-                await web.start()
-            except OSError as exc:
-                # Health and metrics are for operators; the alerts must not wait on a free port.
-                log.error("web.unavailable address=%s port=%d error=%s", settings.http_listen,
-                          settings.http_port, exc)
-                await web.stop()
-            else:
-                services.web = web
+            application.bot_data.web = await _start_web(services, settings)
         log.info("app.started sources=%d role=%s replica=%s console=%s",
                  len(sources), leader.role, name, settings.console_mode)
         await handlers.set_commands(application)
@@ -207,17 +199,33 @@ def _post_init(settings: Settings, console: ConsoleIO | None) -> Any:
     return post_init
 
 
+async def _start_web(services: Services, settings: Settings) -> WebServer | None:
+    """The health, metrics and feed endpoint, listening; None when its port is taken."""
+    web = WebServer(services, host=settings.http_listen, port=settings.http_port,
+                    public_url=settings.public_url)
+    try:
+        await web.start()
+    except OSError as exc:
+        # Health and metrics are for operators; the alerts must not wait on a free port.
+        log.error("web.unavailable address=%s port=%d error=%s", settings.http_listen,
+                  settings.http_port, exc)
+        await web.stop()
+        return None
+    return web
+
+
 async def _on_elected(application: BotApp, grace: float) -> None:
     """Before acting as leader: take over what a previous leader left unfinished."""
     services = application.bot_data.services
     outbox = services.store.outbox
-    if grace > 0 and (await outbox.delivery_counts()).get("sending"):
+    if grace > 0 and (await outbox.delivery_counts()).get(DeliveryStatus.SENDING):
         # The old leader may be alive but cut off; by now it has stopped sending.
         log.info("leader.takeover_wait seconds=%.1f", grace)
         await asyncio.sleep(grace)
     requeued = await outbox.requeue_inflight()
     if requeued:
-        services.inflight_requeued += requeued
+        if services.metrics is not None:
+            services.metrics.requeued(requeued)
         log.warning("delivery.requeued_inflight count=%d (may arrive twice)", requeued)
     seeded = await services.poller.seed()
     log.info("leader.ready incidents_restored=%d", seeded)
@@ -249,15 +257,17 @@ async def _sync_updater(application: Application[Any, Any, Any, Any, BotData, An
 
 
 async def _post_shutdown(application: BotApp) -> None:
+    web, application.bot_data.web = application.bot_data.web, None
+    if web is not None:
+        await web.stop()
     try:
         services = application.bot_data.services
     except RuntimeError:
         return  # post_init never ran to the end
-    if services.web is not None:
-        await services.web.stop()
     if services.leader is not None:
         await services.leader.stop()
     await services.http.aclose()
+    await asyncio.to_thread(services.images.close)
     await services.store.close()
     application.bot_data.services = None
     log.info("app.stopped")

@@ -10,7 +10,7 @@ value here has them.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 from types import MappingProxyType
 from typing import Final, Literal, get_args
 
@@ -110,11 +110,34 @@ Perspective = Literal[
 ]
 PERSPECTIVES: Final[tuple[Perspective, ...]] = get_args(Perspective)
 
-DeliveryKind = Literal["alert", "edit", "reply", "message"]
-DELIVERY_KINDS: Final[tuple[DeliveryKind, ...]] = get_args(DeliveryKind)
-DeliveryStatus = Literal["pending", "sending", "sent", "failed", "cancelled"]
-DELIVERY_STATUSES: Final[tuple[DeliveryStatus, ...]] = get_args(DeliveryStatus)
-OPEN_STATUSES: Final[tuple[DeliveryStatus, ...]] = ("pending", "sending")
+
+class DeliveryKind(StrEnum):
+    """What an outbox row does in its chat (stored as the value in `deliveries.kind`)."""
+
+    ALERT = "alert"  # the first message about an incident
+    EDIT = "edit"  # new facts written into the alert already sent
+    REPLY = "reply"  # a reply to the alert: new deaths or a higher severity
+    MESSAGE = "message"  # a plain message: a digest or an operator notice
+
+
+DELIVERY_KINDS: Final[tuple[DeliveryKind, ...]] = tuple(DeliveryKind)
+
+
+class DeliveryStatus(StrEnum):
+    """Where an outbox row is: pending -> sending -> sent | failed; cancelled when its chat
+    left or unsubscribed (stored as the value in `deliveries.status`)."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+DELIVERY_STATUSES: Final[tuple[DeliveryStatus, ...]] = tuple(DeliveryStatus)
+OPEN_STATUSES: Final[tuple[DeliveryStatus, ...]] = (
+    DeliveryStatus.PENDING, DeliveryStatus.SENDING,
+)
 
 
 class Priority(IntEnum):
@@ -127,6 +150,7 @@ class Priority(IntEnum):
     MEDIUM = 40
     LOW = 60
     UNGRADED = 80
+    DIGEST = 90  # a chat's daily digest, after every alert
 
 
 _SEVERITY_PRIORITY: Final[Mapping[str | None, Priority]] = MappingProxyType(

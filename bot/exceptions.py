@@ -1,7 +1,9 @@
-"""The one exception tree of Border Watch.
+"""The one exception tree of Border Watch: every error the bot raises on purpose.
 
     BorderWatchError
-    ├── ConfigError            a setting or the sources file is missing or wrong (fatal at start)
+    ├── ConfigError            a setting, the sources file or a bundled data file is wrong
+    │   │                      (fatal at start)
+    │   └── GazetteerError     the gazetteer data file is malformed (row, sector, clashing names)
     ├── StartupError           a service needed at start is unreachable: the Bot API (fatal)
     ├── FeedError              one source could not be fetched or parsed (that source backs off)
     │   ├── FetchError         network failure, timeout, redirect loop, HTTP 4xx/5xx
@@ -9,13 +11,15 @@
     │   ├── FeedTooLargeError  the body passed the size cap
     │   └── FeedParseError     not a feed: HTML, empty body, malformed XML with no entries
     │       └── ChannelLayoutError  a Telegram preview page no longer yields posts (markup changed)
-    ├── DeliveryError          a message could not be delivered to a chat
-    │   └── ChatGoneError      the chat blocked the bot, was deleted or not found (chat deactivated)
-    └── UsageError             a command's arguments are wrong (the user gets the usage text)
-        └── ArgError           ... with a catalog key and values for the reply
+    └── UsageError             a user's input is refused; `key` names the catalog text saying why
+        ├── ArgError           a command argument is wrong (also a ValueError; `values` fill
+        │                      the text)
+        └── UrlRefused         a source URL or connection the SSRF guard refuses (private, ...)
 
 Every error raised while handling a source carries that source's name, so a log line or an admin
-report says which feed broke.
+report says which feed broke. Delivery failures are python-telegram-bot's own errors
+(`Forbidden`, `BadRequest`, `RetryAfter`, ...), which the sender handles where they are raised;
+the tree does not wrap them. A test checks that this drawing and the classes agree.
 """
 
 from __future__ import annotations
@@ -24,15 +28,15 @@ __all__ = [
     "ArgError",
     "BorderWatchError",
     "ChannelLayoutError",
-    "ChatGoneError",
     "ConfigError",
-    "DeliveryError",
     "FeedError",
     "FeedParseError",
     "FeedTooLargeError",
     "FetchError",
+    "GazetteerError",
     "StartupError",
     "TransientFetchError",
+    "UrlRefused",
     "UsageError",
 ]
 
@@ -42,7 +46,11 @@ class BorderWatchError(Exception):
 
 
 class ConfigError(BorderWatchError):
-    """A setting or the sources file is missing or has a wrong value."""
+    """A setting, the sources file or a bundled data file is missing or has a wrong value."""
+
+
+class GazetteerError(ConfigError):
+    """The gazetteer data file is malformed (bad row, unknown sector, clashing names)."""
 
 
 class StartupError(BorderWatchError):
@@ -95,22 +103,20 @@ class ChannelLayoutError(FeedParseError):
     """
 
 
-class DeliveryError(BorderWatchError):
-    """A message could not be delivered."""
-
-
-class ChatGoneError(DeliveryError):
-    """The chat is unreachable for good: blocked, kicked, deleted or not found."""
-
-
 class UsageError(BorderWatchError):
-    """A command was called with wrong arguments; the message is the usage text."""
-
-
-class ArgError(UsageError, ValueError):
-    """A command argument is wrong; `key` names the catalog text that explains it."""
+    """A user's input is refused; `key` names the catalog text that explains it, `values`
+    fill its placeholders."""
 
     def __init__(self, key: str, **values: object) -> None:
         super().__init__(key)
         self.key = key
         self.values = values
+
+
+class ArgError(UsageError, ValueError):
+    """A command argument is wrong (a ValueError too: parsers raise it for bad values)."""
+
+
+class UrlRefused(UsageError):
+    """A source URL (or a connection) the SSRF guard refuses: bad URL or scheme, unresolvable,
+    private address."""

@@ -14,11 +14,12 @@ from urllib.parse import urlsplit
 from telegram import Update
 
 from bot.db.admin import SourceAdmin
+from bot.exceptions import UrlRefused
 from bot.ingest.opml import OpmlEntry, parse_opml, render_opml
 from bot.ingest.telegram import channel_name, channel_url
-from bot.ingest.urlguard import UrlRefused, check_source_url
+from bot.ingest.urlguard import check_source_url
 from bot.present.formatting import esc
-from bot.present.i18n import t
+from bot.present.i18n import t, tn
 from bot.subscribers.text import clean_text
 from handlers.access import is_operator
 from handlers.context import Context, Where, chat_prefs, reply, where
@@ -124,7 +125,7 @@ async def export_opml(update: Update, context: Context) -> None:
     entries = await SourceAdmin(context.services.store.sessions).entries()
     await message.reply_document(
         render_opml(entries), filename="borderwatch-sources.opml",
-        caption=t(lang, "opml_exported", n=len(entries)), do_quote=False,
+        caption=tn(lang, "opml_exported", len(entries)), do_quote=False,
     )
 
 
@@ -160,8 +161,11 @@ async def import_opml(update: Update, context: Context) -> None:
     for entry in entries[:MAX_IMPORT]:
         key = await _add(context, entry)
         outcomes[key] = outcomes.get(key, 0) + 1
-    lines = [t(lang, "opml_imported", n=len(entries[:MAX_IMPORT]))]
-    lines += [f"• {t(lang, key + '_short')}: {n}" for key, n in sorted(outcomes.items())]
+    lines = [tn(lang, "opml_imported", len(entries[:MAX_IMPORT]))]
+    lines += [
+        "• " + t(lang, "label_value", label=t(lang, key + "_short"), value=n)
+        for key, n in sorted(outcomes.items())
+    ]
     await reply(update, "\n".join(lines))
 
 

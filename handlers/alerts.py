@@ -12,10 +12,11 @@ from datetime import timedelta
 from telegram import CallbackQuery, Chat, Update
 from telegram.error import TelegramError
 
-from bot.db.tables import utcnow
-from bot.present.i18n import t
+from bot.clock import utcnow
+from bot.present.i18n import day_time, t
 from bot.present.incidents import incident_detail, incident_sources
 from bot.present.keyboards import parse_alert_data
+from bot.present.places import sector_label
 from handlers.access import can_manage
 from handlers.context import Context, Where, chat_prefs, where
 
@@ -65,15 +66,15 @@ async def on_alert_button(update: Update, context: Context) -> None:
         await query.answer(t(lang, "admins_only_short"), show_alert=True)
         return
     row = await store.incident(press.incident_id)
-    sectors = tuple(s for s in (row.sectors.split(",") if row else ()) if s)
+    sectors = row.sector_ids if row else ()
     if not sectors:
         await query.answer(t(lang, "mute_nothing"), show_alert=True)
         return
     until = utcnow() + MUTE_FOR
     await store.chats.save_prefs(at.chat_id, prefs.mute(sectors, until), type_=at.chat_type,
                                  title=at.title)
-    names = ", ".join(t(lang, f"sector_{s}") for s in sectors)
-    text = t(lang, "muted", sectors=names, until=f"{until:%Y-%m-%d %H:%M} UTC")
+    names = ", ".join(sector_label(s, lang) for s in sectors)
+    text = t(lang, "muted", sectors=names, until=f"{day_time(until, lang)} UTC")
     await query.answer(text[:200], show_alert=True)
 
 

@@ -4,7 +4,7 @@ python-telegram-bot processes one update at a time unless told otherwise: eight 
 from one user held up every other chat's `/help` by seconds. `PerChatUpdateProcessor` runs
 updates of different chats side by side (up to `max_concurrent_updates`), keeps each chat's
 updates in the order they came (a `/lang ru` before a `/help` is answered in Russian), and
-lets at most `heavy_slots` image renderings (`/map`, `/stats`: matplotlib in worker threads,
+lets at most `heavy_slots` image renderings (`/map`, `/stats`: matplotlib in a worker process,
 CPU-bound) run at once in the whole bot, so one chat's flood costs the others a share of a
 core, not the event loop. The per-chat flood control (`handlers.throttle`) still drops a
 chat's excess.

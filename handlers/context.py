@@ -9,7 +9,7 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import CallbackContext, ExtBot
 
-from bot.exceptions import ArgError
+from bot.exceptions import UsageError
 from bot.present.formatting import esc
 from bot.present.i18n import normalize_language, t
 from bot.services import BotData, Services
@@ -86,7 +86,7 @@ async def reply(
     )
 
 
-async def reply_error(update: Update, lang: str, error: ArgError) -> None:
-    """The usage text an `ArgError` names, in the chat's language."""
+async def reply_error(update: Update, lang: str, error: UsageError) -> None:
+    """The text a `UsageError` (a bad argument, a refused URL) names, in the chat's language."""
     values = {k: esc(str(v)) for k, v in error.values.items()}
     await reply(update, t(lang, error.key, **values))

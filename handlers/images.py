@@ -6,13 +6,12 @@ up, and the images are sent as photos with a caption in the chat's language.
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
 from telegram import Update
 
+from bot.clock import utcnow
 from bot.db.search import SearchStore
-from bot.db.tables import utcnow
 from bot.present.charts import IncidentPoint, render_stats, weekly_counts
 from bot.present.i18n import t
 from bot.present.incidents import safe_view
@@ -49,11 +48,11 @@ async def stats(update: Update, context: Context) -> None:
         now - timedelta(weeks=weeks + 1), limit=20_000
     )
     points = [
-        IncidentPoint(row.first_published_at, tuple(s for s in row.sectors.split(",") if s))
+        IncidentPoint(row.first_published_at, row.sector_ids)
         for row in rows
     ]
     data = weekly_counts(points, weeks, now.date())
-    png = await asyncio.to_thread(render_stats, data, lang)
+    png = await context.services.images.render(render_stats, data, lang)
     await message.reply_photo(png, caption=t(lang, "stats_caption", weeks=weeks,
                                              n=len(points)), do_quote=False)
 
@@ -78,6 +77,6 @@ async def map_command(update: Update, context: Context) -> None:
         place = incident_place(view.location_ids) if view else None
         if place is not None:
             points.append(MapPoint(place[1], place[2], row.severity, place[0]))
-    png = await asyncio.to_thread(render_map, points, lang, days=days)
+    png = await context.services.images.render(render_map, points, lang, days=days)
     caption = t(lang, "map_caption", days=days, n=len(points), total=len(rows))
     await message.reply_photo(png, caption=caption, do_quote=False)

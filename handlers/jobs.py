@@ -7,7 +7,7 @@ from typing import Any
 
 from telegram.ext import CallbackContext
 
-from bot.db.tables import utcnow
+from bot.clock import utcnow
 from bot.services import BotData
 from bot.subscribers.digest import queue_due_digests
 

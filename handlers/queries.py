@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 
 from telegram import Update
 
+from bot.clock import utcnow
 from bot.db.search import SearchStore
-from bot.db.tables import utcnow
 from bot.exceptions import ArgError
 from bot.present.formatting import esc
-from bot.present.i18n import t
+from bot.present.i18n import t, tn
 from bot.present.incidents import incident_detail, latest_lines, search_text, sources_text
 from bot.present.search import parse_query
 from bot.subscribers.digest import digest_for
@@ -152,9 +152,9 @@ async def status(update: Update, context: Context) -> None:
         for h in failing[:15]:
             # Errors stored before they stopped carrying the source's name start with it.
             error = (h.last_error or "").removeprefix(f"{h.name}: ")
-            outcome = error[:120] if detail else t(lang, "source_unreachable")
-            lines.append(f"• {esc(h.name)}: {esc(outcome)} "
-                         f"({t(lang, 'source_failing', n=h.failures)})")
+            outcome = esc(error[:120]) if detail else esc(t(lang, "source_unreachable"))
+            value = f"{outcome} ({tn(lang, 'source_failing', h.failures)})"
+            lines.append("• " + t(lang, "label_value", label=esc(h.name), value=value))
         if len(failing) > 15:
             lines.append(t(lang, "and_more", n=len(failing) - 15))
     await reply(update, "\n".join(lines))

@@ -14,7 +14,7 @@ from telegram import Update
 from telegram.error import BadRequest
 
 from bot.classifier.gazetteer import SECTORS
-from bot.db.tables import utcnow
+from bot.clock import utcnow
 from bot.exceptions import ArgError
 from bot.present.formatting import esc
 from bot.present.i18n import LANGUAGE_NAMES, t
@@ -25,6 +25,7 @@ from bot.present.keyboards import (
     settings_markup,
     settings_text,
 )
+from bot.present.places import sector_label
 from bot.subscribers.args import (
     parse_clock,
     parse_keywords,
@@ -196,7 +197,7 @@ async def sectors_command(update: Update, context: Context) -> None:
         lines = [t(lang, "sectors_list_title")]
         for index, sector in enumerate(SECTOR_IDS, start=1):
             mark = "✅" if sector in prefs.sectors else "▫️"
-            lines.append(f"{mark} {index}. {t(lang, f'sector_{sector}')} "
+            lines.append(f"{mark} {index}. {sector_label(sector, lang)} "
                          f"(<code>{sector}</code>)")
         lines.append("")
         lines.append(t(lang, "sectors_list_hint"))
@@ -211,7 +212,7 @@ async def sectors_command(update: Update, context: Context) -> None:
         await reply_error(update, lang, error)
         return
     await _save(context, at, prefs.with_(sectors=sectors))
-    names = ", ".join(t(lang, f"sector_{s}") for s in SECTOR_IDS if s in sectors)
+    names = ", ".join(sector_label(s, lang) for s in SECTOR_IDS if s in sectors)
     await reply(update, t(lang, "sectors_set", sectors=names or t(lang, "sectors_all")))
 
 

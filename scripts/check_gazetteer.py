@@ -17,10 +17,8 @@ from collections import Counter
 from pathlib import Path
 
 from bot.classifier.gazetteer import LANGS, Gazetteer, fold
-
-# The corpus names that are not places in Armenia or Azerbaijan: one list, kept with the test.
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.classifier.test_gazetteer import NOT_IN_SCOPE as FOREIGN_OR_NOT_A_PLACE
+from testkit.corpus import CORPUS_ITEMS
+from testkit.corpus import NOT_IN_SCOPE as FOREIGN_OR_NOT_A_PLACE
 
 NEIGHBOUR_KM = 12.0
 
@@ -123,7 +121,7 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 def main(argv: list[str]) -> int:
     """Print the report; return the number of failed checks (capped at 1)."""
-    corpus = Path(argv[1]) if len(argv) > 1 else Path("../shared/corpus/items.jsonl")
+    corpus = Path(argv[1]) if len(argv) > 1 else CORPUS_ITEMS
     started = time.perf_counter()
     gaz = Gazetteer.load()
     load_ms = (time.perf_counter() - started) * 1000

@@ -68,6 +68,7 @@ __all__ = [
     "RecordedRequest",
     "SentMessage",
     "Upload",
+    "command_update",
     "parse_html_entities",
     "parse_markdown_v2",
 ]
@@ -1867,6 +1868,22 @@ def _member(user: JSONDict, status: str) -> JSONDict:
     elif status == "kicked":
         member["until_date"] = 0
     return member
+
+
+def command_update(update_id: int, text: str, chat_id: int) -> JSONDict:
+    """A Bot API update carrying `text` from a user's private chat, as a webhook receives it
+    (commands get their bot_command entities)."""
+    message: JSONDict = {
+        "message_id": update_id,
+        "date": int(time.time()),
+        "chat": {"id": chat_id, "type": "private", "first_name": "Ani"},
+        "from": {"id": chat_id, "is_bot": False, "first_name": "Ani", "language_code": "en"},
+        "text": text,
+    }
+    entities = _command_entities(text)
+    if entities:
+        message["entities"] = entities
+    return {"update_id": update_id, "message": message}
 
 
 def _command_entities(text: str) -> list[JSONDict]:

@@ -18,10 +18,9 @@ from bot.db.engine import create_engine, migrate
 from bot.db.store import Store
 from bot.settings import Settings
 from testkit.feed_server import FeedServer
+from testkit.harness import TOKEN
 from testkit.postgres import fresh_postgres_database
 from testkit.telegram_api import FakeTelegram
-
-TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz"
 
 
 @pytest.fixture(autouse=True)
@@ -49,13 +48,6 @@ def no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
         return real_connect(self, address)  # type: ignore[arg-type]
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
-
-
-def free_port() -> int:
-    """A loopback TCP port nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture

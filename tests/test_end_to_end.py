@@ -2,42 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from bot.settings import Settings, load_settings
 from testkit.feed_server import FeedServer, rss
-from testkit.harness import running
+from testkit.harness import USER, refetched, running, settings_for, settled
 from testkit.telegram_api import FakeTelegram
-from tests.conftest import TOKEN
-
-USER = 4242
-
-
-def settings_for(
-    tmp_path: Path, telegram: FakeTelegram, feeds: FeedServer, database_url: str
-) -> Settings:
-    """Settings pointing at the loopback servers and the test's database."""
-    sources = tmp_path / "sources.toml"
-    sources.write_text(
-        f'[[sources]]\nname = "Loopback Armenian"\nurl = "{feeds.url("/am.xml")}"\n'
-        f'lang = "en"\nperspective = "armenian"\ninterval_seconds = 5\n\n'
-        f'[[sources]]\nname = "Loopback Broken"\nurl = "{feeds.url("/broken.xml")}"\n'
-        f'interval_seconds = 5\n',
-        encoding="utf-8",
-    )
-    return load_settings(
-        telegram_bot_token=TOKEN,
-        telegram_api_base_url=telegram.base_url,
-        database_url=database_url,
-        sources_file=sources,
-        poll_interval_seconds=5,
-        delivery_interval_seconds=0.2,
-        http_timeout_seconds=2,
-        allow_private_source_urls=True,  # the feeds are on loopback
-    )
 
 
 async def test_subscribe_then_one_alert_and_nothing_twice_after_restart(
@@ -49,7 +20,7 @@ async def test_subscribe_then_one_alert_and_nothing_twice_after_restart(
     feeds.serve("/am.xml", rss(), etag=True)
     feeds.html_page("/broken.xml")
     settings = settings_for(tmp_path, telegram, feeds, database_url)
-    async with running(settings):
+    async with running(settings) as app:
         telegram.user_says(USER, "/start")
         telegram.user_says(USER, "/subscribe")
         replies = await telegram.wait_for_sent(2, timeout=10, chat_id=USER)
@@ -74,8 +45,8 @@ async def test_subscribe_then_one_alert_and_nothing_twice_after_restart(
             ),
             etag=True,
         )
-        alerts = await telegram.wait_for_sent(3, timeout=20, chat_id=USER)
-        await asyncio.sleep(2.5)  # give a duplicate every chance to show up
+        await telegram.wait_for_sent(3, timeout=20, chat_id=USER)
+        await settled(app, cycles=2)  # a duplicate would have been sent by now
         alerts = telegram.sent(USER)[2:]
         assert len(alerts) == 1, [a.plain_text for a in alerts]
         alert = alerts[0]
@@ -90,8 +61,8 @@ async def test_subscribe_then_one_alert_and_nothing_twice_after_restart(
         assert "Loopback Broken" in (status.plain_text or "")
 
     sent_before = len(telegram.sent(USER))
-    async with running(settings):
-        await asyncio.sleep(7)  # more than a poll interval
+    async with running(settings) as app:
+        await refetched(app, feeds, "/am.xml")  # the restarted bot reads the feed again
     assert len(telegram.sent(USER)) == sent_before
     assert not telegram.errors
 

@@ -8,12 +8,11 @@ import html
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.settings import Settings, load_settings
+from bot.settings import Settings
 from testkit.feed_server import FeedServer, rss
-from testkit.harness import running, until
+from testkit.harness import loopback_settings, running, settled, until
 from testkit.telegram_api import FakeTelegram
 from testkit.tme_preview import HTML_CONTENT_TYPE, Post, preview_page
-from tests.conftest import TOKEN
 
 USER = 4343
 INTERVAL = 5  # seconds between polls of each source
@@ -34,16 +33,9 @@ def settings_for(
         f'lang = "en"\nperspective = "independent"\ninterval_seconds = {INTERVAL}\n',
         encoding="utf-8",
     )
-    return load_settings(
-        telegram_bot_token=TOKEN,
-        telegram_api_base_url=telegram.base_url,
-        telegram_web_base_url=feeds.base_url,
-        database_url=database_url,
-        sources_file=sources,
-        poll_interval_seconds=INTERVAL,
-        delivery_interval_seconds=0.2,
-        http_timeout_seconds=2,
-    )
+    return loopback_settings(telegram, database_url, sources,
+                             telegram_web_base_url=feeds.base_url,
+                             poll_interval_seconds=INTERVAL)
 
 
 async def test_ministry_post_alerts_first_and_outlet_report_joins_it(
@@ -106,6 +98,6 @@ async def test_ministry_post_alerts_first_and_outlet_report_joins_it(
         (incident,) = await store.latest_incidents()
         sources = {source.name for _, source in await store.incident_items(incident.id)}
         assert sources == {"Armenia MoD channel", "Loopback Outlet"}
-        await asyncio.sleep(1.0)  # the outbox sends every 0.2 s: a second alert would be out
+        await settled(app)  # a second alert would have been sent by now
         assert len(telegram.sent(USER)) == 3
     assert not telegram.errors

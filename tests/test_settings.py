@@ -10,9 +10,8 @@ import pytest
 
 from bot.exceptions import ConfigError
 from bot.settings import DEFAULT_DATABASE_URL, Settings, load_settings
-from testkit.harness import running
+from testkit.harness import TOKEN, running
 from testkit.telegram_api import FakeTelegram
-from tests.conftest import TOKEN
 
 ROOT = Path(__file__).resolve().parent.parent
 USER = 4242

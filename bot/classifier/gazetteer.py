@@ -59,11 +59,13 @@ import ahocorasick
 
 from bot.classifier.normalize import complete_table
 from bot.classifier.types import Location
+from bot.exceptions import GazetteerError
 
 __all__ = [
     "CONTEXT_WINDOW",
     "LANGS",
     "SECTORS",
+    "SECTOR_PLACES",
     "Gazetteer",
     "GazetteerError",
     "Place",
@@ -93,6 +95,28 @@ SECTORS: Final[Mapping[str, str]] = MappingProxyType(
     }
 )
 
+# The places that name each sector in menus, charts and alerts, so a sector label is spelled
+# exactly as the gazetteer spells its places in each language (one spelling per place per
+# language): the Armenian side, then the Azerbaijani side; a Karabakh sector (no second side)
+# lists its places first and nothing second. `default_gazetteer()` checks every id exists.
+SECTOR_PLACES: Final[Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]]] = MappingProxyType(
+    {
+        "tavush-gazakh": (("am-tavush-province",), ("az-gazakh-district", "az-tovuz-district")),
+        "chambarak-gadabay": (("am-chambarak",), ("az-gadabay-district", "az-dashkasan-district")),
+        "gegharkunik-kalbajar": (("am-vardenis", "am-sotk"), ("az-kalbajar-district",)),
+        "jermuk-kalbajar": (("am-jermuk",), ("az-kalbajar-district",)),
+        "syunik-lachin": (("am-sisian", "am-goris", "am-tegh"), ("az-lachin-district",)),
+        "syunik-zangilan-gubadli": (("am-kapan",), ("az-gubadli-district", "az-zangilan-district")),
+        "meghri-ordubad": (("am-kajaran", "am-meghri"), ("az-ordubad-district",)),
+        "vayots-dzor-nakhchivan": (("am-vayots-dzor-province",), ("az-nakhchivan",)),
+        "ararat-nakhchivan": (("am-ararat-province",), ("az-sadarak-district",)),
+        "karabakh-north": (("az-martakert", "az-tartar-district"), ()),
+        "karabakh-east": (("az-askeran", "az-aghdam-district"), ()),
+        "karabakh-south": (("az-hadrut", "az-fuzuli-district"), ()),
+        "karabakh-centre": (("az-khankendi", "az-shusha"), ()),
+    }
+)
+
 # How far (in characters) a context place may stand from a shared name to select it.
 # Feed items are a title and a summary of about 300 characters, so this is "the same item"
 # there and "the same paragraph" in longer texts.
@@ -106,10 +130,6 @@ _FLAGS = _FLAG_CAP + _FLAG_EXACT + _FLAG_PERSON + _FLAG_NOUN + _FLAG_MIDDLE
 # What may stand between a sentence end and the next word ("…said. «Тех").
 _SENTENCE_ENDS = frozenset(".!?…:;\n")
 _OPENERS = frozenset(" \t\r\"'«»“”„‘’([-–—")
-
-
-class GazetteerError(ValueError):
-    """The gazetteer data file is malformed (bad row, unknown sector, clashing names)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +149,11 @@ class Place:
     def __hash__(self) -> int:
         # `names` is a mapping and not hashable; the id identifies a place.
         return hash(self.id)
+
+    def display_name(self, lang: str) -> str:
+        """The one spelling shown to readers of `lang`: the first name listed for it in the
+        data file (English when the language has none)."""
+        return (self.names.get(lang) or self.names.get("en") or (self.name,))[0]
 
     def location(self, matched: str) -> Location:
         """This place as a `Location`, with the text it was found as."""
@@ -444,7 +469,12 @@ def _next_word_capitalised(text: str, pos: int) -> bool:
 @functools.cache
 def default_gazetteer() -> Gazetteer:
     """The bundled gazetteer, loaded once per process."""
-    return Gazetteer.load()
+    gazetteer = Gazetteer.load()
+    for sector, (first, second) in SECTOR_PLACES.items():
+        missing = [p for p in (*first, *second) if p not in gazetteer]
+        if missing:
+            raise GazetteerError(f"sector {sector!r} names unknown places {missing}")
+    return gazetteer
 
 
 # ------------------------------------------------------------------------------ data loading

@@ -8,11 +8,10 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Final
 
-from bot.classifier.types import Casualties
+from bot.clustering import incident as state
 from bot.clustering.areas import GazetteerAreas, near
 from bot.clustering.features import CRITICAL, HIGH, ReportFeatures, event_time, report_features
 from bot.clustering.followups import (
@@ -21,16 +20,14 @@ from bot.clustering.followups import (
     REPLY_CHANGES,
     followup_action,
 )
+from bot.clustering.incident import IncidentState
 from bot.clustering.scoring import JOIN_SCORE, other_sides_dead, pair_score, time_score
 from bot.clustering.types import (
-    ActorStatement,
     AreaLookup,
     Assignment,
-    CasualtyFigure,
     IncidentView,
     Report,
 )
-from bot.domain import SEVERITIES, Side, Stance
 
 __all__ = [
     "DEFAULT_MAX_SPAN",
@@ -46,7 +43,6 @@ DEFAULT_WINDOW: Final = timedelta(days=3)
 DEFAULT_MAX_SPAN: Final = timedelta(days=7)
 DEFAULT_WAR_GAP: Final = timedelta(days=14)
 _WAR_SCORE: Final = 3.0
-_WAR_REPORTS: Final = 2  # critical reports that make an incident a war
 _ALONE_GAP: Final = timedelta(days=1.5)
 _ALONE: Final = 0.5  # the only incident of the day, for a report that names no place
 _ALONE_MAJOR: Final = 1.0  # the same when one of them is a major (high, critical) event
@@ -83,99 +79,6 @@ _SAMPLE_FIRST: Final = 4
 _SAMPLE_LAST: Final = 12
 
 
-@dataclass(slots=True)
-class _Incident:
-    """Mutable state of one incident inside a `Clusterer`."""
-
-    id: str
-    first_published: datetime
-    last_published: datetime
-    start: datetime
-    end: datetime
-    last_critical: datetime | None = None
-    timeless: bool = False  # opened by a report without any time; takes only such reports
-    critical_reports: int = 0
-    reports: dict[str, Report] = field(default_factory=dict)
-    members: list[ReportFeatures] = field(default_factory=list)  # one per report, same order
-    location_ids: dict[str, None] = field(default_factory=dict)  # ordered set
-    specific_ids: set[str] = field(default_factory=set)
-    areas: dict[str, None] = field(default_factory=dict)
-    primary_areas: set[str] = field(default_factory=set)
-    primary_points: set[tuple[float, float]] = field(default_factory=set)
-    severity: int = 0
-    figures: dict[tuple[Side | None, str | None, str | None], list[int | None]] = field(
-        default_factory=dict
-    )
-    claims: dict[str, _Statement] = field(default_factory=dict)
-    weapons: dict[str, None] = field(default_factory=dict)
-    sources: dict[str, None] = field(default_factory=dict)
-    sides: dict[Side, None] = field(default_factory=dict)
-    denial_sides: set[Side] = field(default_factory=set)
-    followups: int = 0
-    reply_worthy: int = 0
-
-    @property
-    def war(self) -> bool:
-        # Two critical reports make a war: one report's grade (a background toll read as this
-        # event's) must not let it swallow every critical report of the next two weeks.
-        return self.severity >= CRITICAL and self.critical_reports >= _WAR_REPORTS
-
-    def gap(self, time: datetime) -> timedelta:
-        """How far a time lies outside the incident's span (zero inside it)."""
-        if time < self.start:
-            return self.start - time
-        if time > self.end:
-            return time - self.end
-        return timedelta(0)
-
-    def killed_max(self, side: Side | None, kind: str | None) -> int:
-        return self._max(side, kind, 0)
-
-    def wounded_max(self, side: Side | None, kind: str | None) -> int:
-        return self._max(side, kind, 1)
-
-    def _max(self, side: Side | None, kind: str | None, index: int) -> int:
-        # A figure without a side competes with every side's figures.
-        values = [
-            v[index] or 0
-            for (s, k, _), v in self.figures.items()
-            if (side is None or s == side or s is None) and (kind is None or k in (kind, None))
-        ]
-        return max(values, default=0)
-
-    def view(self) -> IncidentView:
-        return IncidentView(
-            id=self.id,
-            first_published=self.first_published,
-            last_published=self.last_published,
-            event_start=self.start,
-            event_end=self.end,
-            report_ids=tuple(self.reports),
-            location_ids=tuple(self.location_ids),
-            sectors=tuple(self.areas),
-            severity=SEVERITIES[self.severity - 1] if self.severity else None,
-            casualties=tuple(
-                CasualtyFigure(side=s, kind=k, claimed_by=c, killed=v[0], wounded=v[1])
-                for (s, k, c), v in self.figures.items()
-            ),
-            claims=tuple(
-                ActorStatement(
-                    actor=a,
-                    stances=tuple(st.stances),
-                    accused=tuple(st.accused),
-                    actions=tuple(st.actions),
-                    place_ids=tuple(st.place_ids),
-                )
-                for a, st in self.claims.items()
-            ),
-            weapons=tuple(self.weapons),
-            sources=tuple(self.sources),
-            sides_heard=tuple(self.sides),
-            followups=self.followups,
-            reply_worthy=self.reply_worthy,
-        )
-
-
 class Clusterer:
     """Assigns reports to incidents; holds only recent incidents (see `expire`).
 
@@ -200,7 +103,7 @@ class Clusterer:
         self.max_replies = max_replies
         self._id_factory = id_factory or default_id
         self._areas_of = areas_of or GazetteerAreas()
-        self._incidents: dict[str, _Incident] = {}
+        self._incidents: dict[str, IncidentState] = {}
         self._item_index: dict[str, str] = {}
         # Candidate lookup: incidents by the days their span covers, so a report is scored
         # only against incidents near it in time (wars, which match further out, always).
@@ -227,7 +130,7 @@ class Clusterer:
         ]
         near = [i for i, gap in candidates if gap < _ALONE_GAP]
         alone = near[0] if len(near) == 1 else None
-        best: _Incident | None = None
+        best: IncidentState | None = None
         best_key: tuple[float, datetime] | None = None
         for incident, gap in candidates:
             if gap > self.window and not (incident.war and feats.severity >= CRITICAL):
@@ -255,7 +158,7 @@ class Clusterer:
             shared.update(self._by_content.get(key, ()))
         # the incidents sharing most, a bounded few: a busy batch has hundreds per name or place
         ranked = sorted(shared, key=lambda i: (-shared[i], self._opened[i]))[:_TIMELESS_CANDIDATES]
-        best: _Incident | None = None
+        best: IncidentState | None = None
         best_score = JOIN_SCORE + _TIMELESS_EXTRA
         for incident_id in sorted(ranked, key=self._opened.__getitem__):
             incident = self._incidents[incident_id]
@@ -348,7 +251,7 @@ class Clusterer:
 
     # -- internals
 
-    def _candidates(self, time: datetime) -> list[_Incident]:
+    def _candidates(self, time: datetime) -> list[IncidentState]:
         """Incidents that could take a report at `time`, in the order they were opened."""
         first, last = _day(time - self.window), _day(time + self.window)
         ids: set[str] = set()
@@ -358,7 +261,7 @@ class Clusterer:
         incidents = self._incidents
         return [incidents[i] for i in sorted(ids, key=self._opened.__getitem__)]
 
-    def _index(self, incident: _Incident) -> None:
+    def _index(self, incident: IncidentState) -> None:
         self._opened.setdefault(incident.id, len(self._opened))
         days = (_day(incident.start), _day(incident.end))
         if self._indexed.get(incident.id) != days:
@@ -380,13 +283,13 @@ class Clusterer:
                 if not bucket:
                     del self._by_day[day]
 
-    def _join(self, incident: _Incident, report: Report, feats: ReportFeatures) -> Assignment:
-        changes = _changes(incident, feats, report)
+    def _join(self, incident: IncidentState, report: Report, feats: ReportFeatures) -> Assignment:
+        changes = state.changes(incident, feats, report)
         if changes:
             incident.followups += 1
         if changes & REPLY_CHANGES:
             incident.reply_worthy += 1
-        _absorb(incident, report, feats)
+        state.absorb(incident, report, feats)
         self._index(incident)
         self._index_content(incident.id, feats)
         self._item_index[report.item_id] = incident.id
@@ -398,20 +301,20 @@ class Clusterer:
 
     def _open(
         self, report: Report, feats: ReportFeatures, *, incident_id: str | None = None
-    ) -> _Incident:
+    ) -> IncidentState:
         new_id = incident_id or self._id_factory(report)
         base, n = new_id, 1
         while new_id in self._incidents:
             n += 1
             new_id = f"{base}-{n}"
-        incident = _Incident(
+        incident = IncidentState(
             id=new_id,
             first_published=report.published,
             last_published=report.published,
             start=feats.time,
             end=feats.time,
         )
-        _absorb(incident, report, feats)
+        state.absorb(incident, report, feats)
         self._incidents[new_id] = incident
         self._index(incident)
         self._index_content(new_id, feats)
@@ -419,7 +322,7 @@ class Clusterer:
         return incident
 
     def _score(
-        self, incident: _Incident, feats: ReportFeatures, gap: timedelta, *, alone: bool
+        self, incident: IncidentState, feats: ReportFeatures, gap: timedelta, *, alone: bool
     ) -> float | None:
         """How strongly a report belongs to an incident; None when it cannot.
 
@@ -481,7 +384,7 @@ def _sample(members: list[ReportFeatures]) -> list[ReportFeatures]:
     return members[:_SAMPLE_FIRST] + members[-_SAMPLE_LAST:]
 
 
-def _places_compatible(incident: _Incident, feats: ReportFeatures) -> bool:
+def _places_compatible(incident: IncidentState, feats: ReportFeatures) -> bool:
     """False when both name primary places and no sector or neighbourhood joins them."""
     if not feats.primary_areas or not incident.primary_areas:
         return True
@@ -491,99 +394,3 @@ def _places_compatible(incident: _Incident, feats: ReportFeatures) -> bool:
     ):
         return True
     return any(near(a, b) for a in feats.primary_points for b in incident.primary_points)
-
-
-def _changes(incident: _Incident, feats: ReportFeatures, report: Report) -> frozenset[str]:
-    """What a report adds to an incident, before it is absorbed."""
-    out: set[str] = set()
-    cls = report.classification
-    if incident.sides and feats.sides - set(incident.sides):
-        out.add("other_side_statement")
-    if feats.denial_sides - incident.denial_sides:
-        out.add("denial")
-    for c in cls.casualties:
-        if c.killed and c.killed > incident.killed_max(c.side, c.kind):
-            out.update(("casualties", "new_deaths"))
-        if c.wounded and c.wounded > incident.wounded_max(c.side, c.kind):
-            out.add("casualties")
-    if feats.primary_specific - incident.specific_ids and incident.location_ids:
-        out.add("new_place")
-    if feats.severity > incident.severity:
-        out.add("severity_up")
-    if feats.weapons - set(incident.weapons):
-        out.add("new_weapon")
-    return frozenset(out)
-
-
-def _absorb(incident: _Incident, report: Report, feats: ReportFeatures) -> None:
-    """Add a report's facts to an incident."""
-    cls = report.classification
-    incident.reports[report.item_id] = report
-    incident.first_published = min(incident.first_published, report.published)
-    incident.last_published = max(incident.last_published, report.published)
-    if not feats.timeless:  # a report without time says nothing of when the incident was
-        incident.start = min(incident.start, feats.time)
-        incident.end = max(incident.end, feats.time)
-    if feats.severity >= CRITICAL and not feats.timeless:
-        incident.critical_reports += 1
-        last = incident.last_critical
-        incident.last_critical = feats.time if last is None else max(last, feats.time)
-    incident.members.append(feats)
-    for location_id in feats.location_ids:
-        incident.location_ids.setdefault(location_id)
-    incident.specific_ids |= feats.specific_ids
-    for area in sorted(feats.areas):
-        incident.areas.setdefault(area)
-    incident.primary_areas |= feats.primary_areas
-    incident.primary_points.update(feats.primary_points)
-    incident.severity = max(incident.severity, feats.severity)
-    for c in cls.casualties:
-        _absorb_figure(incident, c)
-    for claim in cls.claims:
-        statement = incident.claims.setdefault(claim.actor, _Statement())
-        statement.stances.setdefault(claim.stance)
-        if claim.accused is not None:
-            statement.accused.setdefault(claim.accused)
-        if claim.action is not None and claim.stance == "accusation":
-            statement.actions.setdefault(claim.action)
-        for place_id in claim.place_ids:
-            statement.place_ids.setdefault(place_id)
-    for weapon in cls.weapons:
-        incident.weapons.setdefault(weapon)
-    if report.source:
-        incident.sources.setdefault(report.source)
-    for side in sorted(feats.sides):
-        incident.sides.setdefault(side)
-    incident.denial_sides |= feats.denial_sides
-
-
-def _absorb_figure(incident: _Incident, c: Casualties) -> None:
-    """Merge one report's figure: a raised toll replaces the old one (the highest stands: a
-    later, lower count is a subtotal or a part, never added), and deaths of people counted as
-    wounded before ("died in hospital") move them from the wounded to the killed."""
-    key = (c.side, c.kind, c.claimed_by)
-    old = incident.figures.get(key, [None, None])
-    killed, wounded = _max_opt(old[0], c.killed), _max_opt(old[1], c.wounded)
-    if c.died_of_wounds and c.killed and wounded:
-        newly_dead = c.killed - (old[0] or 0)
-        if newly_dead > 0 and c.wounded is None:
-            wounded = max(wounded - newly_dead, 0) or None
-    incident.figures[key] = [killed, wounded]
-
-
-@dataclass(slots=True)
-class _Statement:
-    """What one actor said across the incident's reports (ordered sets)."""
-
-    stances: dict[Stance, None] = field(default_factory=dict)
-    accused: dict[Side, None] = field(default_factory=dict)
-    actions: dict[str, None] = field(default_factory=dict)
-    place_ids: dict[str, None] = field(default_factory=dict)
-
-
-def _max_opt(a: int | None, b: int | None) -> int | None:
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return max(a, b)

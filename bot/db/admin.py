@@ -14,7 +14,8 @@ from typing import Literal
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db.tables import Incident, Item, SourceRow, utcnow
+from bot.clock import utcnow
+from bot.db.tables import Incident, Item, SourceRow
 from bot.ingest.opml import OpmlEntry
 
 __all__ = ["AddOutcome", "SourceAdmin", "SourceStats"]

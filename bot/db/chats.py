@@ -2,29 +2,29 @@
 
 `audience` decides, inside the transaction that records an incident, which subscriptions get
 its alert and when: each chat's preferences (`ChatPrefs`, stored as the `chats.settings`
-JSON) are applied there by the pure `wants` / `send_at` decisions. Chats in digest mode get
-no instant alert; the digest job queues their daily digest with `queue_message`.
+JSON) are applied there by the pure `wants` / `send_at` decisions, on what the pipeline
+hands down (`AlertMeta`: the severity, the sectors and the text keyword filters match).
+Chats in digest mode get no instant alert; the digest job queues their daily digest through
+the outbox, which asks `claim_digest` first.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
-from bot.classifier.gazetteer import default_gazetteer
-from bot.db.tables import Chat, Delivery, Item, Subscription, utcnow
-from bot.domain import OPEN_STATUSES
+from bot.clock import utcnow
+from bot.db.tables import Chat, Delivery, Subscription
+from bot.domain import OPEN_STATUSES, DeliveryStatus
 from bot.present.i18n import normalize_language
-from bot.present.keyboards import alert_markup_json
 from bot.subscribers.prefs import ChatPrefs
 from bot.subscribers.rules import AlertFacts, digest_due, send_at, wants
 
@@ -40,21 +40,17 @@ class AlertMeta:
     incident_id: str
     severity: str | None
     sectors: tuple[str, ...]
-    text: str  # headline and report titles, for keyword filters
+    text: str  # what keyword filters match (see `RenderedAlert.filter_text`)
 
 
 @dataclass(frozen=True, slots=True)
 class Recipient:
-    """One subscription that gets an alert, in its language, not before `send_at`.
-
-    `reply_markup` is the JSON of the alert's inline buttons, in the chat's language.
-    """
+    """One subscription that gets an alert, in its language, not before `send_at`."""
 
     chat_id: int
     thread_id: int
     language: str
     send_at: datetime
-    reply_markup: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,49 +95,19 @@ class ChatStore:
         )
         rows = (await session.execute(stmt)).all()
         prefs_by_chat: dict[int, ChatPrefs] = {}
-        needs_text = False
         for chat_id, _thread, language, settings in rows:
             if chat_id not in prefs_by_chat:
-                prefs = ChatPrefs.from_json(settings, language)
-                prefs_by_chat[chat_id] = prefs
-                needs_text = needs_text or bool(prefs.include or prefs.exclude)
-        text = await self._alert_text(session, meta) if needs_text else meta.text
-        facts = AlertFacts(meta.severity, meta.sectors, text)
-        markups: dict[str, str] = {}
+                prefs_by_chat[chat_id] = ChatPrefs.from_json(settings, language)
+        facts = AlertFacts(meta.severity, meta.sectors, meta.text)
         recipients: list[Recipient] = []
         for chat_id, thread_id, _language, _settings in rows:
             prefs = prefs_by_chat[chat_id]
             if prefs.mode == "digest" or not wants(prefs, facts, now):
                 continue
-            lang = prefs.language
-            if lang not in markups:
-                markups[lang] = alert_markup_json(
-                    meta.incident_id, lang, can_mute=bool(meta.sectors)
-                )
             recipients.append(
-                Recipient(
-                    chat_id, thread_id, lang, send_at(prefs, now, meta.severity), markups[lang]
-                )
+                Recipient(chat_id, thread_id, prefs.language, send_at(prefs, now, meta.severity))
             )
         return recipients
-
-    async def _alert_text(self, session: AsyncSession, meta: AlertMeta) -> str:
-        """What keyword filters match: headline, the reports' text, the places in 4 languages."""
-        parts = [meta.text]
-        items = await session.execute(
-            select(Item.title, Item.summary, Item.facts).where(
-                Item.incident_id == meta.incident_id
-            )
-        )
-        gazetteer = default_gazetteer()
-        for title, summary, facts in items.all():
-            parts += [title, summary]
-            for location in (facts or {}).get("locations") or []:
-                place_id = location.get("id") if isinstance(location, dict) else None
-                if isinstance(place_id, str) and place_id in gazetteer:
-                    for names in gazetteer.get(place_id).names.values():
-                        parts.extend(names)
-        return "\n".join(p for p in parts if p)
 
     # -- chats and their settings ------------------------------------------------------------
 
@@ -229,9 +195,9 @@ class ChatStore:
                 .where(
                     Delivery.chat_id == chat_id,
                     Delivery.thread_id == thread_id,
-                    Delivery.status == "pending",
+                    Delivery.status == DeliveryStatus.PENDING,
                 )
-                .values(status="cancelled", error="unsubscribed")
+                .values(status=DeliveryStatus.CANCELLED, error="unsubscribed")
             )
             return bool(result.rowcount)  # type: ignore[attr-defined]
 
@@ -255,8 +221,8 @@ class ChatStore:
             )
             result = await session.execute(
                 update(Delivery)
-                .where(Delivery.chat_id == chat_id, Delivery.status.in_(("pending", "sending")))
-                .values(status="cancelled", error=reason[:300])
+                .where(Delivery.chat_id == chat_id, Delivery.status.in_(OPEN_STATUSES))
+                .values(status=DeliveryStatus.CANCELLED, error=reason[:300])
             )
             return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
@@ -303,7 +269,7 @@ class ChatStore:
                     already.incident_id == Delivery.incident_id,
                     already.thread_id == Delivery.thread_id,
                     already.kind == Delivery.kind,
-                    already.status.in_(("pending", "sending", "sent")),
+                    already.status.in_((*OPEN_STATUSES, DeliveryStatus.SENT)),
                 )
                 .exists()
             )
@@ -311,10 +277,12 @@ class ChatStore:
             await session.execute(
                 update(Delivery)
                 .where(*open_rows, Delivery.incident_id.is_not(None), duplicate)
-                .values(status="cancelled", error=f"merged into chat {new_id}")
+                .values(status=DeliveryStatus.CANCELLED, error=f"merged into chat {new_id}")
             )
             await session.execute(
-                update(Delivery).where(*open_rows).values(chat_id=new_id, status="pending")
+                update(Delivery)
+                .where(*open_rows)
+                .values(chat_id=new_id, status=DeliveryStatus.PENDING)
             )
             old.active, old.deactivated_reason = False, f"migrated to {new_id}"
 
@@ -353,55 +321,19 @@ class ChatStore:
                 targets.append(DigestTarget(chat_id, tuple(threads[chat_id]), chat_prefs, due))
         return targets
 
-    async def queue_digest(
-        self, target: DigestTarget, text: str, now: datetime
-    ) -> int:
-        """Queue the digest to each subscribed topic and remember it was sent; idempotent."""
-        day = target.due.date().isoformat()
-        async with self.sessions.begin() as session:
-            chat = await session.get(Chat, target.chat_id)
-            if chat is None:
-                return 0
-            prefs = ChatPrefs.from_json(chat.settings, chat.language)
-            if prefs.digest_last is not None and prefs.digest_last >= target.due:
-                return 0  # another replica queued it
-            chat.settings = prefs.with_(digest_last=now).to_json()
-            return await self._queue(
-                session,
-                [(target.chat_id, thread, f"digest:{target.chat_id}:{thread}:{day}")
-                 for thread in target.threads],
-                text,
-                now,
-            )
-
-    async def _queue(
-        self,
-        session: AsyncSession,
-        targets: Sequence[tuple[int, int, str]],
-        text: str,
-        now: datetime,
-    ) -> int:
-        existing = set(
-            (
-                await session.scalars(
-                    select(Delivery.dedupe_key).where(
-                        Delivery.dedupe_key.in_([key for _, _, key in targets])
-                    )
-                )
-            ).all()
-        )
-        rows: list[dict[str, Any]] = [
-            {
-                "dedupe_key": key, "chat_id": chat_id, "thread_id": thread_id,
-                "incident_id": None, "kind": "message", "text": text, "priority": 90,
-                "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now,
-            }
-            for chat_id, thread_id, key in targets
-            if key not in existing
-        ]
-        if rows:
-            await session.execute(insert(Delivery), rows)
-        return len(rows)
+    async def claim_digest(
+        self, session: AsyncSession, target: DigestTarget, now: datetime
+    ) -> bool:
+        """Mark the chat's due digest as sent, in the outbox's transaction; False when another
+        replica did already (or the chat is gone)."""
+        chat = await session.get(Chat, target.chat_id)
+        if chat is None:
+            return False
+        prefs = ChatPrefs.from_json(chat.settings, chat.language)
+        if prefs.digest_last is not None and prefs.digest_last >= target.due:
+            return False
+        chat.settings = prefs.with_(digest_last=now).to_json()
+        return True
 
     # -- statistics ------------------------------------------------------------------------
 

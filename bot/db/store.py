@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
@@ -17,13 +17,15 @@ from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.clock import utcnow
 from bot.db.chats import AlertMeta, ChatStore
 from bot.db.engine import session_factory
-from bot.db.outbox import Outbox
-from bot.db.tables import Delivery, Incident, Item, SourceRow, Subscription, utcnow
+from bot.db.outbox import Outbox, RenderedAlert
+from bot.db.tables import Delivery, Incident, Item, SourceRow, Subscription
+from bot.domain import DeliveryStatus, Priority, Severity
 from bot.ingest.sources import Source
 
-__all__ = ["NewItem", "SourceHealth", "Store"]
+__all__ = ["IncidentRecord", "NewItem", "SourceHealth", "Store"]
 
 log = logging.getLogger(__name__)
 _T = TypeVar("_T")
@@ -49,6 +51,26 @@ class NewItem:
     severity: str | None
     facts: dict[str, Any] | None
     forwarded_from: str | None = None  # a channel post reposted from elsewhere
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentRecord:
+    """An incident as the pipeline saves it, with the stored item that changed it.
+
+    `view` is the clustering's `IncidentView` as JSON; `version` (the number of reports)
+    tells one follow-up of an incident from the next.
+    """
+
+    item_id: int
+    incident_id: str
+    first_published_at: datetime
+    last_published_at: datetime
+    severity: Severity | None
+    headline: str
+    sectors: tuple[str, ...]
+    view: dict[str, Any]
+    priority: int = Priority.UNGRADED
+    version: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,63 +309,52 @@ class Store:
 
     async def record_incident(
         self,
+        record: IncidentRecord,
         *,
-        item_id: int,
-        incident_id: str,
-        first_published_at: datetime,
-        last_published_at: datetime,
-        severity: str | None,
-        headline: str,
-        sectors: str,
-        view: dict[str, Any],
-        alert_texts: dict[str, str] | None = None,
-        edit_texts: dict[str, str] | None = None,
-        reply_texts: dict[str, str] | None = None,
-        priority: int = 100,
-        version: int = 0,
+        alert: RenderedAlert | None = None,
+        edits: Mapping[str, str] | None = None,
+        replies: Mapping[str, str] | None = None,
     ) -> int:
         """Attach an item to its incident, save the incident, and queue messages, atomically.
 
-        `alert_texts` (by language) queues the first alert to every subscription;
-        `edit_texts`/`reply_texts` queue follow-ups to chats whose alert went out (or update the
-        text of alerts still pending). Returns the number of deliveries queued.
+        `alert` (rendered by the pipeline) queues the first alert to every subscription;
+        `edits`/`replies` (texts by language) queue follow-ups to chats whose alert went out
+        (or update the text of alerts still pending). Returns the number of deliveries queued.
         """
         now = utcnow()
         queued = 0
         async with self.sessions.begin() as session:
-            incident = await session.get(Incident, incident_id)
+            incident = await session.get(Incident, record.incident_id)
             if incident is None:
                 incident = Incident(
-                    id=incident_id,
+                    id=record.incident_id,
                     created_at=now,
-                    first_published_at=first_published_at,
+                    first_published_at=record.first_published_at,
                     alerted=False,
                     followups=0,
                 )
                 session.add(incident)
             incident.updated_at = now
-            incident.first_published_at = min(incident.first_published_at, first_published_at)
-            incident.last_published_at = last_published_at
-            incident.severity, incident.headline, incident.sectors = severity, headline, sectors
-            incident.view = view
+            incident.first_published_at = min(
+                incident.first_published_at, record.first_published_at
+            )
+            incident.last_published_at = record.last_published_at
+            incident.severity, incident.headline = record.severity, record.headline
+            incident.sector_ids = record.sectors
+            incident.view = record.view
             await session.flush()
             await session.execute(
-                update(Item).where(Item.id == item_id).values(incident_id=incident_id)
+                update(Item).where(Item.id == record.item_id).values(incident_id=incident.id)
             )
-            if alert_texts and not incident.alerted:
+            if alert is not None and not incident.alerted:
                 incident.alerted = True
-                queued += await self.outbox.queue_alerts(
-                    session,
-                    AlertMeta(
-                        incident_id, severity, tuple(s for s in sectors.split(",") if s), headline
-                    ),
-                    alert_texts,
-                    priority,
-                )
-            elif incident.alerted and (edit_texts or reply_texts):
+                meta = AlertMeta(incident.id, record.severity, record.sectors, alert.filter_text)
+                queued += await self.outbox.queue_alerts(session, meta, alert, record.priority)
+            elif incident.alerted and (edits or replies):
                 incident.followups += 1
                 queued += await self.outbox.queue_followups(
-                    session, incident_id, edit_texts or {}, reply_texts or {}, priority, version
+                    session, incident.id, edits or {}, replies or {}, record.priority,
+                    record.version,
                 )
         return queued
 
@@ -385,7 +396,11 @@ class Store:
                 "items": int(await total(select(func.count(Item.id))) or 0),
                 "incidents": int(await total(select(func.count(Incident.id))) or 0),
                 "pending": int(
-                    await total(select(func.count(Delivery.id)).where(Delivery.status == "pending"))
+                    await total(
+                        select(func.count(Delivery.id)).where(
+                            Delivery.status == DeliveryStatus.PENDING
+                        )
+                    )
                     or 0
                 ),
             }

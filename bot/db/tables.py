@@ -7,6 +7,7 @@ Alembic migrations in `bot/migrations` create exactly this schema; a test compar
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -27,6 +28,9 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from bot.clock import utcnow
+from bot.domain import DeliveryStatus
+
 __all__ = [
     "Base",
     "Chat",
@@ -36,13 +40,7 @@ __all__ = [
     "SourceRow",
     "Subscription",
     "UTCDateTime",
-    "utcnow",
 ]
-
-
-def utcnow() -> datetime:
-    """Timezone-aware now, the only clock the storage uses."""
-    return datetime.now(UTC)
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -150,6 +148,17 @@ class Incident(Base):
     alerted: Mapped[bool] = mapped_column(Boolean, default=False)
     followups: Mapped[int] = mapped_column(Integer, default=0)
 
+    # The column holds the sector ids comma-joined (no schema change for a list); code reads
+    # and writes them as a tuple through this property only.
+    @property
+    def sector_ids(self) -> tuple[str, ...]:
+        """The border sectors the incident lies in, in the order the clustering gave them."""
+        return tuple(s for s in (self.sectors or "").split(",") if s)
+
+    @sector_ids.setter
+    def sector_ids(self, value: Sequence[str]) -> None:
+        self.sectors = ",".join(value)
+
 
 class Chat(Base):
     """A Telegram chat the bot knows, with its settings."""
@@ -201,8 +210,9 @@ class Delivery(Base):
     )
     kind: Mapped[str] = mapped_column(String(16))  # alert / edit / reply / message
     text: Mapped[str] = mapped_column(Text)
-    priority: Mapped[int] = mapped_column(Integer, default=100)  # lower goes first
-    status: Mapped[str] = mapped_column(String(16), default="pending")
+    # Lower goes first (`bot.domain.Priority`); a row written without one goes after them all.
+    priority: Mapped[int] = mapped_column(Integer, default=100)
+    status: Mapped[str] = mapped_column(String(16), default=DeliveryStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -26,9 +26,11 @@ from telegram import Bot, LinkPreviewOptions, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
+from bot.clock import utcnow
 from bot.db.store import Store
-from bot.db.tables import Delivery, utcnow
+from bot.db.tables import Delivery
 from bot.delivery.pacer import Pacer, outbox_send
+from bot.domain import DeliveryKind
 from bot.present.formatting import shorten_html
 from bot.present.keyboards import markup_from_json
 
@@ -238,7 +240,7 @@ class Sender:
         thread = row.thread_id or None
         paid = self.pacing.paid_broadcast or None
         no_preview = LinkPreviewOptions(is_disabled=True)
-        if row.kind == "edit":
+        if row.kind == DeliveryKind.EDIT:
             target = row.target_message_id or await self._target(row)
             if target is None:
                 return None  # the alert never went out; nothing to edit
@@ -249,7 +251,7 @@ class Sender:
             )
             return target
         reply = None
-        if row.kind == "reply":
+        if row.kind == DeliveryKind.REPLY:
             target = row.target_message_id or await self._target(row)
             if target is not None:
                 reply = ReplyParameters(message_id=target, allow_sending_without_reply=True)

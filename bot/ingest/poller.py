@@ -22,17 +22,21 @@ import httpx
 
 from bot.classifier import Classifier, ItemText
 from bot.classifier.types import Classification
+from bot.clock import utcnow
 from bot.clustering import Clusterer, Report, in_own_voice
-from bot.db.store import NewItem, Store
-from bot.db.tables import Item, SourceRow, utcnow
+from bot.db.outbox import RenderedAlert
+from bot.db.store import IncidentRecord, NewItem, Store
+from bot.db.tables import Item, SourceRow
 from bot.domain import ACTOR_SIDE, ACTORS, SIDES, Actor, Priority, Side, priority_of
 from bot.exceptions import ChannelLayoutError, FeedError, TransientFetchError
 from bot.ingest.fetch import FetchResult, fetch_feed
 from bot.ingest.parse import FeedEntry, parse_feed, split_feed
 from bot.ingest.telegram import channel_of, parse_channel, preview_url
 from bot.present.formatting import esc
+from bot.present.keyboards import alert_markup_json
 from bot.present.summary import LANGUAGES, ReportRef, headline, render_alert, render_followup
 from bot.settings import Settings
+from bot.subscribers.rules import filter_text
 
 __all__ = ["PollOutcome", "Poller"]
 
@@ -99,6 +103,7 @@ class Poller:
         self._drainer: asyncio.Task[None] | None = None
         self._orphans = False  # a failed batch may have stored items it did not cluster
         self.last_cycle_at: datetime | None = None
+        self.cycles = 0  # poll cycles ended; tests and operators wait on it, not on the clock
 
     async def seed(self) -> int:
         """Rebuild the clusterer's recent incidents from the database after a start.
@@ -131,6 +136,7 @@ class Poller:
             states, self._states = self._states, []
             await self._store.save_poll_states(states)
         self.last_cycle_at = self._clock()
+        self.cycles += 1
         self._clusterer.expire(self.last_cycle_at)
         return list(outcomes)
 
@@ -354,34 +360,45 @@ class Poller:
             # Clustered before its incident row was saved: save it now, alert if still due.
             action = "edit"
         view = self._clusterer.incident(assignment.incident_id)
-        reports = await self._store.incident_items(assignment.incident_id, limit=40)
+        stored = [
+            (item, src)
+            for item, src in await self._store.incident_items(assignment.incident_id, limit=40)
+            if item.id != item_id
+        ]
+        record = IncidentRecord(
+            item_id=item_id, incident_id=assignment.incident_id,
+            first_published_at=view.first_published, last_published_at=view.last_published,
+            severity=view.severity, headline=headline(view, "en"), sectors=view.sectors,
+            view=view.to_json(), priority=priority_of(view.severity),
+            version=len(view.report_ids),
+        )
+        max_age = timedelta(hours=self._settings.alert_max_age_hours)
+        if now - report.published > max_age or action not in {"alert", "edit", "edit_and_reply"}:
+            return await self._store.record_incident(record)
         refs = [
             ReportRef(source=src.name, url=item.url, title=item.title,
                       published=item.published_at or item.first_seen_at)
-            for item, src in reports
-            if item.id != item_id
+            for item, src in stored
         ]
         refs.append(ReportRef(report.source or "", report.url, report.title, report.published))
-        max_age = timedelta(hours=self._settings.alert_max_age_hours)
-        fresh_enough = now - report.published <= max_age
-        alert = edit = reply = None
-        if fresh_enough and action == "alert":
-            alert = {lang: render_alert(view, refs, lang) for lang in LANGUAGES}
-        elif fresh_enough and action in {"edit", "edit_and_reply"}:
-            edit = {lang: render_alert(view, refs, lang) for lang in LANGUAGES}
-            # An alert not yet sent for this incident goes out now with all facts.
-            alert = edit
-            if action == "edit_and_reply":
-                reply = {lang: render_followup(view, assignment.changes, lang)
-                         for lang in LANGUAGES}
-        return await self._store.record_incident(
-            item_id=item_id, incident_id=assignment.incident_id,
-            first_published_at=view.first_published, last_published_at=view.last_published,
-            severity=view.severity, headline=headline(view, "en"),
-            sectors=",".join(view.sectors), view=view.to_json(),
-            alert_texts=alert, edit_texts=edit, reply_texts=reply,
-            priority=priority_of(view.severity), version=len(view.report_ids),
+        texts = {lang: render_alert(view, refs, lang) for lang in LANGUAGES}
+        # An edit carries the alert too: an alert not yet sent for this incident goes out now
+        # with all facts (the store queues it only if none went out).
+        alert = RenderedAlert(
+            texts=texts,
+            markups={
+                lang: alert_markup_json(record.incident_id, lang, can_mute=bool(view.sectors))
+                for lang in LANGUAGES
+            },
+            filter_text=_filter_text(record.headline, stored, report),
         )
+        if action == "alert":
+            return await self._store.record_incident(record, alert=alert)
+        replies = None
+        if action == "edit_and_reply":
+            replies = {lang: render_followup(view, assignment.changes, lang) for lang in LANGUAGES}
+        return await self._store.record_incident(record, alert=alert, edits=texts,
+                                                  replies=replies)
 
     async def _recover_orphans(self) -> None:
         """Cluster incident items that were stored but never attached to an incident.
@@ -467,6 +484,21 @@ class Poller:
             id=str(item_id), title=title, summary=summary, lang=source.lang,
             published=published, url=url, source=source.name,
         )
+
+
+def _filter_text(title: str, stored: Sequence[tuple[Item, SourceRow]], report: Report) -> str:
+    """What keyword filters match: the headline, every report's text and places."""
+    texts: list[str] = []
+    place_ids: list[str] = []
+    for item, _ in stored:
+        texts += [item.title, item.summary]
+        place_ids += [
+            loc["id"] for loc in (item.facts or {}).get("locations") or []
+            if isinstance(loc, dict) and isinstance(loc.get("id"), str)
+        ]
+    texts += [report.title, report.summary]
+    place_ids += [loc.id for loc in report.classification.locations]
+    return filter_text(title, texts, place_ids)
 
 
 def _side_of(source: SourceRow) -> Side | None:

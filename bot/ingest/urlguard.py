@@ -22,6 +22,8 @@ from urllib.parse import urlsplit
 
 import httpcore
 
+from bot.exceptions import UrlRefused
+
 __all__ = [
     "GuardedBackend",
     "Resolver",
@@ -33,14 +35,6 @@ __all__ = [
 
 MAX_URL: Final = 2000
 Resolver = Callable[[str, int], Awaitable[list[str]]]
-
-
-class UrlRefused(ValueError):
-    """A source URL (or a connection) the guard refuses; `key` names the catalog text why."""
-
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
 
 
 async def system_resolver(host: str, port: int) -> list[str]:

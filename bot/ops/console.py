@@ -16,7 +16,6 @@ what a Telegram user would see:
 from __future__ import annotations
 
 import asyncio
-import html
 import itertools
 import json
 import logging
@@ -32,6 +31,8 @@ from typing import IO, Any, Final, TextIO
 
 from telegram.request import BaseRequest, RequestData
 
+from bot.present.formatting import html_to_text
+
 __all__ = [
     "CONSOLE_CHAT_ID",
     "CONSOLE_FILES",
@@ -39,7 +40,6 @@ __all__ = [
     "CONSOLE_TOKEN",
     "ConsoleIO",
     "ConsoleRequest",
-    "html_to_text",
 ]
 
 log = logging.getLogger(__name__)
@@ -60,16 +60,8 @@ _BOT = {
 }
 _USER = {"id": CONSOLE_CHAT_ID, "is_bot": False, "first_name": "Console", "language_code": "en"}
 _CHAT = {"id": CONSOLE_CHAT_ID, "type": "private", "first_name": "Console"}
-_LINK = re.compile(r'<a href="([^"]*)">(.*?)</a>', re.S)
-_TAG = re.compile(r"<[^>]+>")
 _PRESS = re.compile(r"^(?:/press(?:@\w+)?\s+)?([0-9]{1,3})$")
 _REMEMBERED = 500  # sent messages kept for "reply to #N" lines
-
-
-def html_to_text(markup: str) -> str:
-    """Telegram HTML to terminal text; links show their URL."""
-    text = _LINK.sub(lambda m: f"{m.group(2)} ({m.group(1)})", markup)
-    return html.unescape(_TAG.sub("", text))
 
 
 @dataclass(frozen=True, slots=True)

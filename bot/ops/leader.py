@@ -35,8 +35,9 @@ from sqlalchemy import Column, MetaData, String, Table, insert, or_, select, tex
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from bot.clock import utcnow
 from bot.db.engine import session_factory
-from bot.db.tables import UTCDateTime, utcnow
+from bot.db.tables import UTCDateTime
 
 __all__ = [
     "CHECK_INTERVAL",

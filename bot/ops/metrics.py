@@ -19,6 +19,7 @@ from prometheus_client.registry import Collector
 
 from bot.db.store import Store
 from bot.delivery.sender import SenderStats
+from bot.domain import DeliveryStatus
 from bot.ingest.poller import PollOutcome
 
 __all__ = ["CONTENT_TYPE", "Metrics", "Snapshot"]
@@ -70,7 +71,7 @@ class _SnapshotCollector(Collector):
                        "Deliveries re-queued after a crash or takeover (possible duplicates)",
                        snap.inflight_requeued)
         yield _gauge("borderwatch_queue_depth", "Deliveries waiting to be sent",
-                     snap.outbox.get("pending", 0))
+                     snap.outbox.get(DeliveryStatus.PENDING, 0))
         outbox = GaugeMetricFamily("borderwatch_outbox_deliveries",
                                    "Deliveries in the database by status", labels=["status"])
         for status, count in sorted(snap.outbox.items()):
@@ -121,8 +122,14 @@ class Metrics:
             buckets=LATENCY_BUCKETS, registry=self.registry,
         )
         self.snapshot = Snapshot()
+        self.inflight_requeued = 0
+        """Deliveries this process re-queued after a crash or takeover (`requeued`)."""
         self._latencies_seen = 0
         self.registry.register(_SnapshotCollector(self))
+
+    def requeued(self, count: int) -> None:
+        """Count deliveries found in flight and re-queued (they may arrive twice)."""
+        self.inflight_requeued += count
 
     def record_polls(self, outcomes: Sequence[PollOutcome]) -> None:
         """Count one poll cycle's outcomes."""
@@ -140,7 +147,6 @@ class Metrics:
         *,
         leader: bool,
         last_poll_age: float | None,
-        inflight_requeued: int,
     ) -> None:
         """Gather the scrape-time figures (three small queries)."""
         totals = await store.counts()
@@ -151,7 +157,7 @@ class Metrics:
             leader=leader, last_poll_age=last_poll_age, totals=totals, outbox=outbox,
             source_failures=failures, sent=stats.sent, retried=stats.retried,
             failed=stats.failed, rate_limited=stats.rate_limited,
-            chats_deactivated=stats.chats_deactivated, inflight_requeued=inflight_requeued,
+            chats_deactivated=stats.chats_deactivated, inflight_requeued=self.inflight_requeued,
         )
 
     def _observe_latencies(self, stats: SenderStats) -> None:

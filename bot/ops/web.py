@@ -20,18 +20,21 @@ import hashlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Protocol
 
 from aiohttp import web
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import __version__
-from bot.ops.metrics import CONTENT_TYPE
+from bot.db.store import Store
+from bot.delivery.sender import SenderStats
+from bot.ops.metrics import CONTENT_TYPE, Metrics
 from bot.present.feed_export import ATOM_TYPE, JSON_FEED_TYPE, atom_feed, json_feed, load_incidents
-from bot.services import Services
 
-__all__ = ["STALE_POLL_SECONDS", "WebServer"]
+__all__ = ["STALE_POLL_SECONDS", "Observed", "ReplicaStatus", "WebServer"]
 
 log = logging.getLogger(__name__)
 
@@ -43,13 +46,46 @@ _MAX_LIMIT = 200
 _DEFAULT_LIMIT = 50
 
 
+@dataclass(frozen=True, slots=True)
+class ReplicaStatus:
+    """What /healthz and /metrics report of this replica at one moment."""
+
+    leader: bool
+    replica: str | None  # None: a lone process, no election
+    elected_at: float | None  # monotonic seconds of the last election won
+    last_poll_at: datetime | None
+    started_at: datetime
+    sender: SenderStats
+
+
+class Observed(Protocol):
+    """What the HTTP endpoint reads of the running bot (`bot.services.Services` is one)."""
+
+    @property
+    def store(self) -> Store:
+        """The database, for the health check, the scrape-time figures and the feeds."""
+        ...
+
+    @property
+    def metrics(self) -> Metrics | None:
+        """The registry /metrics renders; None turns /metrics off."""
+        ...
+
+    def status(self) -> ReplicaStatus:
+        """The replica's role, poll age and sender figures, now."""
+        ...
+
+
 class WebServer:
     """The aiohttp application and its site on one address and port."""
 
-    def __init__(self, services: Services, *, host: str, port: int) -> None:
+    def __init__(
+        self, services: Observed, *, host: str, port: int, public_url: str | None = None
+    ) -> None:
         self._services = services
         self._host = host
         self._port = port
+        self._public_url = (public_url or "").rstrip("/")  # PUBLIC_URL: the feeds' own links
         self._runner: web.AppRunner | None = None
         self._site: web.TCPSite | None = None
         self._feed_cache: dict[tuple[str, int], tuple[float, bytes]] = {}
@@ -95,11 +131,11 @@ class WebServer:
         )
 
     async def _healthz(self, request: web.Request) -> web.Response:
-        services = self._services
+        status = self._services.status()
         database_ok = await self._database_ok()
-        leader = services.is_leader()
-        age = _age(services.poller.last_cycle_at)
-        since = services.leader.elected_at if services.leader is not None else None
+        leader = status.leader
+        age = _age(status.last_poll_at)
+        since = status.elected_at
         # A new leader has not polled yet: count from its election, not from the last cycle.
         effective = age
         if leader and since is not None:
@@ -111,11 +147,11 @@ class WebServer:
             "status": "ok" if healthy else "unhealthy",
             "database": "ok" if database_ok else "unreachable",
             "role": "leader" if leader else "follower",
-            "replica": services.leader.name if services.leader is not None else None,
+            "replica": status.replica,
             "last_poll_age_seconds": None if age is None else round(age, 1),
             "polls_stalled": stalled,
             "version": __version__,
-            "uptime_seconds": round((datetime.now(UTC) - services.started_at).total_seconds()),
+            "uptime_seconds": round((datetime.now(UTC) - status.started_at).total_seconds()),
         }
         return web.json_response(body, status=200 if healthy else 503,
                                  headers={"Cache-Control": "no-store"})
@@ -131,15 +167,14 @@ class WebServer:
         return True
 
     async def _metrics(self, request: web.Request) -> web.Response:
-        services = self._services
-        metrics = services.metrics
+        metrics = self._services.metrics
         if metrics is None:
             raise web.HTTPNotFound(text="metrics are off")
+        status = self._services.status()
         try:
             await metrics.refresh(
-                services.store, services.sender.stats, leader=services.is_leader(),
-                last_poll_age=_age(services.poller.last_cycle_at),
-                inflight_requeued=services.inflight_requeued,
+                self._services.store, status.sender, leader=status.leader,
+                last_poll_age=_age(status.last_poll_at),
             )
         except (SQLAlchemyError, OSError) as exc:
             # Still answer: process-local figures are useful when the database is down.
@@ -160,7 +195,7 @@ class WebServer:
         # The cache is keyed on what changes the body (kind and limit), so extra query
         # parameters cannot bypass it; links come from PUBLIC_URL, never from the request's
         # Host header, which anyone can set and the cache would hand to everybody.
-        base = self._services.settings.public_url or ""
+        base = self._public_url
         query = "" if limit == _DEFAULT_LIMIT else f"?limit={limit}"
         self_url = f"{base}/incidents.{kind}{query}"
         body = await self._cached((kind, limit), lambda: self._render(

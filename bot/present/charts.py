@@ -22,6 +22,7 @@ from typing import Final
 from babel.dates import format_skeleton
 
 from bot.present.i18n import normalize_language, t
+from bot.present.places import sector_label
 from bot.subscribers.prefs import SECTOR_IDS
 
 __all__ = [
@@ -124,9 +125,9 @@ def render_stats(data: WeeklyCounts, lang: str) -> bytes:
         positions = list(range(len(shown.weeks)))
         bottom = [0] * len(shown.weeks)
         for number, (sector, counts) in enumerate(shown.counts.items()):
-            key = "chart_other" if sector == OTHERS else f"sector_{sector}"
+            label = t(lang, "chart_other") if sector == OTHERS else sector_label(sector, lang)
             color = _OTHER_COLOR if sector in (OTHER, OTHERS) else _COLORS[number % len(_COLORS)]
-            axes.bar(positions, counts, bottom=bottom, label=t(lang, key), color=color,
+            axes.bar(positions, counts, bottom=bottom, label=label, color=color,
                      width=0.8, edgecolor="white", linewidth=0.5)
             bottom = [b + c for b, c in zip(bottom, counts, strict=True)]
         step = max(1, math.ceil(len(positions) / 12))

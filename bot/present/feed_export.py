@@ -17,7 +17,7 @@ from xml.etree import ElementTree as ET
 
 from bot import __version__
 from bot.db.store import Store
-from bot.ops.console import html_to_text
+from bot.present.formatting import html_to_text
 from bot.present.incidents import stored_view
 from bot.present.summary import ReportRef, render_alert
 
@@ -90,7 +90,7 @@ async def load_incidents(store: Store, limit: int = 50, lang: str = "en") -> lis
                 published=row.first_published_at,
                 updated=max(row.updated_at, row.last_published_at),
                 severity=row.severity,
-                sectors=tuple(s for s in row.sectors.split(",") if s),
+                sectors=row.sector_ids,
                 reports=refs,
             )
         )

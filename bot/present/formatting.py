@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 __all__ = [
     "TELEGRAM_LIMIT",
     "esc",
+    "html_to_text",
     "link",
     "shorten_html",
     "visible_length",
@@ -24,11 +25,19 @@ _TAG = re.compile(r"<[^>]*>")
 _TOKEN = re.compile(r"(<[^>]*>|&[#\w]+;|[^<&]+|[<&])")
 _OPEN = re.compile(r"<([a-z-]+)(?:\s[^>]*)?>", re.I)
 _CLOSE = re.compile(r"</([a-z-]+)\s*>", re.I)
+_LINK = re.compile(r'<a href="([^"]*)">(.*?)</a>', re.S)
+_MARKUP = re.compile(r"<[^>]+>")
 
 
 def esc(text: str | None) -> str:
     """Escape text for Telegram HTML (quotes too, so it is safe inside attributes)."""
     return html.escape(text or "", quote=True)
+
+
+def html_to_text(markup: str) -> str:
+    """Telegram HTML as plain text (the console, a feed's text field); links show their URL."""
+    text = _LINK.sub(lambda m: f"{m.group(2)} ({m.group(1)})", markup)
+    return html.unescape(_MARKUP.sub("", text))
 
 
 def link(url: str | None, label: str) -> str:

@@ -8,7 +8,15 @@ Message ids are stable keys ("kind_drone", "usage_latest"), not English sentence
 text lives in the `en` catalog like every other language, and a key missing from a catalog
 falls back to English (a test fails when any catalog misses a key or a placeholder).
 `t(lang, key, **values)` fills `{name}` placeholders with `str.format`; values are plain text
-and callers escape them for HTML. Dates are formatted by Babel's CLDR data.
+and callers escape them for HTML.
+
+Counts go through `tn(lang, key, n, **values)`: the catalog entry has plural forms
+(`msgid_plural`, `msgstr[0]`…) chosen by the catalog's own `Plural-Forms` rule (Russian
+one/few/many; Armenian and Azerbaijani per CLDR, which put the noun in the singular after a
+numeral anyway), and `{n}` is written in the locale's digits grouping. Dates, numbers and
+lists ("Sotk, Kut and Kalbajar") come from Babel's CLDR data for the reader's locale, so
+Armenian reads "դեկտեմբերի 1" and Russian "1 декабря". Templates carry their own separators:
+code never glues ": " or a case ending onto a filled-in value.
 """
 
 from __future__ import annotations
@@ -17,24 +25,32 @@ import functools
 import gettext
 import importlib.resources
 import io
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from types import MappingProxyType
 
-from babel.dates import format_date
+from babel import Locale
+from babel.dates import format_date, format_skeleton, format_time
+from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 
 __all__ = [
     "LANGUAGES",
     "LANGUAGE_NAMES",
+    "catalog_forms",
     "catalog_keys",
     "catalog_text",
+    "day_time",
     "has_key",
+    "join_names",
     "month_day",
     "normalize_language",
+    "number",
     "short_date",
     "t",
+    "tn",
 ]
 
 LANGUAGES: tuple[str, ...] = ("en", "ru", "hy", "az")
@@ -51,14 +67,20 @@ def _po_text(lang: str) -> bytes:
 
 
 @functools.cache
-def _catalog(lang: str) -> dict[str, str]:
-    """The message ids and texts of one catalog (untranslated entries left out)."""
+def _catalog(lang: str) -> dict[str, tuple[str, ...]]:
+    """Each message id of one catalog with its text, or its plural forms in order
+    (untranslated entries left out)."""
     catalog = read_po(io.BytesIO(_po_text(lang)), locale=lang, domain=DOMAIN)
-    return {
-        str(message.id): str(message.string)
-        for message in catalog
-        if message.id and isinstance(message.id, str) and message.string
-    }
+    out: dict[str, tuple[str, ...]] = {}
+    for message in catalog:
+        if not message.id:
+            continue
+        key = message.id if isinstance(message.id, str) else message.id[0]
+        string = message.string or ""
+        forms = (string,) if isinstance(string, str) else tuple(string)
+        if all(forms):
+            out[str(key)] = tuple(str(form) for form in forms)
+    return out
 
 
 @functools.cache
@@ -86,6 +108,28 @@ def t(lang: str, key: str, **values: object) -> str:
     return template.format(**values) if values else template
 
 
+def tn(lang: str, key: str, n: int, **values: object) -> str:
+    """The plural form of `key` for the count `n` in `lang` (English when missing), with
+    `{n}` written in the locale's number format and `values` filled in."""
+    lang = lang if lang in LANGUAGES else "en"
+    template = _translations(lang).ngettext(key, key, n)
+    if template == key and lang != "en":
+        template = _translations("en").ngettext(key, key, n)
+    return template.format(n=number(n, lang), **values)
+
+
+def number(n: int, lang: str) -> str:
+    """`n` in the locale's digits and grouping ("12 345" in Russian and Armenian)."""
+    return format_decimal(n, locale=normalize_language(lang))
+
+
+def join_names(names: Sequence[str], lang: str) -> str:
+    """A list in the language's own way: "Sotk, Kut and Kalbajar", "Сотк, Кут и Кельбаджар"."""
+    if not names:
+        return ""
+    return format_list(list(names), style="standard", locale=normalize_language(lang))
+
+
 def has_key(key: str) -> bool:
     """Whether the English catalog defines `key`."""
     return key in _catalog("en")
@@ -97,13 +141,27 @@ def catalog_keys(lang: str) -> frozenset[str]:
 
 
 def catalog_text(lang: str, key: str) -> str | None:
-    """The raw template of `key` in `lang`, or None when the catalog lacks it."""
+    """The raw template of `key` in `lang` (its first form for a plural entry), or None."""
+    forms = _catalog(lang).get(key)
+    return forms[0] if forms else None
+
+
+def catalog_forms(lang: str, key: str) -> tuple[str, ...] | None:
+    """Every form of `key` in `lang`: one for a plain entry, one per plural form otherwise."""
     return _catalog(lang).get(key)
 
 
 def month_day(moment: datetime, lang: str) -> str:
-    """"24 November" in the reader's language (CLDR data via Babel)."""
-    return format_date(moment.date(), format="d MMMM", locale=normalize_language(lang))
+    """The day and month in the locale's own order: "1 декабря", "դեկտեմբերի 1", "1 dekabr"."""
+    return format_skeleton("MMMMd", moment.date(), locale=normalize_language(lang))
+
+
+def day_time(moment: datetime, lang: str) -> str:
+    """Day, month and clock time joined the locale's way: "1 декабря, 09:05"."""
+    code = normalize_language(lang)
+    day = format_skeleton("MMMMd", moment.date(), locale=code)
+    clock = format_time(moment.time(), format="short", locale=code)
+    return str(Locale.parse(code).datetime_formats["medium"]).format(clock, day)
 
 
 def short_date(moment: datetime, lang: str) -> str:

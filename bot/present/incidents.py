@@ -10,17 +10,16 @@ import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from bot.classifier.gazetteer import default_gazetteer
 from bot.clustering import IncidentView
 from bot.db.search import SearchHit
 from bot.db.store import SourceHealth, Store
 from bot.db.tables import Incident
 from bot.domain import PERSPECTIVES
 from bot.present.formatting import TELEGRAM_LIMIT, esc, link, shorten_html, visible_length
-from bot.present.i18n import t
+from bot.present.i18n import day_time, month_day, t, tn
 from bot.present.summary import SEVERITY_ICON, ReportRef, command_id, headline, render_incident
 from bot.subscribers.prefs import ChatPrefs
-from bot.subscribers.rules import AlertFacts, wants
+from bot.subscribers.rules import AlertFacts, filter_text, wants
 
 __all__ = [
     "alert_facts",
@@ -60,13 +59,14 @@ def _headline(row: Incident, lang: str) -> str:
 
 
 def incident_line(row: Incident, lang: str) -> str:
-    """One line for lists: icon, the incident's date, headline in `lang` (without a second
-    date), the tappable id."""
+    """One line for lists: icon, the local date (once), headline in `lang`, the tappable id."""
     icon = SEVERITY_ICON.get(row.severity, "⚪")
     view = safe_view(row)
-    when = (view.event_start if view else row.first_published_at).strftime("%Y-%m-%d")
-    title = headline(view, lang, dated=False) if view is not None else row.headline
-    return f"{icon} {esc(when)} · {esc(title)} · /incident_{command_id(row.id)}"
+    if view is None:
+        when, what = month_day(row.last_published_at, lang), row.headline
+    else:
+        when, what = month_day(view.event_start, lang), headline(view, lang, dated=False)
+    return f"{icon} {esc(when)} · {esc(what)} · /incident_{command_id(row.id)}"
 
 
 async def latest_lines(store: Store, count: int, lang: str) -> list[str]:
@@ -106,9 +106,9 @@ async def incident_sources(store: Store, incident_id: str, lang: str) -> list[st
     lines = [f"<b>{esc(t(lang, 'sources'))}</b> · {esc(_headline(row, lang))}"]
     for ref, perspective in await _refs(store, incident_id):
         side = t(lang, f"perspective_{perspective}") if perspective in PERSPECTIVES else ""
-        when = ref.published.strftime("%Y-%m-%d %H:%M") if ref.published else "?"
+        when = f", {day_time(ref.published, lang)} UTC" if ref.published else ""
         label = f" ({esc(side)})" if side else ""
-        lines.append(f"• {link(ref.url, ref.source)}{label}, {esc(when)} UTC: {esc(ref.title)}")
+        lines.append(f"• {link(ref.url, ref.source)}{label}{esc(when)} · {esc(ref.title)}")
     return split_message("\n".join(lines))
 
 
@@ -116,7 +116,7 @@ def search_text(hits: Sequence[SearchHit], lang: str, query: str) -> str:
     """Search results, or a "nothing found" hint."""
     if not hits:
         return t(lang, "search_none", query=esc(query))
-    lines = [t(lang, "search_results", n=len(hits), query=esc(query))]
+    lines = [tn(lang, "search_results", len(hits), query=esc(query))]
     lines += [incident_line(hit.incident, lang) for hit in hits]
     return "\n".join(lines)
 
@@ -126,7 +126,7 @@ def sources_text(health: Sequence[SourceHealth], lang: str, now: datetime) -> li
     lines = [t(lang, "sources_title", n=len(health))]
     for source in sorted(health, key=lambda h: h.name.lower()):
         if source.failures:
-            state = t(lang, "source_failing", n=source.failures)
+            state = tn(lang, "source_failing", source.failures)
             icon = "⚠️"
         elif source.last_success_at is None:
             state, icon = t(lang, "source_not_polled"), "⏳"
@@ -145,14 +145,8 @@ def sources_text(health: Sequence[SourceHealth], lang: str, now: datetime) -> li
 def alert_facts(row: Incident) -> AlertFacts:
     """What a chat's filters look at, for a stored incident (digests)."""
     view = safe_view(row)
-    parts = [row.headline]
-    gazetteer = default_gazetteer()
-    for place_id in view.location_ids if view else ():
-        if place_id in gazetteer:
-            for names in gazetteer.get(place_id).names.values():
-                parts.extend(names)
-    sectors = tuple(s for s in row.sectors.split(",") if s)
-    return AlertFacts(row.severity, sectors, "\n".join(parts))
+    text = filter_text(row.headline, (), view.location_ids if view else ())
+    return AlertFacts(row.severity, row.sector_ids, text)
 
 
 def wanted(rows: Sequence[Incident], prefs: ChatPrefs, now: datetime | None = None) -> list[

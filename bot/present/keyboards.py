@@ -11,8 +11,9 @@ Callback data is short, versionless text under Telegram's 64-byte limit:
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
@@ -23,6 +24,7 @@ from bot.domain import SEVERITIES
 from bot.exceptions import ArgError
 from bot.present.formatting import esc
 from bot.present.i18n import LANGUAGE_NAMES, LANGUAGES, t
+from bot.present.places import sector_label
 from bot.subscribers.args import parse_quiet, parse_severity
 from bot.subscribers.prefs import SECTOR_IDS, ChatPrefs, clock_label
 from bot.subscribers.text import ascii_int
@@ -84,8 +86,20 @@ def alert_markup(incident_id: str, lang: str, *, can_mute: bool = True) -> Inlin
 
 
 def alert_markup_json(incident_id: str, lang: str, *, can_mute: bool = True) -> str:
-    """`alert_markup` as the JSON the outbox stores with the delivery."""
-    return alert_markup(incident_id, lang, can_mute=can_mute).to_json()
+    """`alert_markup` as the JSON the outbox stores with the delivery.
+
+    The pipeline renders it for every language at each incident change, so the JSON is built
+    once per language and only the incident id (JSON-escaped) is put in.
+    """
+    return _alert_markup_template(lang, can_mute).replace(_ID_SLOT, json.dumps(incident_id)[1:-1])
+
+
+_ID_SLOT: Final = "INCIDENT-ID-SLOT"
+
+
+@functools.cache
+def _alert_markup_template(lang: str, can_mute: bool) -> str:
+    return alert_markup(_ID_SLOT, lang, can_mute=can_mute).to_json()
 
 
 def markup_from_json(data: str | None) -> InlineKeyboardMarkup | None:
@@ -129,82 +143,112 @@ def _tick(selected: bool, label: str) -> str:
     return f"✅ {label}" if selected else label
 
 
-def settings_markup(chat_id: int, prefs: ChatPrefs, page: str) -> InlineKeyboardMarkup:
-    """The keyboard of one settings page."""
+_Rows = list[list[InlineKeyboardButton]]
+
+
+def _language_rows(chat_id: int, prefs: ChatPrefs) -> _Rows:
+    return [
+        [_button(_tick(code == prefs.language, LANGUAGE_NAMES[code]), chat_id, "lang", code)]
+        for code in LANGUAGES
+    ]
+
+
+def _severity_rows(chat_id: int, prefs: ChatPrefs) -> _Rows:
+    options: Sequence[str | None] = (None, *SEVERITIES)
+    return [
+        [
+            _button(
+                _tick(prefs.min_severity == s, t(prefs.language, f"sev_min_{s or 'all'}")),
+                chat_id, "sev", s or "all",
+            )
+        ]
+        for s in options
+    ]
+
+
+def _sector_rows(chat_id: int, prefs: ChatPrefs) -> _Rows:
     lang = prefs.language
-    back = [_button(t(lang, "btn_back"), chat_id, "main")]
-    rows: list[list[InlineKeyboardButton]]
-    if page == "lang":
-        rows = [
-            [_button(_tick(code == lang, LANGUAGE_NAMES[code]), chat_id, "lang", code)]
-            for code in LANGUAGES
-        ]
-    elif page == "sev":
-        options: Sequence[str | None] = (None, *SEVERITIES)
-        rows = [
-            [
-                _button(
-                    _tick(prefs.min_severity == s, t(lang, f"sev_min_{s or 'all'}")),
-                    chat_id, "sev", s or "all",
-                )
-            ]
-            for s in options
-        ]
-    elif page == "sec":
-        rows = [
-            [_button(_tick(not prefs.sectors, t(lang, "sectors_all")), chat_id, "sec", "all")]
-        ]
-        for index, sector in enumerate(SECTOR_IDS, start=1):
-            label = _tick(sector in prefs.sectors, t(lang, f"sector_{sector}"))
-            rows.append([_button(label, chat_id, "sec", str(index))])
-    elif page == "quiet":
-        current = prefs.quiet.label().replace("–", "-").replace(":00", "") if prefs.quiet else ""
-        presets = [
-            _button(_tick(current == p, p), chat_id, "quiet", p) for p in QUIET_PRESETS
-        ]
-        rows = [
-            [_button(_tick(prefs.quiet is None, t(lang, "quiet_off")), chat_id, "quiet", "off")],
-            presets,
-            [_button(_tick(prefs.timezone == z, z), chat_id, "quiet", f"tz={z}")
-             for z in TIMEZONES[:3]],
-            [_button(_tick(prefs.timezone == z, z), chat_id, "quiet", f"tz={z}")
-             for z in TIMEZONES[3:]],
-            [
-                _button(
-                    _tick(prefs.critical_through, t(lang, "quiet_critical_through")),
-                    chat_id, "quiet", "crit",
-                )
-            ],
-        ]
-    elif page == "mode":
-        rows = [
-            [_button(_tick(prefs.mode == "instant", t(lang, "mode_instant")), chat_id, "mode",
-                     "instant")]
-        ]
-        for hour in DIGEST_HOURS:
-            selected = prefs.mode == "digest" and prefs.digest_minute == hour * 60
-            label = _tick(selected, t(lang, "mode_digest_at", time=clock_label(hour * 60)))
-            rows.append([_button(label, chat_id, "mode", str(hour))])
-    elif page == "kw":
-        rows = [
-            [_button(f"✖ {word}", chat_id, "kw", f"rm{index}")]
-            for index, word in enumerate((*prefs.include, *prefs.exclude))
-        ]
-        if prefs.include or prefs.exclude:
-            rows.append([_button(t(lang, "kw_clear"), chat_id, "kw", "clear")])
-    else:
-        return InlineKeyboardMarkup(
-            [
-                [_button(t(lang, "btn_language"), chat_id, "lang"),
-                 _button(t(lang, "btn_severity"), chat_id, "sev")],
-                [_button(t(lang, "btn_sectors"), chat_id, "sec"),
-                 _button(t(lang, "btn_quiet"), chat_id, "quiet")],
-                [_button(t(lang, "btn_delivery"), chat_id, "mode"),
-                 _button(t(lang, "btn_keywords"), chat_id, "kw")],
-                [_button(t(lang, "btn_close"), chat_id, "close")],
-            ]
-        )  # fmt: skip
-    return InlineKeyboardMarkup([*rows, back])
+    rows = [[_button(_tick(not prefs.sectors, t(lang, "sectors_all")), chat_id, "sec", "all")]]
+    for index, sector in enumerate(SECTOR_IDS, start=1):
+        label = _tick(sector in prefs.sectors, sector_label(sector, lang))
+        rows.append([_button(label, chat_id, "sec", str(index))])
+    return rows
+
+
+def _quiet_rows(chat_id: int, prefs: ChatPrefs) -> _Rows:
+    lang = prefs.language
+    current = prefs.quiet.label().replace("–", "-").replace(":00", "") if prefs.quiet else ""
+    presets = [_button(_tick(current == p, p), chat_id, "quiet", p) for p in QUIET_PRESETS]
+    return [
+        [_button(_tick(prefs.quiet is None, t(lang, "quiet_off")), chat_id, "quiet", "off")],
+        presets,
+        [_button(_tick(prefs.timezone == z, z), chat_id, "quiet", f"tz={z}")
+         for z in TIMEZONES[:3]],
+        [_button(_tick(prefs.timezone == z, z), chat_id, "quiet", f"tz={z}")
+         for z in TIMEZONES[3:]],
+        [
+            _button(
+                _tick(prefs.critical_through, t(lang, "quiet_critical_through")),
+                chat_id, "quiet", "crit",
+            )
+        ],
+    ]
+
+
+def _mode_rows(chat_id: int, prefs: ChatPrefs) -> _Rows:
+    lang = prefs.language
+    rows = [
+        [_button(_tick(prefs.mode == "instant", t(lang, "mode_instant")), chat_id, "mode",
+                 "instant")]
+    ]
+    for hour in DIGEST_HOURS:
+        selected = prefs.mode == "digest" and prefs.digest_minute == hour * 60
+        label = _tick(selected, t(lang, "mode_digest_at", time=clock_label(hour * 60)))
+        rows.append([_button(label, chat_id, "mode", str(hour))])
+    return rows
+
+
+def _keyword_rows(chat_id: int, prefs: ChatPrefs) -> _Rows:
+    rows = [
+        [_button(f"✖ {word}", chat_id, "kw", f"rm{index}")]
+        for index, word in enumerate((*prefs.include, *prefs.exclude))
+    ]
+    if prefs.include or prefs.exclude:
+        rows.append([_button(t(prefs.language, "kw_clear"), chat_id, "kw", "clear")])
+    return rows
+
+
+def _main_rows(chat_id: int, prefs: ChatPrefs) -> _Rows:
+    lang = prefs.language
+    return [
+        [_button(t(lang, "btn_language"), chat_id, "lang"),
+         _button(t(lang, "btn_severity"), chat_id, "sev")],
+        [_button(t(lang, "btn_sectors"), chat_id, "sec"),
+         _button(t(lang, "btn_quiet"), chat_id, "quiet")],
+        [_button(t(lang, "btn_delivery"), chat_id, "mode"),
+         _button(t(lang, "btn_keywords"), chat_id, "kw")],
+        [_button(t(lang, "btn_close"), chat_id, "close")],
+    ]  # fmt: skip
+
+
+# Each page's own buttons; every page but the main one ends with a Back button.
+_PAGE_ROWS: Final[dict[str, Callable[[int, ChatPrefs], _Rows]]] = {
+    "lang": _language_rows,
+    "sev": _severity_rows,
+    "sec": _sector_rows,
+    "quiet": _quiet_rows,
+    "mode": _mode_rows,
+    "kw": _keyword_rows,
+}
+
+
+def settings_markup(chat_id: int, prefs: ChatPrefs, page: str) -> InlineKeyboardMarkup:
+    """The keyboard of one settings page (the main page for any other name)."""
+    rows = _PAGE_ROWS.get(page)
+    if rows is None:
+        return InlineKeyboardMarkup(_main_rows(chat_id, prefs))
+    back = [_button(t(prefs.language, "btn_back"), chat_id, "main")]
+    return InlineKeyboardMarkup([*rows(chat_id, prefs), back])
 
 
 def apply_press(prefs: ChatPrefs, press: SettingsPress, now: datetime) -> tuple[ChatPrefs, str]:
@@ -267,7 +311,7 @@ def settings_text(prefs: ChatPrefs, title: str, page: str, now: datetime) -> str
     lines = [t(lang, "settings_title", chat=esc(title)), ""]
     severity = t(lang, f"sev_min_{prefs.min_severity or 'all'}")
     sectors = (
-        ", ".join(t(lang, f"sector_{s}") for s in SECTOR_IDS if s in prefs.sectors)
+        ", ".join(sector_label(s, lang) for s in SECTOR_IDS if s in prefs.sectors)
         if prefs.sectors
         else t(lang, "sectors_all")
     )
@@ -286,18 +330,19 @@ def settings_text(prefs: ChatPrefs, title: str, page: str, now: datetime) -> str
         if prefs.mode == "digest"
         else t(lang, "mode_instant")
     )
-    lines += [
-        f"{t(lang, 'btn_language')}: {LANGUAGE_NAMES[lang]}",
-        f"{t(lang, 'btn_severity')}: {severity}",
-        f"{t(lang, 'btn_sectors')}: {sectors}",
-        f"{t(lang, 'btn_quiet')}: {quiet}",
-        f"{t(lang, 'btn_delivery')}: {mode}",
-        f"{t(lang, 'btn_keywords')}: {keywords_text(prefs)}",
-    ]
+    summary = (
+        ("btn_language", LANGUAGE_NAMES[lang]),
+        ("btn_severity", severity),
+        ("btn_sectors", sectors),
+        ("btn_quiet", quiet),
+        ("btn_delivery", mode),
+        ("btn_keywords", keywords_text(prefs)),
+    )
+    lines += [t(lang, "label_value", label=t(lang, key), value=value) for key, value in summary]
     mutes = prefs.active_mutes(now)
     if mutes:
         muted = ", ".join(
-            f"{t(lang, f'sector_{s}')} ({until:%H:%M} UTC)" for s, until in sorted(mutes.items())
+            f"{sector_label(s, lang)} ({until:%H:%M} UTC)" for s, until in sorted(mutes.items())
         )
         lines.append(t(lang, "settings_muted", sectors=muted))
     prompt = f"settings_prompt_{page}" if page in PAGES - {"close"} else "settings_prompt_main"

@@ -52,8 +52,9 @@ _REGION: Final = "#8a7a60"
 _VIEW: Final = (44.2, 38.75, 47.8, 41.35)
 # Region names from the gazetteer, at (lon, lat) clear of the border.
 _REGIONS: Final = (("am", 44.75, 40.45), ("az", 47.3, 40.75), ("az-nakhchivan", 45.05, 39.3))
-# Names from the catalogs: what a reader looks for to find their bearings.
-_NAMED: Final = (("map_sevan", 45.3, 40.36, "#2f5f7f"), ("map_karabakh", 46.9, 40.0, _REGION))
+# What a reader looks for to find their bearings, also spelled as the gazetteer spells them
+# (the headlines and sector labels do the same): Lake Sevan (water colour, slanted) and Karabakh.
+_NAMED: Final = (("am-lake-sevan", 45.3, 40.36, "#2f5f7f"), ("az-karabakh", 46.9, 40.0, _REGION))
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,8 +134,7 @@ def _dot_area(count: int) -> float:
 
 
 def _name(place_id: str, lang: str) -> str:
-    place = default_gazetteer().get(place_id)
-    return (place.names.get(lang) or (place.name,))[0].lstrip("^!=@~")
+    return default_gazetteer().get(place_id).display_name(lang)
 
 
 def render_map(points: Sequence[MapPoint], lang: str, *, days: int) -> bytes:
@@ -220,7 +220,7 @@ def _draw_land(axes: Any, outline: Outline, lang: str) -> None:
         axes.add_patch(Polygon(ring, closed=True, facecolor=_WATER, edgecolor="#6a9fc0",
                                linewidth=0.6, zorder=2))
     regions = [(_name(place_id, lang), lon, lat, _REGION) for place_id, lon, lat in _REGIONS]
-    regions += [(t(lang, key), lon, lat, color) for key, lon, lat, color in _NAMED]
+    regions += [(_name(place_id, lang), lon, lat, color) for place_id, lon, lat, color in _NAMED]
     for text, lon, lat, color in regions:
         axes.text(lon, lat, text, ha="center", va="center", fontsize=12, color=color,
                   alpha=0.9, zorder=3, style="italic", rotation=-45 if color != _REGION else 0)

@@ -110,9 +110,11 @@ def _places(text: str) -> tuple[tuple[str, ...], str]:
     ids: list[str] = []
     spans: list[str] = []
     # Typed queries are often all lower case; names that must be capitalised in news text
-    # are tried again on the capitalised words.
+    # are tried again on the capitalised words. A query is not a sentence: the leading "·"
+    # keeps names that news text must not open a sentence with (Russian "Тех", Armenian
+    # "Տեղ": Tegh, as headlines and sector labels spell it) findable when typed alone.
     for candidate in (text, " ".join(w[:1].upper() + w[1:] for w in text.split(" "))):
-        for location in gazetteer.find(candidate):
+        for location in gazetteer.find(f"· {candidate}"):
             if location.kind in {"country", "region"}:
                 continue
             if location.id not in ids:

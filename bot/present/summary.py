@@ -7,6 +7,12 @@ it is not confirmed independently. The headline itself names only what, where an
 says "reported". Fixed parts come from the catalog in the reader's language; the facts come
 from the extractor (place names from the gazetteer in that language), never from machine
 translation. Feed text (source names, titles) is escaped.
+
+Every sentence is one catalog template with named slots, in the order its language needs:
+places sit inside the event phrase, an actor has a subject form (whose grammatical number
+the verb follows: `form_<a>`) and an "according to" form (`actor_<a>_src`), counts
+take the catalog's plural forms, and a fact nobody gave (a side, a kind) is left out of the
+sentence rather than shown blank.
 """
 
 from __future__ import annotations
@@ -15,15 +21,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.classifier.gazetteer import default_gazetteer
 from bot.clustering import IncidentView
 from bot.domain import ACTIONS, ACTOR_SIDE
 from bot.present.formatting import TELEGRAM_LIMIT, esc, link, shorten_html
-from bot.present.i18n import LANGUAGES, month_day, t
+from bot.present.i18n import LANGUAGES, day_time, join_names, month_day, number, t, tn
+from bot.present.places import MAX_PLACES, incident_places
 
 __all__ = [
     "LANGUAGES",
     "ReportRef",
+    "according_to",
     "command_id",
     "event_kind",
     "headline",
@@ -35,7 +42,6 @@ __all__ = [
 
 SEVERITY_ICON = {"critical": "🟥", "high": "🔴", "medium": "🟠", "low": "🟡", None: "⚪"}
 _MAX_SOURCES = 8
-_MAX_PLACES = 3
 # acts a bare claim may state without naming who did them ("positions came under fire")
 _STATED = frozenset({"fire", "shelling", "drone"})
 
@@ -50,23 +56,9 @@ class ReportRef:
     published: datetime | None
 
 
-def place_names(view: IncidentView, lang: str, limit: int = _MAX_PLACES) -> list[str]:
+def place_names(view: IncidentView, lang: str, limit: int = MAX_PLACES) -> list[str]:
     """Names of the incident's most specific places in `lang`, settlements first."""
-    gazetteer = default_gazetteer()
-    order = {"settlement": 0, "feature": 1, "district": 2, "province": 3, "region": 4}
-    places = []
-    for place_id in view.location_ids:
-        try:
-            places.append(gazetteer.get(place_id))
-        except KeyError:
-            continue
-    places.sort(key=lambda p: order.get(p.kind, 5))
-    specific = [p for p in places if p.kind not in {"region", "country"}] or places
-    names: list[str] = []
-    for place in specific[:limit]:
-        localized = place.names.get(lang) or place.names.get("en") or (place.name,)
-        names.append(localized[0])
-    return names
+    return incident_places(view.location_ids, lang, limit)
 
 
 def event_kind(view: IncidentView) -> str:
@@ -90,40 +82,30 @@ def event_kind(view: IncidentView) -> str:
 
 
 def headline(view: IncidentView, lang: str, *, dated: bool = True) -> str:
-    """What, where, when, as plain text (escape before use in HTML); without the date for
-    lists that show it in a column of their own."""
-    what = t(lang, event_kind(view))
+    """What, where and (when `dated`) when, as plain text (escape before use in HTML).
+
+    Each kind has a template with the places inside the sentence where the language puts
+    them (`kind_shelling_at`: "Shelling reported near {places}") and one without places.
+    """
+    kind = event_kind(view)
     places = place_names(view, lang)
-    where = t(lang, "near", places=", ".join(places)) if places else ""
-    when = f"({month_day(view.event_start, lang)})" if dated else ""
-    return " ".join(part for part in (what, where, when) if part)
-
-
-def _actor(lang: str, actor: str) -> str:
-    return t(lang, f"actor_{actor}")
+    what = t(lang, f"{kind}_at", places=join_names(places, lang)) if places else t(lang, kind)
+    if not dated:
+        return what
+    return t(lang, "headline_dated", what=what, date=month_day(view.event_start, lang))
 
 
 def _said(lang: str, key: str, actor: str, **values: str) -> str:
-    """One alert sentence spoken by `actor`: the catalog's form for the grammatical number of
-    the actor's name in `lang` ("Armenia's Defence Ministry says", "Armenian officials say")."""
+    """A statement by `actor`: the catalog's `key.one` or `key.many` for the grammatical
+    number of the actor's name in `lang` ("Armenia's Defence Ministry says", "СМИ сообщают")."""
     form = "many" if t(lang, f"form_{actor}") == "many" else "one"
-    return t(lang, f"{key}.{form}", who=_actor(lang, actor), **values)
+    return t(lang, f"{key}.{form}", who=t(lang, f"actor_{actor}"), **values)
 
 
-def _places(lang: str, place_ids: Sequence[str]) -> str:
-    gazetteer = default_gazetteer()
-    names: list[str] = []
-    for place_id in place_ids:
-        try:
-            place = gazetteer.get(place_id)
-        except KeyError:
-            continue
-        if place.kind in {"region", "country", "province"}:
-            continue
-        name = (place.names.get(lang) or place.names.get("en") or (place.name,))[0]
-        if name not in names:
-            names.append(name)
-    return ", ".join(names[:_MAX_PLACES])
+def according_to(lang: str, actors: Sequence[str]) -> str:
+    """"according to Armenia's Defence Ministry and news reports", each claimant once."""
+    names = [t(lang, f"actor_{a}_src") for a in dict.fromkeys(actors)]
+    return t(lang, "according_to", who=join_names(names, lang))
 
 
 def _statement_lines(view: IncidentView, lang: str) -> list[str]:
@@ -133,12 +115,12 @@ def _statement_lines(view: IncidentView, lang: str) -> list[str]:
     lines: list[str] = []
     for statement in view.claims:
         actions = [a for a in ACTIONS if a in statement.actions]
-        places = _places(lang, statement.place_ids)
+        places = join_names(incident_places(statement.place_ids, lang), lang)
         near = "_near" if places else ""
         extra = {"places": places} if places else {}
         if "accusation" in statement.stances and statement.accused:
             action = actions[0] if actions else "fire"
-            accused = t(lang, f"side_{statement.accused[0]}")
+            accused = join_names([t(lang, f"side_{s}") for s in statement.accused], lang)
             key = f"claim_accuses_{action}{near}"
             lines.append(_said(lang, key, statement.actor, accused=accused, **extra))
         elif "claim" in statement.stances and actions and actions[0] in _STATED:
@@ -149,38 +131,43 @@ def _statement_lines(view: IncidentView, lang: str) -> list[str]:
     return list(dict.fromkeys(lines))
 
 
-def _figures(lang: str, killed: int | None, wounded: int | None) -> str:
-    parts = []
-    if killed:
-        parts.append(t(lang, "killed", n=killed))
-    if wounded:
-        parts.append(t(lang, "wounded", n=wounded))
-    return ", ".join(parts)
+def _casualty_head(lang: str, side: str | None, kind: str | None) -> str:
+    """Whose casualties: "Armenian servicemen", "the Armenian side", "civilians", or ""."""
+    if side and kind:
+        return t(lang, f"cas_{kind}_{side}")
+    if side:
+        return t(lang, f"cas_side_{side}")
+    return t(lang, f"cas_{kind}") if kind else ""
 
 
 def _casualty_lines(view: IncidentView, lang: str) -> list[str]:
-    """Figures with whose they are and who gives them: one line per figure however many
-    sources give it (an official's name before "media"; "both sides" when both do). A side
-    with losses reported but no figure gets one line saying so; casualties whose side is
-    unclear only "casualties reported, figures unclear"."""
-    numbered: dict[tuple[str | None, str | None, int | None, int | None], list[str]] = {}
-    for f in view.casualties:
-        if f.killed or f.wounded:
-            key = (f.side, f.kind, f.killed, f.wounded)
-            numbered.setdefault(key, []).append(f.claimed_by or "media")
+    """One line per distinct figure, naming every claimant of it once (officials before the
+    media; "both sides" when both sides give it). A side nobody gave or a kind nobody gave is
+    left out of the sentence, not shown blank. A side with losses but no figure gets one line
+    saying so; casualties whose side is unclear only "casualties reported, figures unclear"."""
+    numbered: dict[tuple[str | None, str | None, int, int], list[str]] = {}
+    for figure in view.casualties:
+        if figure.killed or figure.wounded:
+            key = (figure.side, figure.kind, figure.killed or 0, figure.wounded or 0)
+            numbered.setdefault(key, []).append(figure.claimed_by or "media")
     lines: list[str] = []
     for (side, kind, killed, wounded), claimants in numbered.items():
-        whose = t(lang, f"whose_{side}") if side else ""
-        kind_text = t(lang, f"kind_of_{kind}") if kind else ""
+        counts = []
+        if killed:
+            counts.append(tn(lang, "cas_killed", killed))
+        if wounded:
+            counts.append(tn(lang, "cas_wounded", wounded))
         sides = {ACTOR_SIDE[c] for c in claimants if c in ACTOR_SIDE}
-        values = {"figures": _figures(lang, killed, wounded), "whose": whose, "kind": kind_text}
         if len(sides) > 1:
-            line = t(lang, "casualties_line_both", **values)
+            according = t(lang, "according_both")
         else:
-            official = [c for c in claimants if c != "media"]
-            who = _actor(lang, (official or claimants)[0])
-            line = t(lang, "casualties_line", who=who, **values)
-        lines.append(" ".join(line.split()).replace("( ", "(").replace(" )", ")"))
+            according = according_to(lang, sorted(claimants, key=lambda c: c == "media"))
+        values = {"figures": join_names(counts, lang), "according": according}
+        head = _casualty_head(lang, side, kind)
+        if head:
+            lines.append(t(lang, "cas_line", head=head, **values))
+        else:
+            lines.append(t(lang, "cas_line_nohead", **values))
     counted = {side for side, _, _, _ in numbered}
     unclear = False
     for side in dict.fromkeys(f.side for f in view.casualties if not (f.killed or f.wounded)):
@@ -190,11 +177,15 @@ def _casualty_lines(view: IncidentView, lang: str) -> list[str]:
             counted.add(side)
             claimants = [f.claimed_by or "media" for f in view.casualties if f.side == side]
             official = [c for c in claimants if c != "media"]
-            whose = t(lang, f"whose_{side}")
-            lines.append(_said(lang, "losses_unclear", (official or claimants)[0], whose=whose))
+            lines.append(_said(lang, f"losses_unclear_{side}", (official or claimants)[0]))
     if unclear and not lines:
         lines.append(t(lang, "casualties_unclear"))
     return lines
+
+
+def _html(lang: str, key: str, **markup: str) -> str:
+    """A catalog template escaped for HTML, filled with values that already are HTML."""
+    return esc(t(lang, key)).format(**markup)
 
 
 def _sources_line(reports: Sequence[ReportRef], lang: str) -> str:
@@ -205,8 +196,8 @@ def _sources_line(reports: Sequence[ReportRef], lang: str) -> str:
     shown = ", ".join(link(r.url, r.source) for r in refs[:_MAX_SOURCES])
     more = len(refs) - _MAX_SOURCES
     if more > 0:
-        shown += " " + esc(t(lang, "and_more", n=more))
-    return f"{esc(t(lang, 'sources'))}: {shown}"
+        shown += " " + esc(t(lang, "and_more", n=number(more, lang)))
+    return _html(lang, "sources_line", sources=shown)
 
 
 def render_alert(
@@ -225,7 +216,7 @@ def render_alert(
         lines.append(f"<i>{esc(t(lang, 'one_side_only'))}</i>")
     lines.append(f"<i>{esc(t(lang, 'not_confirmed'))}</i>")
     if severity:
-        lines.append(f"{esc(t(lang, 'severity'))}: {esc(severity)}")
+        lines.append(esc(t(lang, "severity_line", severity=severity)))
     lines.append(_sources_line(reports, lang))
     lines.append(f"/incident_{esc(command_id(view.id))}")
     return shorten_html("\n".join(lines), TELEGRAM_LIMIT)
@@ -234,11 +225,11 @@ def render_alert(
 def render_followup(view: IncidentView, changes: Iterable[str], lang: str) -> str:
     """The short reply to the original alert when severity rises or deaths are reported."""
     what = [t(lang, f"change_{c}") for c in sorted(set(changes)) if c]
-    lines = [f"<b>{esc(t(lang, 'update'))}</b>: {esc('; '.join(what))}"]
+    lines = [f"<b>{esc(t(lang, 'update_line', changes=join_names(what, lang)))}</b>"]
     lines.extend(f"• {esc(line)}" for line in _casualty_lines(view, lang))
     if view.severity:
         severity = t(lang, f"severity_{view.severity}")
-        lines.append(f"{esc(t(lang, 'severity'))}: {esc(severity)}")
+        lines.append(esc(t(lang, "severity_line", severity=severity)))
     return shorten_html("\n".join(lines), TELEGRAM_LIMIT)
 
 
@@ -247,8 +238,8 @@ def render_incident(view: IncidentView, reports: Sequence[ReportRef], lang: str)
     parts = [render_alert(view, reports, lang)]
     parts.append(f"\n<b>{esc(t(lang, 'timeline'))}</b>")
     for ref in reports:
-        when = ref.published.strftime("%Y-%m-%d %H:%M") if ref.published else "?"
-        parts.append(f"{esc(when)} UTC · {link(ref.url, ref.source)}: {esc(ref.title)}")
+        when = f"{day_time(ref.published, lang)} UTC · " if ref.published else ""
+        parts.append(f"{esc(when)}{link(ref.url, ref.source)} · {esc(ref.title)}")
     return shorten_html("\n".join(parts), TELEGRAM_LIMIT)
 
 

@@ -16,7 +16,7 @@ from bot.db.search import SearchStore
 from bot.db.store import Store
 from bot.db.tables import Incident
 from bot.present.formatting import TELEGRAM_LIMIT, shorten_html
-from bot.present.i18n import t
+from bot.present.i18n import t, tn
 from bot.present.incidents import incident_line, wanted
 from bot.subscribers.prefs import ChatPrefs
 
@@ -31,7 +31,7 @@ def render_digest(rows: Sequence[Incident], lang: str) -> str:
     """The digest message (HTML): a title and one line per incident, or "no incidents"."""
     if not rows:
         return t(lang, "digest_empty")
-    lines = [t(lang, "digest_title", n=len(rows))]
+    lines = [tn(lang, "digest_title", len(rows))]
     lines += [incident_line(row, lang) for row in rows[-_MAX_LINES:]]
     if len(rows) > _MAX_LINES:
         lines.append(t(lang, "digest_more", n=len(rows) - _MAX_LINES))
@@ -52,6 +52,6 @@ async def queue_due_digests(store: Store, now: datetime) -> int:
         since = max(target.prefs.digest_last or now - DIGEST_PERIOD, now - DIGEST_PERIOD)
         rows = wanted(await search.created_since(since), target.prefs, now)
         text = render_digest(rows, target.prefs.language)
-        queued += await store.chats.queue_digest(target, text, now)
+        queued += await store.outbox.queue_digest(target, text, now)
         log.info("digest.queued chat=%s incidents=%d", target.chat_id, len(rows))
     return queued

@@ -5,6 +5,7 @@
 - `send_at(prefs, now, severity)`: when the alert may be sent (the end of quiet hours, unless
   it is critical and critical alerts are let through).
 - `digest_due(prefs, now)`: the moment of the digest that is due now, if any.
+- `filter_text(headline, texts, place_ids)`: what keyword filters match for an incident.
 
 Keyword filters are matched without regular expressions: keywords and text are folded the way
 the gazetteer folds names (case, Latin diacritics, punctuation) and a keyword matches where a
@@ -17,11 +18,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-from bot.classifier.gazetteer import fold
+from bot.classifier.gazetteer import default_gazetteer, fold
 from bot.domain import SEVERITIES, severity_rank
 from bot.subscribers.prefs import ChatPrefs
 
-__all__ = ["AlertFacts", "digest_due", "in_quiet_hours", "keyword_matches", "send_at", "wants"]
+__all__ = [
+    "AlertFacts",
+    "digest_due",
+    "filter_text",
+    "in_quiet_hours",
+    "keyword_matches",
+    "send_at",
+    "wants",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +40,19 @@ class AlertFacts:
     severity: str | None
     sectors: tuple[str, ...]
     text: str
+
+
+def filter_text(headline: str, texts: Iterable[str], place_ids: Iterable[str]) -> str:
+    """What keyword filters match for an incident: its headline, its reports' text, and the
+    names of its places in every language the gazetteer has (a filter in any script finds
+    the place)."""
+    gazetteer = default_gazetteer()
+    parts = [headline, *texts]
+    for place_id in place_ids:
+        if place_id in gazetteer:
+            for names in gazetteer.get(place_id).names.values():
+                parts.extend(names)
+    return "\n".join(p for p in parts if p)
 
 
 def wants(prefs: ChatPrefs, alert: AlertFacts, now: datetime) -> bool:

@@ -16,23 +16,9 @@ from bot.classifier.gazetteer import (
     default_gazetteer,
 )
 from bot.classifier.types import Location
+from testkit.corpus import CORPUS_ITEMS, KNOWN_UNRESOLVED, NOT_IN_SCOPE
 
-CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus" / "items.jsonl"
-# Corpus location strings in Armenia/Azerbaijan that the gazetteer does not know yet: names
-# from Azerbaijani MoD releases that could not be identified offline.
-KNOWN_UNRESOLVED = frozenset({"Kilisali", "Kolagir", "Subatan"})
-NOT_IN_SCOPE = frozenset(
-    {
-        "Abu Dhabi", "Ardabil", "Bileh Savar", "Berlin", "Cardiff", "Dushanbe", "Elbasan",
-        "Geneva", "Iran", "Israel", "Kazan", "Key West", "Moscow", "Nikozija", "Prague",
-        "Russia", "Sochi", "Stockholm", "Turkey", "Tychy", "United Arab Emirates", "Vienna",
-        "Washington", "Абу-Даби", "Австрия", "Брюссель", "Верхний Ларс", "Германия", "Грузия",
-        "Дейр-эз-Зор", "Душанбе", "ЕАЭС", "Иран", "Италия", "Казань", "Кишинев", "Москва",
-        "Мюнхен", "Россия", "Сирия", "Тбилиси", "Турция", "Франция", "Ժնև", "ასტანა",
-        "northeastern border", "northeastern direction", "southeastern direction",
-        "западный участок границы", "հարավարևելյան ուղղություն",
-    }
-)  # fmt: skip
+CORPUS = CORPUS_ITEMS
 
 
 @pytest.fixture(scope="module")

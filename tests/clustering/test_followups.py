@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from testkit.feed_server import FeedServer, rss
-from testkit.harness import running
+from testkit.harness import USER, refetched, running, settings_for
 from testkit.telegram_api import FakeTelegram
-from tests.test_end_to_end import USER, settings_for
 
 
 async def test_claim_denial_and_casualties_make_one_alert_edits_and_one_reply(
@@ -20,7 +18,7 @@ async def test_claim_denial_and_casualties_make_one_alert_edits_and_one_reply(
     now = datetime.now(UTC)
     feeds.serve("/am.xml", rss(), etag=True)
     feeds.serve("/broken.xml", rss(), etag=True)
-    async with running(settings_for(tmp_path, telegram, feeds, database_url)):
+    async with running(settings_for(tmp_path, telegram, feeds, database_url)) as app:
         telegram.user_says(USER, "/subscribe")
         await telegram.wait_for_sent(1, timeout=10, chat_id=USER)
 
@@ -57,6 +55,6 @@ async def test_claim_denial_and_casualties_make_one_alert_edits_and_one_reply(
                  "Armenia's Defence Ministry said two servicemen were killed near Norabak.",
                  "https://am.example/norabak-3", now - timedelta(minutes=30))
         feeds.serve("/am.xml", rss(claim, deaths, again), etag=True)
-        await asyncio.sleep(8)  # more than a poll interval
+        await refetched(app, feeds, "/am.xml")
         assert len(telegram.sent(USER)) == 3  # subscribe reply, alert, one reply
     assert not telegram.errors

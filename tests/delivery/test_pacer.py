@@ -10,10 +10,8 @@ import pytest
 from bot.delivery.pacer import BACKOFF, RECOVER_AFTER, START, STEP, Pacer
 from bot.domain import Priority
 from testkit.feed_server import FeedServer, rss
-from testkit.harness import running
+from testkit.harness import TOKEN, running, settings_for
 from testkit.telegram_api import FakeTelegram
-from tests.conftest import TOKEN
-from tests.test_end_to_end import settings_for
 
 
 async def test_a_reply_goes_before_the_broadcasts_tail() -> None:

@@ -9,11 +9,12 @@ import pytest
 from sqlalchemy import text
 from telegram import Bot
 
-from bot.db.store import Store
-from bot.db.tables import utcnow
+from bot.clock import utcnow
+from bot.db.outbox import RenderedAlert
+from bot.db.store import IncidentRecord, Store
 from bot.delivery.sender import Pacing, Sender
+from testkit.harness import TOKEN
 from testkit.telegram_api import FakeTelegram
-from tests.conftest import TOKEN
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 
@@ -42,11 +43,12 @@ async def queue_alert(store: Store, chats: list[int], text: str = "<b>Alert</b>"
         session.add(item)
         await session.flush()
         item_id = item.id
-    return await store.record_incident(
+    record = IncidentRecord(
         item_id=item_id, incident_id="inc-20261124-abcd1234", first_published_at=NOW,
-        last_published_at=NOW, severity="low", headline="h", sectors="", view={},
-        alert_texts={"en": text},
+        last_published_at=NOW, severity="low", headline="h", sectors=(), view={},
+        priority=100,
     )
+    return await store.record_incident(record, alert=RenderedAlert({"en": text}, {}, "h"))
 
 
 async def test_each_subscriber_once(store: Store, bot: Bot, telegram: FakeTelegram) -> None:

@@ -16,15 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
 
 from bot.app import BotApp
-from bot.db.tables import Delivery, utcnow
-from bot.settings import Settings, load_settings
+from bot.settings import Settings
 from testkit.feed_server import FeedServer, rss
-from testkit.harness import running, until
+from testkit.harness import loopback_settings, nothing_due, running, until
 from testkit.telegram_api import FakeTelegram, SentMessage
-from tests.conftest import TOKEN
 
 USER = 4242
 OPERATOR = 777
@@ -105,20 +102,10 @@ class Bot:
         async def stored() -> bool:
             return (await services.store.counts())["incidents"] >= count
 
-        async def delivered() -> bool:
-            # Alerts for the new incidents go out before the test asks anything, so a
-            # command's answer is never confused with an alert arriving at the same time.
-            async with services.store.sessions() as session:
-                due = await session.scalar(
-                    select(func.count(Delivery.id)).where(
-                        Delivery.status.in_(("pending", "sending")),
-                        Delivery.next_attempt_at <= utcnow(),
-                    )
-                )
-            return not due
-
         await until(stored, 25)
-        await until(delivered, 25)
+        # Alerts for the new incidents go out before the test asks anything, so a command's
+        # answer is never confused with an alert arriving at the same time.
+        await until(lambda: nothing_due(self.app), 25)
 
 
 StartBot = Callable[..., Any]
@@ -140,19 +127,11 @@ def start_bot(
     @asynccontextmanager
     async def start(**overrides: Any) -> AsyncIterator[Bot]:
         values: dict[str, Any] = {
-            "telegram_bot_token": TOKEN,
-            "telegram_api_base_url": telegram.base_url,
-            "database_url": database_url,
-            "sources_file": sources,
-            "poll_interval_seconds": 5,
-            "delivery_interval_seconds": 0.2,
-            "http_timeout_seconds": 2,
             "admin_chat_ids": str(OPERATOR),
             "alert_max_age_hours": 24 * 60,
             "allow_private_source_urls": True,  # the feed server is on loopback
         }
-        values.update(overrides)
-        settings = load_settings(**values)
+        settings = loopback_settings(telegram, database_url, sources, **(values | overrides))
         async with running(settings) as app:
             yield Bot(app, telegram, feeds, settings)
 

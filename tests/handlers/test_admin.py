@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from testkit.telegram_api import Upload
 from tests.handlers.conftest import OPERATOR, USER, Bot, StartBot
 
@@ -108,9 +106,11 @@ async def test_opml_file_import_round_trip(start_bot: StartBot) -> None:
         bot.telegram.user_sends_document(OPERATOR, document.data, file_name="sources.opml",
                                          caption="/importopml")
         await bot.telegram.wait_for_sent(before + 1, 10, chat_id=OPERATOR)
-        await asyncio.sleep(0.3)  # a second answer would show up here
-        (reply,) = bot.telegram.sent(OPERATOR)[before:]
-        assert "feeds read" in (reply.plain_text or "")
+        # Updates are handled in order: a second answer to the import would come before this.
+        probe = await bot.ask(OPERATOR, "/help")
+        reply, answered = bot.telegram.sent(OPERATOR)[before:]
+        assert answered.message_id == probe.message_id
+        assert "OPML: 1 feed read." in (reply.plain_text or "")
         assert "added" not in (reply.plain_text or "")  # all of them were there already
         sent = bot.telegram.user_sends_document(OPERATOR, OPML.encode(), file_name="more.opml")
         reply = await bot.ask(OPERATOR, "/importopml",

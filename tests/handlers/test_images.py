@@ -39,7 +39,7 @@ async def test_stats_chart(bot: Bot) -> None:
     assert chart.method == "sendPhoto"
     width, height = png_size(chart)
     assert (width, height) == (1000, 560)
-    assert "last 12 weeks (4 incidents)" in (chart.plain_text or "")
+    assert "over a 12-week period (4 in all)" in (chart.plain_text or "")
     await bot.ask(USER, "/lang ru")
     chart = await bot.ask(USER, "/stats 8", timeout=30)
     assert "8 нед." in (chart.plain_text or "")
@@ -55,9 +55,9 @@ async def test_map_image(bot: Bot) -> None:
     width, height = png_size(picture)
     assert 800 <= width <= 1200
     assert 600 <= height <= 1000
-    assert "4 placed on the map of 4" in (picture.plain_text or "")
+    assert "4 of 4 placed on the map" in (picture.plain_text or "")
     picture = await bot.ask(USER, "/map 7", timeout=30)
-    assert "2 placed on the map of 2" in (picture.plain_text or "")
+    assert "2 of 2 placed on the map" in (picture.plain_text or "")
     usage = await bot.ask(USER, "/map lots")
     assert "Usage: /map" in (usage.plain_text or "")
 

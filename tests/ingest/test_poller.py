@@ -14,7 +14,7 @@ from sqlalchemy.exc import OperationalError
 
 from bot.classifier import Classification, Classifier, ItemText, default_classifier
 from bot.clustering import Clusterer
-from bot.db.store import NewItem, Store
+from bot.db.store import IncidentRecord, NewItem, Store
 from bot.db.tables import Item, SourceRow
 from bot.ingest.fetch import build_http_client
 from bot.ingest.poller import Poller, next_slot
@@ -211,9 +211,9 @@ class FlakyStore(Store):
         self._trip("store_items")
         return await super().store_items(items)
 
-    async def record_incident(self, **fields: Any) -> int:
+    async def record_incident(self, record: IncidentRecord, **messages: Any) -> int:
         self._trip("record_incident")
-        return await super().record_incident(**fields)
+        return await super().record_incident(record, **messages)
 
     async def recent_incident_items(
         self, since: datetime, *, orphans: bool = False

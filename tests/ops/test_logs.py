@@ -6,7 +6,7 @@ import io
 import logging
 
 from bot.ops.logs import RepeatFilter, configure_logging, redact
-from tests.conftest import TOKEN
+from testkit.harness import TOKEN
 
 
 def test_redact_known_and_token_shaped() -> None:

@@ -29,9 +29,8 @@ from prometheus_client.parser import text_string_to_metric_families
 from bot.db.engine import create_engine, migrate
 from bot.db.store import Store
 from testkit.feed_server import FeedServer, rss
-from testkit.telegram_api import FakeTelegram
-from tests.conftest import TOKEN, free_port
-from tests.ops.test_webhook import command_update
+from testkit.harness import TOKEN, free_port, running, settings_for
+from testkit.telegram_api import FakeTelegram, command_update
 
 SUBSCRIBERS = 600
 FIRST_CHAT = 50_000
@@ -226,7 +225,17 @@ async def test_leader_killed_mid_broadcast_survivor_finishes_it(
             return len(delivered()) == SUBSCRIBERS
 
         await wait_for("every subscriber to get the alert", everyone_served, 90, [survivor])
-        await asyncio.sleep(1.5)  # let a duplicate show up if one were coming
+        outbox = Store(create_engine(database_url))
+
+        async def nothing_in_flight() -> bool:
+            # Once no row is pending or being sent, no duplicate can still be coming.
+            counts = await outbox.outbox.delivery_counts()
+            return not counts.get("pending") and not counts.get("sending")
+
+        try:
+            await wait_for("the outbox to drain", nothing_in_flight, 30, [survivor])
+        finally:
+            await outbox.close()
         counts = delivered()
         duplicates = sum(n - 1 for n in counts.values())
         requeued = await survivor.metric(client, "borderwatch_inflight_requeued_total")
@@ -242,7 +251,6 @@ async def test_polling_mode_only_the_leader_fetches_updates(
 ) -> None:
     """In polling mode a follower stops fetching updates (Telegram serves one getUpdates
     client) and starts when it takes over; commands are answered throughout."""
-    from tests.test_end_to_end import running, settings_for
 
     feeds.serve("/am.xml", rss())
     feeds.serve("/broken.xml", rss())

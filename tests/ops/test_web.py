@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import time
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from xml.etree import ElementTree as ET
 
@@ -17,17 +17,18 @@ from telegram import Bot
 
 from bot.classifier import default_classifier
 from bot.clustering import Clusterer
-from bot.db.store import Store
+from bot.db.outbox import RenderedAlert
+from bot.db.store import IncidentRecord, Store
 from bot.db.tables import Item, SourceRow
-from bot.delivery.sender import Sender
+from bot.delivery.sender import Sender, SenderStats
 from bot.ingest.fetch import build_http_client
 from bot.ingest.poller import Poller, PollOutcome
 from bot.ops.leader import Election, Leadership, election_for
 from bot.ops.metrics import Metrics
-from bot.ops.web import STALE_POLL_SECONDS, WebServer
+from bot.ops.web import STALE_POLL_SECONDS, ReplicaStatus, WebServer
 from bot.services import Services
 from bot.settings import load_settings
-from tests.conftest import TOKEN
+from testkit.harness import TOKEN
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -98,11 +99,13 @@ async def add_incident(
             session.add(item)
             await session.flush()
             item_id = item.id
-        await store.record_incident(
+        record = IncidentRecord(
             item_id=item_id, incident_id=incident_id, first_published_at=NOW - timedelta(hours=1),
             last_published_at=NOW - timedelta(hours=1), severity="high", headline=headline,
-            sectors="syunik", view=view(incident_id, [r[0] for r in reports]),
-            alert_texts={"en": "<b>alert</b>"},
+            sectors=("syunik",), view=view(incident_id, [r[0] for r in reports]),
+        )
+        await store.record_incident(
+            record, alert=RenderedAlert({"en": "<b>alert</b>"}, {}, headline)
         )
 
 
@@ -238,6 +241,33 @@ async def test_json_feed_and_conditional_get(
     assert (await client.get("/incidents.json?limit=0")).status_code == 400
 
 
+@dataclass
+class LoneReplica:
+    """The least a web server needs: a store, no metrics, and a status (not `Services`)."""
+
+    store: Store
+    metrics: Metrics | None = None
+
+    def status(self) -> ReplicaStatus:
+        return ReplicaStatus(leader=False, replica="lone", elected_at=None, last_poll_at=None,
+                             started_at=NOW, sender=SenderStats())
+
+
+async def test_the_endpoint_reads_only_the_observed_protocol(store: Store) -> None:
+    """The server runs on any object with a store, metrics and a status: health comes from
+    the status, and /metrics is off without a registry."""
+    server = WebServer(LoneReplica(store), host="127.0.0.1", port=0)
+    await server.start()
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as client:
+            health = (await client.get("/healthz")).json()
+            assert (health["role"], health["replica"], health["database"]) == (
+                "follower", "lone", "ok")
+            assert (await client.get("/metrics")).status_code == 404
+    finally:
+        await server.stop()
+
+
 async def test_feed_cache_ignores_extra_parameters(
     client: httpx.AsyncClient, services: Services
 ) -> None:
@@ -252,10 +282,8 @@ async def test_feed_cache_ignores_extra_parameters(
 
 async def test_self_links_come_from_public_url_not_host(services: Services) -> None:
     """A forged Host header never reaches the (cached, shared) feed; PUBLIC_URL does."""
-    public = dataclasses.replace(
-        services, settings=load_settings(public_url="https://watch.example.org/")
-    )
-    server = WebServer(public, host="127.0.0.1", port=0)
+    public_url = load_settings(public_url="https://watch.example.org/").public_url
+    server = WebServer(services, host="127.0.0.1", port=0, public_url=public_url)
     await server.start()
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as c:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -15,28 +13,10 @@ from bot.app import webhook_options
 from bot.exceptions import ConfigError
 from bot.settings import Settings, load_settings
 from testkit.feed_server import FeedServer, rss
-from testkit.harness import running
-from testkit.telegram_api import FakeTelegram
-from tests.conftest import free_port
-from tests.test_end_to_end import USER, settings_for
+from testkit.harness import USER, free_port, running, settings_for
+from testkit.telegram_api import FakeTelegram, command_update
 
 SECRET = "s3cret_Token-42"
-
-
-def command_update(update_id: int, text: str, chat_id: int = USER) -> dict[str, Any]:
-    """A Bot API update carrying a command from a private chat."""
-    command = text.split()[0]
-    return {
-        "update_id": update_id,
-        "message": {
-            "message_id": update_id,
-            "date": int(time.time()),
-            "chat": {"id": chat_id, "type": "private", "first_name": "Ani"},
-            "from": {"id": chat_id, "is_bot": False, "first_name": "Ani", "language_code": "en"},
-            "text": text,
-            "entities": [{"type": "bot_command", "offset": 0, "length": len(command)}],
-        },
-    }
 
 
 def webhook_settings(
@@ -67,11 +47,11 @@ async def test_webhook_refuses_wrong_secret_and_handles_right_one(
         assert registered["secret_token"] == SECRET
         url = f"http://127.0.0.1:{port}/tg/hook"
         async with httpx.AsyncClient() as client:
-            missing = await client.post(url, json=command_update(1, "/help"))
-            wrong = await client.post(url, json=command_update(2, "/help"),
+            missing = await client.post(url, json=command_update(1, "/help", USER))
+            wrong = await client.post(url, json=command_update(2, "/help", USER),
                                       headers={"X-Telegram-Bot-Api-Secret-Token": "guess"})
             assert (missing.status_code, wrong.status_code) == (403, 403)
-            right = await client.post(url, json=command_update(3, "/start"),
+            right = await client.post(url, json=command_update(3, "/start", USER),
                                       headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
             assert right.status_code == 200
         (reply,) = await telegram.wait_for_sent(1, timeout=10, chat_id=USER)
@@ -122,6 +102,6 @@ async def test_webhook_refuses_an_oversized_body_before_reading_it(
         # A request of normal size with the secret is still handled.
         async with httpx.AsyncClient() as client:
             right = await client.post(f"http://127.0.0.1:{port}/tg/hook",
-                                      json=command_update(3, "/start"),
+                                      json=command_update(3, "/start", USER),
                                       headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
         assert right.status_code == 200

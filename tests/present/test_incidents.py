@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.db.store import Store
+from bot.db.outbox import RenderedAlert
+from bot.db.store import IncidentRecord, Store
 from bot.db.tables import Item, SourceRow
 from bot.present.formatting import TELEGRAM_LIMIT, visible_length
 from bot.present.incidents import incident_sources, split_message
@@ -46,10 +47,13 @@ async def add_reports(store: Store, incident_id: str, reports: list[tuple[str, s
             session.add(item)
             await session.flush()
             item_id = item.id
-        await store.record_incident(
+        record = IncidentRecord(
             item_id=item_id, incident_id=incident_id, first_published_at=NOW,
             last_published_at=NOW, severity="high", headline="Shelling near Tegh",
-            sectors="syunik", view={}, alert_texts={"en": "<b>alert</b>"},
+            sectors=("syunik",), view={},
+        )
+        await store.record_incident(
+            record, alert=RenderedAlert({"en": "<b>alert</b>"}, {}, "Shelling near Tegh")
         )
 
 

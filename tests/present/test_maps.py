@@ -77,8 +77,8 @@ def test_map_png_has_its_size_and_clear_labels(lang: str) -> None:
     texts = [label.text for label in image.labels]
     tegh = default_gazetteer().get("am-tegh").names[lang][0].lstrip("^!=@~")
     assert f"{tegh} (3)" in texts
-    assert t(lang, "map_sevan") in texts
-    assert t(lang, "map_karabakh") in texts
+    assert default_gazetteer().get("am-lake-sevan").display_name(lang) in texts
+    assert default_gazetteer().get("az-karabakh").display_name(lang) in texts
     assert t(lang, "map_size") in texts
     _assert_clear(image.labels)
 

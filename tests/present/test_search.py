@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.db.search import SearchStore
-from bot.db.store import NewItem, Store
+from bot.db.store import IncidentRecord, NewItem, Store
 from bot.exceptions import ArgError
 from bot.ingest.sources import Source
 from bot.present.search import SearchQuery, expand_places, parse_query
@@ -72,12 +72,12 @@ async def test_full_text_and_place_search_in_the_database(store: Store) -> None:
     ])
     for item_id, incident in zip(ids, ("inc-20220913-aaaa", "inc-20220913-bbbb",
                                        "inc-20220913-cccc"), strict=True):
-        await store.record_incident(
+        await store.record_incident(IncidentRecord(
             item_id=item_id, incident_id=incident,
             first_published_at=datetime(2022, 9, 13, tzinfo=UTC),
             last_published_at=datetime(2022, 9, 13, tzinfo=UTC), severity="high",
-            headline=incident, sectors="", view={},
-        )
+            headline=incident, sectors=(), view={},
+        ))
     search = SearchStore(store.sessions)
 
     async def found(text: str) -> set[str]:

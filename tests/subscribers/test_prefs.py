@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.classifier.gazetteer import fold
 from bot.exceptions import ArgError
 from bot.subscribers.args import (
     parse_clock,
@@ -134,7 +135,34 @@ def test_parsers_never_crash(text: str) -> None:
             parse_list(text.split(" "))
 
 
+def _matches_by_words(keywords: list[str], text: str) -> bool:
+    """The rule, spelt out word by word: a keyword's words but the last are whole words of the
+    text in a row, and its last word starts the next word."""
+    words = fold(text).split()
+    for keyword in keywords:
+        needle = fold(keyword).split()
+        if not needle:
+            continue
+        *whole, last = needle
+        for start in range(len(words) - len(whole)):
+            if words[start : start + len(whole)] == whole and words[
+                start + len(whole)
+            ].startswith(last):
+                return True
+    return False
+
+
 @given(st.lists(st.text(max_size=60), max_size=30), st.text(max_size=2000))
-def test_keyword_matching_is_total(keywords: list[str], text: str) -> None:
-    """Keyword matching accepts anything and answers a bool."""
-    assert keyword_matches(keywords, text) in {True, False}
+def test_keyword_matching_follows_the_word_rule(keywords: list[str], text: str) -> None:
+    """Keyword matching accepts anything and agrees with the word-by-word rule."""
+    assert keyword_matches(keywords, text) == _matches_by_words(keywords, text)
+
+
+@given(st.text(max_size=300), st.data())
+def test_a_prefix_of_any_word_matches(text: str, data: st.DataObject) -> None:
+    """The start of any word of the text (as folded) is a keyword that matches it."""
+    words = fold(text).split()
+    if words:
+        word = data.draw(st.sampled_from(words))
+        prefix = word[: data.draw(st.integers(1, len(word)))]
+        assert keyword_matches(["zzzz-not-there", prefix], text)
