@@ -26,7 +26,7 @@ Matching rules, in the order they are applied:
    ("Ararat Mirzoyan", "Movses Hakobyan"); ``~`` inflection only, no derived adjectives or
    demonyms, so "азербайджанские военные" and "azərbaycanlı" do not name the country
    (English "Azerbaijani" never matches anyway: English names take no ending but "s").
-5. **Stop phrases** (`_STOP_PHRASES`) such as "Mount Ararat" or Armenian "տեղի է" ("took
+5. **Stop phrases** (`name_rules.STOP_PHRASES`) such as "Mount Ararat" or Armenian "տեղի է" ("took
    place") win over the names they contain and produce no location.
 6. **Longest match wins** where matches overlap ("Lachin corridor" over "Lachin").
 7. **Shared names.** When several places share a spelling, the data file marks one as the
@@ -49,7 +49,7 @@ import functools
 import importlib.resources
 import io
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -57,6 +57,7 @@ from typing import Any, Final
 
 import ahocorasick
 
+from bot.classifier import name_rules as rules
 from bot.classifier.normalize import complete_table
 from bot.classifier.types import Location
 from bot.exceptions import GazetteerError
@@ -211,95 +212,6 @@ def fold(text: str) -> str:
     if len(lowered) != len(text):  # a rare letter whose lower case is longer
         lowered = "".join(c if len(c) == 1 else c[0] for c in (ch.lower() for ch in text))
     return lowered.translate(_FOLD)
-
-
-# ----------------------------------------------------------------------------------- endings
-
-
-def _ru_adjective(stems: Iterable[str]) -> frozenset[str]:
-    endings = ("ий", "ого", "ому", "им", "ом", "ая", "ой", "ую", "ое", "ие", "их", "ими", "ых")
-    return frozenset(f"{s}{e}" for s in stems for e in endings)
-
-
-# Allowed endings after a full name, per language group. Kept to inflection: derivations such
-# as "Armenian"/"армянский" (nationality adjectives) must not become places.
-_ENDINGS: Final[Mapping[str, frozenset[str]]] = {
-    "en": frozenset({"", "s"}),
-    "az": frozenset(
-        {
-            "", "a", "e", "ya", "ye", "na", "ne",  # dative
-            "da", "de", "ta", "te", "nda", "nde",  # locative
-            "dan", "den", "tan", "ten", "ndan", "nden",  # ablative
-            "in", "un", "nin", "nun", "yin", "yun",  # genitive
-            "i", "u", "ni", "nu", "yi", "yu",  # accusative
-            "daki", "deki", "taki", "teki", "ndaki", "ndeki",  # "the one in"
-            "la", "le", "yla", "yle",  # "with"
-            "li", "lu", "lar", "ler", "liler", "lilar",  # "from X", plural
-        }
-    ),
-    "ru": frozenset(
-        {"", "а", "я", "у", "ю", "е", "ом", "ем", "ой", "ей", "ы", "и", "ах", "ях", "ам", "ям"}
-    )
-    | _ru_adjective(("ск", "нск", "инск")),
-    "hy": frozenset(
-        {
-            "", "ի", "ում", "ից", "ով", "ը", "ն", "ին", "ու", "ցի", "ցին", "ցիներ", "ցիները",
-            "ցիների", "յի", "յում", "յից", "յով", "ա", "ան",
-        }
-    ),
-    "ka": frozenset({"", "ის", "ში", "ზე", "დან", "ით", "თან", "ისკენ", "ისთვის"}),
-    "ar": frozenset({""}),
-}  # fmt: skip
-# Derivations a "~" name does not take: "азербайджанский", "azərbaycanlı" are not places.
-_DERIVED: Final = (
-    _ru_adjective(("ск", "нск", "инск"))
-    | {"s", "li", "lu", "liler", "lilar"}  # "s": Spanish "armenias" is an adjective
-    | {"ցի", "ցին", "ցիներ", "ցիները", "ցիների"}
-)
-# Names shorter than _MIN_STEM letters take only these endings.
-_MIN_STEM: Final = 4
-_SHORT_ENDINGS: Final[Mapping[str, frozenset[str]]] = {
-    "en": frozenset({""}),
-    "az": frozenset({"", "da", "de", "dan", "den", "in", "un", "nin", "nun"}),
-    "ru": frozenset({"", "а", "е", "у", "ом"}),
-    "hy": frozenset({"", "ի", "ում", "ից"}),
-    "ka": frozenset({""}),
-    "ar": frozenset({""}),
-}
-# Russian names in -а/-я/-ь also match on their stem: "Шуша" → "Шуши", "Шушинский".
-_RU_STEM_ENDINGS: Final[Mapping[str, frozenset[str]]] = {
-    "а": frozenset({"а", "ы", "и", "е", "у", "ой", "ою"}) | _ru_adjective(("инск", "ск")),
-    "я": frozenset({"я", "и", "ю", "ей", "ею", "е"}) | _ru_adjective(("инск", "ск")),
-    "ь": frozenset({"ь", "и", "ью"}) | _ru_adjective(("ск",)),
-}
-# Georgian names end in the nominative -ი, dropped before case endings ("კელბაჯარში").
-_KA_STEM_ENDINGS: Final = frozenset({"ი", "ის", "ში", "ზე", "დან", "ით", "თან", "ისკენ"})
-# Which ending rules a language code follows.
-_LANG_GROUP: Final[Mapping[str, str]] = {
-    "en": "en", "de": "en", "fr": "en", "es": "en", "it": "en", "nl": "en", "cs": "en",
-    "hr": "en", "bs": "en", "pl": "en",
-    "az": "az", "tr": "az",
-    "ru": "ru", "uk": "ru", "be": "ru",
-    "hy": "hy", "ka": "ka", "ar": "ar", "fa": "ar",
-}  # fmt: skip
-
-# Phrases that contain a place name but do not mean that place (or mean a place outside the
-# scope: Mount Ararat stands in Turkey). Matched anywhere a word starts, with any ending;
-# being longer, they win over the names inside them and yield nothing.
-_STOP_PHRASES: Final = (
-    "mount ararat", "mt ararat", "ararat mountain", "ararat brandy", "ararat valley",
-    "гора арарат", "горы арарат", "горе арарат", "коньяк арарат", "араратская долина",
-    # Football clubs: "Ararat-Armenia", "FC Ararat Yerevan".
-    "fc ararat", "ararat armenia", "ararat yerevan", "фк арарат", "арарат армения",
-    "ağrı dağı", "արարատ լեռ", "մասիս լեռ",
-    # Armenian "տեղ" is "place": "տեղի է ունեցել" (took place), "տեղում" (on the spot).
-    # Mid-sentence the lower case keeps it out (flag ^); these catch it opening a sentence.
-    "տեղի է", "տեղի են", "տեղի ունե", "տեղ է", "տեղ չ",
-    # "Azat" the name of Radio Liberty's Armenian service and its newspaper.
-    "azatutyun", "azat artsakh", "ազատ արցախ",
-    # Russian town Armavir's context.
-    "армавир краснодар", "краснодарского края",
-)  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------- matching
@@ -506,7 +418,7 @@ def _parse_row(row: dict[str, str], source: str) -> _Entry:
     for item in row["other"].split(_NAMES_SEP):
         if item.strip():
             lang, sep, name = item.partition(":")
-            if not sep or lang.strip() not in _LANG_GROUP:
+            if not sep or lang.strip() not in rules.LANG_GROUP:
                 raise GazetteerError(f"{where}: other names are lang:name, got {item!r}")
             raw.append((lang.strip(), name.strip()))
     names: dict[str, list[str]] = {}
@@ -541,19 +453,19 @@ def _parse_row(row: dict[str, str], source: str) -> _Entry:
 
 def _spellings(lang: str, name: str) -> Iterator[tuple[str, frozenset[str]]]:
     """Folded keys for one name with the endings each allows."""
-    group = _LANG_GROUP[lang]
+    group = rules.LANG_GROUP[lang]
     variants = {name}
     if group == "hy":  # the ligature "և" and "եւ" are the same letters
         variants |= {name.replace("և", "եւ"), name.replace("եւ", "և")}
     for variant in variants:
         key = " ".join(fold(variant).split())
         letters = sum(ch.isalpha() for ch in key.rsplit(" ", 1)[-1])
-        endings = _ENDINGS[group] if letters >= _MIN_STEM else _SHORT_ENDINGS[group]
+        endings = rules.ENDINGS[group] if letters >= rules.MIN_STEM else rules.SHORT_ENDINGS[group]
         yield key, endings
-        if group == "ru" and key[-1] in _RU_STEM_ENDINGS and letters >= _MIN_STEM:
-            yield key[:-1], _RU_STEM_ENDINGS[key[-1]]
-        elif group == "ka" and key.endswith("ი") and letters >= _MIN_STEM:
-            yield key[:-1], _KA_STEM_ENDINGS
+        if group == "ru" and key[-1] in rules.RU_STEM_ENDINGS and letters >= rules.MIN_STEM:
+            yield key[:-1], rules.RU_STEM_ENDINGS[key[-1]]
+        elif group == "ka" and key.endswith("ი") and letters >= rules.MIN_STEM:
+            yield key[:-1], rules.KA_STEM_ENDINGS
 
 
 def _build_automaton(entries: Sequence[_Entry]) -> Any:
@@ -564,7 +476,7 @@ def _build_automaton(entries: Sequence[_Entry]) -> Any:
             name = raw[len(flags) :]
             for key, endings in _spellings(lang, name):
                 draft = drafts.setdefault(key, _KeyDraft(set(), False, False, False, False, {}))
-                draft.endings |= endings - _DERIVED if _FLAG_NOUN in flags else endings
+                draft.endings |= endings - rules.DERIVED if _FLAG_NOUN in flags else endings
                 # A restriction on any spelling of a key restricts the key: safer than not.
                 draft.cap |= _FLAG_CAP in flags or _FLAG_MIDDLE in flags
                 draft.middle |= _FLAG_MIDDLE in flags
@@ -593,7 +505,7 @@ def _build_automaton(entries: Sequence[_Entry]) -> Any:
                 alternates=alternates,
             ),
         )
-    for phrase in _STOP_PHRASES:
+    for phrase in rules.STOP_PHRASES:
         key = " ".join(fold(phrase).split())
         automaton.add_word(key, _Key(len(key), frozenset(), False, False, False, True, -1))
     automaton.make_automaton()
