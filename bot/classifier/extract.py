@@ -27,7 +27,6 @@ from bot.domain import ACTOR_SIDE, HEAVY_WEAPONS, Actor, Severity, Side
 
 __all__ = [
     "ESCALATIONS",
-    "HEAVY_WEAPONS",
     "Facts",
     "extract_facts",
     "find_years",

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.classifier.dates import bare_months
-from bot.classifier.extract import HEAVY_WEAPONS, Facts
+from bot.classifier.extract import Facts
 from bot.classifier.lexicon import Match
 from bot.classifier.types import Location
-from bot.domain import ACTOR_SIDE
+from bot.domain import ACTOR_SIDE, HEAVY_WEAPONS
 
 __all__ = [
     "FEATURES",

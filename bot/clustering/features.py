@@ -25,7 +25,6 @@ from bot.domain import ACTOR_SIDE, HEAVY_WEAPONS, Side, severity_rank
 
 __all__ = [
     "CRITICAL",
-    "HEAVY_WEAPONS",
     "HIGH",
     "MAX_BACKDATE",
     "ReportFeatures",

@@ -1,1 +1,1 @@
-"""subscribers."""
+"""Who wants what: a chat's preferences, the send/skip rules, command arguments and digests."""
