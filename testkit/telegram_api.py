@@ -688,6 +688,7 @@ class FakeTelegram:
         paid_per_second: int | None = 1000,
         latency: float = 0.0,
         strict_chats: bool = False,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         """Configure the fake; nothing listens until `start`.
 
@@ -698,6 +699,9 @@ class FakeTelegram:
         sends count against ``paid_per_second`` instead of ``global_per_second``.
         ``latency`` delays every reply (seconds) to imitate a network round trip.
         ``strict_chats`` makes unknown chats "chat not found" instead of inventing them.
+        ``clock`` (seconds, monotonic) is what the rate limits count time by; a test that
+        checks the limits themselves passes one it moves by hand, so a busy machine's
+        scheduling cannot refill a bucket between two requests.
         """
         bot_id, sep, _ = token.partition(":")
         if not sep or not bot_id.isdigit():
@@ -711,6 +715,7 @@ class FakeTelegram:
         }
         self.latency = latency
         self.strict_chats = strict_chats
+        self._clock = clock
         self._lock = threading.RLock()
         self._cond = threading.Condition(self._lock)
         self._limits = _RateLimits(
@@ -1365,7 +1370,7 @@ class FakeTelegram:
     def _admit_send(self, chat_id: int, paid: bool) -> None:
         chat = self._chat(chat_id, create=True)
         retry = self._limits.admit(
-            chat_id, chat["type"] in ("group", "supergroup"), paid, time.monotonic()
+            chat_id, chat["type"] in ("group", "supergroup"), paid, self._clock()
         )
         if retry is not None:
             self._rejected_429 += 1
