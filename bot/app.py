@@ -12,6 +12,7 @@ Console mode swaps only the request backend (see `bot.ops.console`).
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import re
 from collections.abc import Awaitable
@@ -37,6 +38,7 @@ from bot.ops.console import CONSOLE_CHAT_ID, CONSOLE_TOKEN, ConsoleIO, ConsoleRe
 from bot.ops.leader import CHECK_INTERVAL, Leadership, election_for, replica_name
 from bot.ops.metrics import Metrics
 from bot.ops.web import WebServer
+from bot.present import i18n
 from bot.services import BotData, Services
 from bot.settings import Settings
 from handlers.concurrency import PerChatUpdateProcessor
@@ -195,6 +197,13 @@ def _post_init(settings: Settings, console: ConsoleIO | None) -> Any:
                  len(sources), leader.role, name, settings.console_mode)
         await handlers.set_commands(application)
         _schedule(application, settings)
+        i18n.preload()  # not in the middle of the first alert's rendering
+        # What start-up built (libraries, the classifier's tables, catalogs, the clusterer's
+        # incidents) lives as long as the process. Frozen, it is no longer re-scanned by every
+        # full garbage collection: each one holds every thread, the event loop's included,
+        # and took 100-400 ms during a big first poll (benchmarks/hostile.py).
+        gc.collect()
+        gc.freeze()
 
     return post_init
 
@@ -270,6 +279,7 @@ async def _post_shutdown(application: BotApp) -> None:
     await asyncio.to_thread(services.images.close)
     await services.store.close()
     application.bot_data.services = None
+    gc.unfreeze()  # an application started again in this process (tests) freezes anew
     log.info("app.stopped")
 
 
