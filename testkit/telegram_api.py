@@ -728,6 +728,10 @@ class FakeTelegram:
         )
         self._server: LoopbackServer | None = None
         self._stopping = threading.Event()
+        self._init_world()
+
+    def _init_world(self) -> None:
+        """The fake's world, empty: no updates, messages, chats, faults or records yet."""
         self._update_ids = itertools.count(100_000_001)
         self._callback_ids = itertools.count(7_000_000_000_001)
         self._updates: list[JSONDict] = []
