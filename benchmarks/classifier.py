@@ -307,20 +307,23 @@ def holdout_report(
     )
 
 
-# ---------------------------------------------------------------- unseen long articles
-def unseen_longform_report(clf: Classifier, out: Callable[[str], None]) -> None:
-    """Section 1e: the incident flag on the unseen long articles, shipped weights (no refit)."""
-    unseen = load_corpora([UNSEEN_LONGFORM])
+# ---------------------------------------------------------------- unseen sets
+def unseen_report(
+    clf: Classifier, path: Path, section: str, what: str, out: Callable[[str], None]
+) -> None:
+    """Sections 1d and 1e: a set written after the features, scored with the shipped weights
+    (never refitted on it): P/R/F1 per language, the errors and the negatives flagged critical."""
+    unseen = load_corpora([path])
     verdicts = [clf.classify(ci.item) for ci in unseen]
     out(table(["lang", "n", "inc", "P", "R", "F1"],
               lang_table(unseen, [v.incident for v in verdicts]),
-              f"1e. UNSEEN LONG: {len(unseen)} fresh long articles ({UNSEEN_LONGFORM.name}), "
-              "shipped weights, never refitted on them"))  # fmt: skip
+              f"{section}: {len(unseen)} {what} ({path.name}), shipped weights, never refitted "
+              "on them"))  # fmt: skip
     wrong = [f"{'FN' if ci.incident else 'FP'} {ci.item.id}"
              for ci, v in zip(unseen, verdicts, strict=True) if v.incident != ci.incident]
     critical = [ci.item.id for ci, v in zip(unseen, verdicts, strict=True)
                 if v.severity == "critical" and not ci.incident]  # fmt: skip
-    out(f"   unseen long errors: {' '.join(wrong) or 'none'}; negatives flagged critical: "
+    out(f"   errors: {' '.join(wrong) or 'none'}; negatives flagged critical: "
         f"{' '.join(critical) or 'none'}\n")  # fmt: skip
 
 
@@ -356,16 +359,8 @@ def run(
     out(f"   (lambda chosen inside the training folds: {dict(cs)}; threshold {thr})\n")
     if holdout:
         holdout_report(clf, items, held_items, float(str(rows[-1][5])), out)
-        unseen = load_corpora([UNSEEN])
-        verdicts = [clf.classify(ci.item) for ci in unseen]
-        out(table(["lang", "n", "inc", "P", "R", "F1"],
-                  lang_table(unseen, [v.incident for v in verdicts]),
-                  f"1d. UNSEEN: {len(unseen)} fresh short reports ({UNSEEN.name}), shipped "
-                  "weights"))  # fmt: skip
-        wrong = [f"{'FN' if ci.incident else 'FP'} {ci.item.id}"
-                 for ci, v in zip(unseen, verdicts, strict=True) if v.incident != ci.incident]
-        out("   unseen errors: " + (" ".join(wrong) or "none") + "\n")  # fmt: skip
-        unseen_longform_report(clf, out)
+        unseen_report(clf, UNSEEN, "1d. UNSEEN", "fresh short reports", out)
+        unseen_report(clf, UNSEEN_LONGFORM, "1e. UNSEEN LONG", "fresh long articles", out)
         x_all = feature_matrix(clf, everything)
         all_scores, _ = heldout_scores(clf, everything, x_all)
         out(table(["lang", "n", "inc", "P", "R", "F1"],
@@ -494,7 +489,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if args.unseen_longform:
-        unseen_longform_report(Classifier.load(), print)
+        unseen_report(
+            Classifier.load(), UNSEEN_LONGFORM, "1e. UNSEEN LONG", "fresh long articles", print
+        )
         return 0
     run(args.corpus, args.synthetic, args.errors, args.holdout, print)
     return 0
