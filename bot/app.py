@@ -197,15 +197,22 @@ def _post_init(settings: Settings, console: ConsoleIO | None) -> Any:
                  len(sources), leader.role, name, settings.console_mode)
         await handlers.set_commands(application)
         _schedule(application, settings)
-        i18n.preload()  # not in the middle of the first alert's rendering
-        # What start-up built (libraries, the classifier's tables, catalogs, the clusterer's
-        # incidents) lives as long as the process. Frozen, it is no longer re-scanned by every
-        # full garbage collection: each one holds every thread, the event loop's included,
-        # and took 100-400 ms during a big first poll (benchmarks/hostile.py).
-        gc.collect()
-        gc.freeze()
+        _freeze_start_up_heap()
 
     return post_init
+
+
+def _freeze_start_up_heap() -> None:
+    """Load what the first alert would read, then freeze everything start-up built.
+
+    It lives as long as the process (libraries, the classifier's tables, catalogs, the
+    clusterer's incidents). Frozen, it is no longer re-scanned by every full garbage
+    collection: each one holds every thread, the event loop's included, and took 100-400 ms
+    during a big first poll (benchmarks/hostile.py). `_post_shutdown` unfreezes it.
+    """
+    i18n.preload()
+    gc.collect()
+    gc.freeze()
 
 
 async def _start_web(services: Services, settings: Settings) -> WebServer | None:
