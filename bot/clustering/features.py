@@ -115,6 +115,7 @@ class ReportFeatures:
     primary_specific: frozenset[str]
     areas: frozenset[str]  # border sectors
     primary_areas: frozenset[str]
+    primary_broad: bool  # placed only by regions or provinces that span several sectors
     primary_points: tuple[tuple[float, float], ...]
     sides: frozenset[Side]  # sides that speak in the report
     denial_sides: frozenset[Side]
@@ -161,6 +162,8 @@ def report_features(report: Report, areas_of: AreaLookup) -> ReportFeatures:
         primary_specific=specific(primary),
         areas=areas(locations),
         primary_areas=areas(primary),
+        primary_broad=bool(primary)
+        and all(loc.kind in COARSE_KINDS and len(area_cache[loc.id]) > 1 for loc in primary),
         primary_points=tuple((loc.lat, loc.lon) for loc in primary if loc.kind not in COARSE_KINDS),
         sides=frozenset(official),
         denial_sides=frozenset(

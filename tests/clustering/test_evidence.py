@@ -63,6 +63,23 @@ def test_region_names_its_sectors() -> None:
     assert second.incident_id != first.incident_id
 
 
+def test_a_region_alone_does_not_tie_a_village_to_it() -> None:
+    """A terse note placed only by a region spanning several sectors ("the Nakhchivan section",
+    no side named) and a sniper's victim at Yeraskh, in one of those sectors, on one day, stay
+    apart: the shared sector comes from the region only; two notes naming that region join."""
+    terse = (
+        "Serviceman killed on the border, ministry says",
+        "A serviceman was killed by enemy fire on the Nakhchivan section of the border this "
+        "morning, the Defence Ministry said.",
+    )
+    clusterer = Clusterer()
+    first = clusterer.add(_report("t", 8, *terse))
+    second = clusterer.add(_report("n", 9, *_NAKHCHIVAN))
+    sniper = clusterer.add(_report("y", 10, *_YERASKH))
+    assert second.incident_id == first.incident_id
+    assert sniper.created
+
+
 def test_names_romanise_to_one_skeleton_in_every_script() -> None:
     """Гафаров, Gafarov and Qafarov; Арутюнян and Հարությունյան fold to one skeleton."""
     assert skeleton("Гафаров", "ru") == skeleton("Gafarov", "en") == skeleton("Qafarov", "az")
