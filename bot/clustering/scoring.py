@@ -8,7 +8,14 @@ from typing import Final
 from bot.clustering.areas import any_near
 from bot.clustering.features import CRITICAL, HIGH, ReportFeatures
 
-__all__ = ["JOIN_SCORE", "ONE_DAY", "other_sides_dead", "pair_score", "time_score"]
+__all__ = [
+    "JOIN_SCORE",
+    "ONE_DAY",
+    "other_sides_dead",
+    "pair_score",
+    "shares_identity",
+    "time_score",
+]
 
 
 JOIN_SCORE: Final = 2.0
@@ -66,6 +73,14 @@ def pair_score(member: ReportFeatures, feats: ReportFeatures) -> float | None:
         elif apart < ONE_DAY:
             score += _SAME_DATE  # both texts give the same event day
     return score
+
+
+def shares_identity(member: ReportFeatures, feats: ReportFeatures) -> bool:
+    """Whether two reports share what names one event rather than one kind of event: a name or
+    a number, or the same casualty figure. Places, weapons and stances are topic evidence."""
+    if not member.tokens.isdisjoint(feats.tokens):
+        return True
+    return bool(member.casualties and feats.casualties and _casualty_score(member, feats))
 
 
 def _dead_sides(feats: ReportFeatures) -> frozenset[str]:

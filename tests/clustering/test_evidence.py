@@ -155,3 +155,58 @@ def test_batch_never_dates_an_undated_item_by_the_batch_time() -> None:
     assert results[0]["incident_id"] is not None
     assert results[1]["incident_id"] is not None
     assert results[0]["incident_id"] != results[1]["incident_id"]
+
+
+def test_counts_in_words_tie_reports_across_languages() -> None:
+    """"семеро погибших" and "seven of its soldiers killed" are the same figure: a later report
+    naming no place joins the day's report naming the same counts, beside a same-day incident
+    elsewhere."""
+    other = _report("x", 7, *_YERASKH)
+    ru = _report(
+        "ru", 9, "Баку назвал свои потери: семеро погибших",
+        "Минобороны Азербайджана сообщило о гибели семи военнослужащих и ранении еще десяти "
+        "в столкновениях в Кельбаджарском районе.",
+    )  # fmt: skip
+    en = _report(
+        "en", 20, "Yerevan now counts six dead from the fighting",
+        "The Armenian Defense Ministry said six servicemen were killed; Baku reported seven "
+        "of its soldiers killed and ten wounded.",
+    )  # fmt: skip
+    clusterer = Clusterer()
+    clusterer.add(other)
+    first = clusterer.add(ru)
+    second = clusterer.add(en)
+    assert second.incident_id == first.incident_id
+
+
+_TAVUSH_DATED = (
+    "Three Armenian soldiers killed as Azerbaijani unit crosses into Tavush",
+    "Three Armenian conscripts were killed when an Azerbaijani group crossed the border near "
+    "Chinari in Tavush early on Monday, Armenia's Defence Ministry said.",
+)
+
+
+def test_a_report_without_year_joins_by_the_day_and_month_its_text_names() -> None:
+    """An undated report whose text names the day and month ("on March 5") and the same
+    village joins the incident of that day; one naming another day and month does not, and
+    one sharing only the village and the kind of event (no day, name or figure) does not."""
+    dated = _report("d", 9, *_TAVUSH_DATED)
+    same_day = _report(
+        "s", None, "Armenian soldiers killed in Tavush incursion",
+        "On March 5 an Azerbaijani sabotage group tried to enter Armenian positions near "
+        "Chinari; soldiers were killed, the Defence Ministry said.",
+    )  # fmt: skip
+    other_day = _report(
+        "o", None, "Armenian soldiers killed in Tavush incursion",
+        "On June 20 an Azerbaijani sabotage group tried to enter Armenian positions near "
+        "Chinari; soldiers were killed, the Defence Ministry said.",
+    )  # fmt: skip
+    topic_only = _report(
+        "t", None, "Armenian soldiers killed in Tavush incursion",
+        "An Azerbaijani sabotage group tried to enter Armenian positions near Chinari; "
+        "soldiers were killed, the Defence Ministry said.",
+    )  # fmt: skip
+    ids = cluster_batch([dated, same_day, other_day, topic_only])
+    assert ids[1] == ids[0]
+    assert ids[2] != ids[0]
+    assert ids[3] != ids[0]
