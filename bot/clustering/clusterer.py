@@ -368,6 +368,8 @@ class Clusterer:
         war_wide = incident.war and feats.severity >= HIGH
         if not war_wide and not _places_compatible(incident, feats):
             return None
+        # a report placed only by a region the war is fought in ("в боях в Карабахе") is of it
+        war_wide = war_wide or (incident.war and feats.primary_broad)
         best: float | None = None  # the best pair; the first of equal ones, as max() would
         for member in _sample(incident.members):
             if abs(member.time - feats.time) <= self.window:

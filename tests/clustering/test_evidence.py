@@ -210,3 +210,31 @@ def test_a_report_without_year_joins_by_the_day_and_month_its_text_names() -> No
     assert ids[1] == ids[0]
     assert ids[2] != ids[0]
     assert ids[3] != ids[0]
+
+
+def test_a_report_placed_only_by_the_wars_region_is_of_the_war() -> None:
+    """During a war (two critical reports), a lesser report placed only by the region the war
+    is fought in (a name of one more serviceman killed "in battles in Karabakh") joins it."""
+    war = [
+        _report(
+            "w1", 8, "Heavy fighting along Karabakh front: dozens killed near Martakert and Hadrut",
+            "Azerbaijan launched a large-scale offensive with artillery, tanks and drones along "
+            "the line of contact; dozens of soldiers were killed near Martakert and Hadrut, both "
+            "sides said.",
+        ),
+        _report(
+            "w2", 12, "Artillery duels continue near Fuzuli and Jabrayil, dozens dead",
+            "Heavy artillery and rocket fire continued overnight along the southern front near "
+            "Fuzuli and Jabrayil; both sides reported dozens of soldiers killed.",
+        ),
+    ]  # fmt: skip
+    toll = _report(
+        "t", 20, "Karabakh army names a serviceman killed in the fighting",
+        "The Karabakh Defence Army published the name of a serviceman killed in battles in "
+        "Karabakh.",
+    )  # fmt: skip
+    toll = replace(toll, published=datetime(2031, 3, 6, 14, tzinfo=UTC))
+    clusterer = Clusterer()
+    ids = {clusterer.add(r).incident_id for r in war}
+    assert len(ids) == 1
+    assert clusterer.add(toll).incident_id in ids
