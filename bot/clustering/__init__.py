@@ -62,7 +62,9 @@ collects places and names:
 background toll), further critical reports join it whatever places they name as long as they keep
 coming within `war_gap` of each other, and high-severity reports within `window` join it too:
 one incident per war, whose alert is edited (within the follow-up bound) rather than one alert
-per village or per day. Lower-severity reports in other sectors during a war stay separate.
+per village or per day. A report of any severity placed only by a region the war is fought in
+("11 more killed in the battles in Karabakh") joins it too. Lower-severity reports in other
+sectors during a war stay separate.
 
 Incidents are never merged after the fact: an alert already sent keeps its id. Reports are
 idempotent per `item_id`.
