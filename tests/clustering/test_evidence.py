@@ -87,6 +87,16 @@ def test_names_romanise_to_one_skeleton_in_every_script() -> None:
     assert skeleton("Սաֆարյան", "hy") == skeleton("Safaryan", "en")
 
 
+def test_russian_g_for_h_romanises_to_the_same_skeleton() -> None:
+    """Russian writes h as г in Azerbaijani names and drops it in Armenian ones: Ибрагимов,
+    İbrahimov and Ibrahimov; Гасанов, Həsənov and Hasanov; Хачатрян, Khachatryan and
+    Խաչատրյան each fold to one skeleton."""
+    assert skeleton("Ибрагимов", "ru") == skeleton("İbrahimov", "az") == skeleton("Ibrahimov", "en")
+    assert skeleton("Гасанов", "ru") == skeleton("Həsənov", "az") == skeleton("Hasanov", "en")
+    khachatryan = skeleton("Khachatryan", "en")
+    assert skeleton("Хачатрян", "ru") == khachatryan == skeleton("Խաչատրյան", "hy")
+
+
 def test_two_reports_naming_the_same_dead_soldier_are_one_incident() -> None:
     """The same killed serviceman, named in Russian and, the next afternoon, in Azerbaijani,
     joins the reports although neither names a place, beside another incident."""
