@@ -51,9 +51,11 @@ collects places and names:
    ("семеро", "seven", "յոթ" = 7). The same explicit event day in both texts +0.5; explicit event
    dates more than a day apart -2.
 5. **Only event of the day.** When the report or the incident names no border place at all
-   and no other incident lies within `_ALONE_GAP`, that counts +0.5 (+1 when either is high or
+   and no other incident lies within `_ALONE_GAP`, that counts +0.5 (+1 when both are high or
    critical): terse "the enemy fired at our positions" or "losses after the clash" items
-   belong to the day's one event; not when their dead are of different sides (above).
+   belong to the day's one event; not when their dead are of different sides (above). A lesser
+   report is not folded into the day's major event on time alone: live, the day's other
+   incidents may not have been reported yet.
 6. A report joins the best-scoring incident when the score reaches `JOIN_SCORE` (2), else it
    opens a new incident.
 

@@ -52,7 +52,7 @@ DEFAULT_WAR_GAP: Final = timedelta(days=14)
 _WAR_SCORE: Final = 3.0
 _ALONE_GAP: Final = timedelta(days=1.5)
 _ALONE: Final = 0.5  # the only incident of the day, for a report that names no place
-_ALONE_MAJOR: Final = 1.0  # the same when one of them is a major (high, critical) event
+_ALONE_MAJOR: Final = 1.0  # the same when both are major (high, critical) events
 _TIMELESS_EXTRA: Final = 2.0  # content evidence a report without time needs beyond JOIN_SCORE
 _DAY_MONTH_EXTRA: Final = 0.5  # the same for one whose text names a day of the incident
 _TIMELESS_CANDIDATES: Final = 8  # incidents a report without time is weighed against, at most
@@ -382,7 +382,7 @@ class Clusterer:
             and (not feats.primary_areas or not incident.primary_areas)
             and not any(other_sides_dead(m, feats) for m in incident.members)
         ):
-            score += _ALONE_MAJOR if max(feats.severity, incident.severity) >= HIGH else _ALONE
+            score += _ALONE_MAJOR if min(feats.severity, incident.severity) >= HIGH else _ALONE
         return max(score, JOIN_SCORE) if war_wide else score
 
 

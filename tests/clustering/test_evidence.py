@@ -248,3 +248,20 @@ def test_a_report_placed_only_by_the_wars_region_is_of_the_war() -> None:
     ids = {clusterer.add(r).incident_id for r in war}
     assert len(ids) == 1
     assert clusterer.add(toll).incident_id in ids
+
+
+def test_a_lesser_placeless_report_is_not_the_days_major_event_for_being_alone() -> None:
+    """A sniper's victim reported without a place is not folded into the day's only incident,
+    a downed helicopter, on time alone: being the only event of the day weighs fully only when
+    both are major."""
+    clusterer = Clusterer()
+    helicopter = clusterer.add(_report("h", 8, *_HELICOPTER))
+    sniper = clusterer.add(
+        _report(
+            "s", 10, "Serviceman killed by sniper fire, ministry says",
+            "A contract serviceman was killed by enemy sniper fire this morning, the Defence "
+            "Ministry said.",
+        )
+    )  # fmt: skip
+    assert sniper.created
+    assert sniper.incident_id != helicopter.incident_id
