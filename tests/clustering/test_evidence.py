@@ -12,9 +12,10 @@ from bot.clustering import Clusterer, Report, cluster_batch
 from bot.clustering.names import skeleton
 
 
-def _report(item_id: str, hour: int | None, title: str, summary: str) -> Report:
-    """A report classified by the shipped classifier; `hour` None: no time at all."""
-    published = datetime(2031, 3, 5, hour or 0, tzinfo=UTC)
+def _report(item_id: str, hour: int | None, title: str, summary: str, *, day: int = 5) -> Report:
+    """A report classified by the shipped classifier, published on `day` March 2031 at `hour`;
+    `hour` None: no time at all."""
+    published = datetime(2031, 3, day, hour or 0, tzinfo=UTC)
     cls = default_classifier().classify(ItemText(id=item_id, title=title, summary=summary))
     return Report(
         item_id=item_id, published=published, title=title, summary=summary, source=None,
@@ -239,11 +240,10 @@ def test_a_report_placed_only_by_the_wars_region_is_of_the_war() -> None:
         ),
     ]  # fmt: skip
     toll = _report(
-        "t", 20, "Karabakh army names a serviceman killed in the fighting",
+        "t", 14, "Karabakh army names a serviceman killed in the fighting",
         "The Karabakh Defence Army published the name of a serviceman killed in battles in "
-        "Karabakh.",
+        "Karabakh.", day=6,
     )  # fmt: skip
-    toll = replace(toll, published=datetime(2031, 3, 6, 14, tzinfo=UTC))
     clusterer = Clusterer()
     ids = {clusterer.add(r).incident_id for r in war}
     assert len(ids) == 1
