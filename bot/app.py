@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 from telegram.ext import Application, ApplicationBuilder, CallbackContext, ContextTypes
 
 import handlers
-from bot.classifier import default_classifier
+from bot.classifier import Classifier, ItemText, default_classifier
 from bot.clustering import Clusterer
 from bot.db.engine import create_engine, migrate
 from bot.db.store import Store
@@ -197,13 +197,13 @@ def _post_init(settings: Settings, console: ConsoleIO | None) -> Any:
                  len(sources), leader.role, name, settings.console_mode)
         await handlers.set_commands(application)
         _schedule(application, settings)
-        _freeze_start_up_heap()
+        _freeze_start_up_heap(classifier)
 
     return post_init
 
 
-def _freeze_start_up_heap() -> None:
-    """Load what the first alert would read, then freeze everything start-up built.
+def _freeze_start_up_heap(classifier: Classifier) -> None:
+    """Load what the first poll and alert would read, then freeze everything start-up built.
 
     It lives as long as the process (libraries, the classifier's tables, catalogs, the
     clusterer's incidents). Frozen, it is no longer re-scanned by every full garbage
@@ -211,6 +211,7 @@ def _freeze_start_up_heap() -> None:
     during a big first poll (benchmarks/hostile.py). `_post_shutdown` unfreezes it.
     """
     i18n.preload()
+    classifier.classify(ItemText("start-up", "Border Watch starts"))  # it loads its models
     gc.collect()
     gc.freeze()
 

@@ -61,6 +61,7 @@ class Intake:
         self._waiting: list[_Waiting] = []
         self._drainer: asyncio.Task[None] | None = None
         self._orphans = False  # a failed batch may have stored items it did not cluster
+        self._warm = False  # the classifier has answered once (its models are loaded)
 
     async def seed(self) -> int:
         """Rebuild the clusterer's recent incidents from the database after a start.
@@ -166,10 +167,12 @@ class Intake:
                             entry.url)
             for _, row, entry in chunk
         ]
-        if len(texts) > CLASSIFY_INLINE_ITEMS:
-            # Classifying a chunk of a big poll takes a while: in a thread, so commands and
-            # deliveries go on meanwhile.
+        if len(texts) > CLASSIFY_INLINE_ITEMS or not self._warm:
+            # A chunk of a big poll, or the classifier's first call (it loads its models, a
+            # second or more): in a thread, so commands, deliveries and other sources' fetches
+            # (whose deadlines run meanwhile) go on.
             verdicts = await asyncio.to_thread(self._classify_all, texts)
+            self._warm = True
         else:
             verdicts = self._classify_all(texts)
         ids = await self._store.store_items([
