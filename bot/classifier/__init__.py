@@ -177,7 +177,7 @@ class Classifier:
         published = item.published
         facts = extract_facts(text, norm, title_end, matches, lang, published, locations)
         feats = compute_features(
-            text, title_end, matches, facts, locations, published, self._border_ids
+            text, title_end, matches, facts, locations, published, self._border_ids, lang, norm
         )
         score, signals = self._model.score(feats)
         incident = score >= self._model.threshold

@@ -16,6 +16,7 @@ from datetime import datetime
 from bot.classifier.dates import bare_months
 from bot.classifier.extract import Facts
 from bot.classifier.lexicon import Match
+from bot.classifier.scope import background_reason, split_sentences
 from bot.classifier.types import Location
 from bot.domain import ACTOR_SIDE, HEAVY_WEAPONS
 
@@ -131,12 +132,13 @@ _GROUP_PRIORS: dict[str, float] = {
     "nonhostile": -2.5, "domestic": -1.5, "foreign_conflict": -1.0, "turkey": -1.0,
     "drills_arms": -1.0, "sports_econ": -1.0, "analysis": -1.0, "rhetoric": -0.3,
     "aggregate": -1.0, "rights_report": -1.5,
-    "bereaved": -1.5, "foreign_troops": -1.5,
+    "bereaved": -1.5, "foreign_troops": -1.5, "local_quarrel": -1.5,
 }  # fmt: skip
 for _group, _prior in _GROUP_PRIORS.items():
     _group_feature(_group, _prior)
 
 _VIOLENCE = frozenset({"fire", "combat", "kill", "wound", "capture", "incursion", "missing"})
+_VIOLENCE_GROUPS = _VIOLENCE | {"damage", "losses"}  # scoped to the event in long articles
 _CLAUSE = 60  # characters between a fire word and its target
 _BACKGROUND = frozenset({"history", "analysis", "talks", "exchange", "humanitarian"})
 _TITLE_BACKGROUND = frozenset({"history", "analysis", "talks", "rights_report", "exchange"})
@@ -182,6 +184,18 @@ def _age_days(inp: FeatureInput) -> int | None:
 def _date_recent(inp: FeatureInput) -> Evidence | None:
     age = _age_days(inp)
     if age is None or not -1 <= age <= 7:
+        return None
+    return Evidence(1.0, f"{inp.facts.date_evidence} ({age} d old)")
+
+
+@_register(
+    "date_weeks", -1.0,
+    "the event date is one to four weeks before publication: past the days in which follow-ups "
+    "of an incident come, before the anniversaries (a report or a look back on an event)",
+)  # fmt: skip
+def _date_weeks(inp: FeatureInput) -> Evidence | None:
+    age = _age_days(inp)
+    if age is None or not 7 < age <= 31:
         return None
     return Evidence(1.0, f"{inp.facts.date_evidence} ({age} d old)")
 
@@ -408,6 +422,30 @@ def prior_weights() -> dict[str, float]:
     return {f.name: f.prior for f in REGISTRY}
 
 
+# A text this long is an article, not a feed item: its later paragraphs tell background.
+_LONG_TEXT = 900
+
+
+def _event_spans(
+    text: str, norm: str, title_end: int, lang: str, matches: Sequence[Match],
+    published: datetime | None,
+) -> list[tuple[int, int]]:  # fmt: skip
+    """The spans of a long article that may tell its event: the headline, the first sentence
+    and every later sentence that names no earlier time (`scope.background_reason`)."""
+    spans = split_sentences(text, title_end, lang)
+    scope = [m for m in matches if m.layer == "scope"]
+    out: list[tuple[int, int]] = []
+    for i, span in enumerate(spans):
+        inside = [m for m in scope if span[0] <= m.start < span[1]]
+        if i < 2 or not background_reason(norm, span, inside, published):
+            out.append(span)
+    return out
+
+
+def _in_event(matches: Sequence[Match], spans: Sequence[tuple[int, int]]) -> list[Match]:
+    return [m for m in matches if any(lo <= m.start < hi for lo, hi in spans)]
+
+
 def compute_features(
     text: str,
     title_end: int,
@@ -416,15 +454,25 @@ def compute_features(
     locations: Sequence[Location],
     published: datetime | None,
     border_ids: frozenset[str] = frozenset(),
+    lang: str = "en",
+    norm: str | None = None,
 ) -> dict[str, Evidence]:
     """Feature values with their evidence, registry order; absent features are 0.
 
     `border_ids` are the gazetteer ids of places on a border sector; without them every place
     in Armenia or Azerbaijan counts as a border place. A feature that explains the violence
-    away (`Evidence.drops`) removes the features it names.
+    away (`Evidence.drops`) removes the features it names. In a long article (`norm` given),
+    violence and the parties count only where the event may be told (`_event_spans`): the
+    killed of the 2020 war in its background paragraphs are not evidence of today's event.
     """
     inp = FeatureInput(text, title_end, matches, facts, locations, published, border_ids)
     inp.signal = [m for m in matches if m.layer == "signal"]
+    if norm is not None and len(text) > _LONG_TEXT:
+        spans = _event_spans(text, norm, title_end, lang, matches, published)
+        told = set(_in_event(inp.signal, spans))
+        inp.signal = [m for m in inp.signal if m.group not in _VIOLENCE_GROUPS or m in told]
+        sides = set(_in_event([m for m in matches if m.layer == "side"], spans))
+        matches = [m for m in matches if m.layer != "side" or m in sides]
     for m in inp.signal:
         inp.by_group.setdefault(m.group, []).append(m)
     inp.groups = set(inp.by_group)
@@ -516,4 +564,8 @@ def _explained(
         and "accusation" not in feats
     ):
         return "a crime or police matter, no armed forces named", _VIOLENCE_DERIVED
+    if "local_quarrel" in lead_groups and "enemy" not in groups and "accusation" not in feats:
+        # the lead tells of a quarrel or says the border has nothing to do with it; a ministry
+        # may still speak (to deny that its people took part)
+        return "violence between local people, no adversary", _VIOLENCE_DERIVED
     return None
