@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from bot.classifier.dates import bare_months
 from bot.classifier.extract import Facts
@@ -27,6 +27,7 @@ __all__ = [
     "Evidence",
     "Feature",
     "FeatureInput",
+    "PlaceSets",
     "compute_features",
     "prior_weights",
 ]
@@ -44,6 +45,24 @@ class Evidence:
     drops: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class PlaceSets:
+    """Gazetteer ids the features treat apart.
+
+    `border`: places on a border sector (without any, every place in Armenia or Azerbaijan
+    counts as one); `contested`: places on the former Karabakh line of contact, which Karabakh
+    Armenian forces held until `CONTESTED_UNTIL`: there, a place in Azerbaijan alone does not
+    make a report one party's domestic news.
+    """
+
+    border: frozenset[str] = frozenset()
+    contested: frozenset[str] = frozenset()
+
+
+# the September 2023 offensive and the dissolution of the Karabakh authorities
+CONTESTED_UNTIL = datetime(2023, 10, 1, tzinfo=UTC)
+
+
 @dataclass(slots=True)
 class FeatureInput:
     """What every feature function reads of one item, computed once by `compute_features`."""
@@ -54,7 +73,7 @@ class FeatureInput:
     facts: Facts
     locations: Sequence[Location]
     published: datetime | None
-    border_ids: frozenset[str]
+    place_sets: PlaceSets
     signal: list[Match] = field(default_factory=list)
     by_group: dict[str, list[Match]] = field(default_factory=dict)
     groups: set[str] = field(default_factory=set)
@@ -453,19 +472,19 @@ def compute_features(
     facts: Facts,
     locations: Sequence[Location],
     published: datetime | None,
-    border_ids: frozenset[str] = frozenset(),
+    place_sets: PlaceSets | None = None,
     lang: str = "en",
     norm: str | None = None,
 ) -> dict[str, Evidence]:
     """Feature values with their evidence, registry order; absent features are 0.
 
-    `border_ids` are the gazetteer ids of places on a border sector; without them every place
-    in Armenia or Azerbaijan counts as a border place. A feature that explains the violence
+    `place_sets`: see `PlaceSets`. A feature that explains the violence
     away (`Evidence.drops`) removes the features it names. In a long article (`norm` given),
     violence and the parties count only where the event may be told (`_event_spans`): the
     killed of the 2020 war in its background paragraphs are not evidence of today's event.
     """
-    inp = FeatureInput(text, title_end, matches, facts, locations, published, border_ids)
+    sets = place_sets or PlaceSets()
+    inp = FeatureInput(text, title_end, matches, facts, locations, published, sets)
     inp.signal = [m for m in matches if m.layer == "signal"]
     if norm is not None and len(text) > _LONG_TEXT:
         spans = _event_spans(text, norm, title_end, lang, matches, published)
@@ -480,13 +499,17 @@ def compute_features(
     inp.border = [
         loc
         for loc in inp.local
-        if (loc.id in border_ids if border_ids else True) and loc.kind not in ("country", "region")
+        if (not sets.border or loc.id in sets.border) and loc.kind not in ("country", "region")
     ]
     inp.sides = [m for m in matches if m.layer == "side" and m.tag in _PARTY]
     inp.ministry = [m for m in matches if m.layer == "actor" and m.tag in _MINISTRY_TAGS]
     inp.parties = {_PARTY[m.tag] for m in inp.sides}
     inp.parties |= {loc.country for loc in inp.local if loc.kind not in ("country", "region")}
     inp.parties |= {_SIDE_PARTY[s] for s in facts.accused if s in _SIDE_PARTY}
+    if (published is None or published < CONTESTED_UNTIL) and any(
+        loc.id in sets.contested for loc in inp.local
+    ):
+        inp.parties |= {"AM", "AZ"}  # the line of contact had two sides
     feats = inp.feats
     # The group features in one pass over the groups found (the same as their `compute`, a
     # third of the features' cost), then the others in registry order.

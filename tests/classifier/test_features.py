@@ -162,3 +162,21 @@ def test_persian_reports_are_read(title: str, summary: str, incident: bool) -> N
     words of its own, so a report of fire on positions is flagged and talks are not."""
     item = ItemText(id="t", title=title, summary=summary, published=PUB)
     assert default_classifier().classify(item).incident is incident
+
+
+@pytest.mark.parametrize(
+    ("published", "one_sided"),
+    [(datetime(2020, 12, 14, tzinfo=UTC), False), (datetime(2025, 3, 2, tzinfo=UTC), True)],
+)
+def test_a_place_on_the_former_line_of_contact_had_two_sides_until_2023(
+    published: datetime, one_sided: bool
+) -> None:
+    """Before October 2023 shots at a Karabakh village had two sides although the village is
+    in Azerbaijan de jure (Karabakh Armenians held it); after it, the same place alone is one
+    party's ground."""
+    feats = _features(
+        "Five wounded in Hin Tagher",
+        "Five people were wounded in Hin Tagher when shots were fired, the village head said.",
+        published,
+    )
+    assert ("one_sided" in feats) is one_sided
