@@ -504,7 +504,9 @@ def compute_features(
     inp.sides = [m for m in matches if m.layer == "side" and m.tag in _PARTY]
     inp.ministry = [m for m in matches if m.layer == "actor" and m.tag in _MINISTRY_TAGS]
     inp.parties = {_PARTY[m.tag] for m in inp.sides}
-    inp.parties |= {loc.country for loc in inp.local if loc.kind not in ("country", "region")}
+    # a place names its country's party; so does the country's name, in any language CLDR
+    # knows (the side layer's party words cover only the languages the lexicon has)
+    inp.parties |= {loc.country for loc in inp.local if loc.kind != "region"}
     inp.parties |= {_SIDE_PARTY[s] for s in facts.accused if s in _SIDE_PARTY}
     if (published is None or published < CONTESTED_UNTIL) and any(
         loc.id in sets.contested for loc in inp.local
