@@ -9,10 +9,12 @@ trainer's starting point, domain knowledge) and the function that computes it, s
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from bot.classifier.causes import explain_violence
 from bot.classifier.dates import bare_months
 from bot.classifier.extract import Facts
 from bot.classifier.lexicon import Match
@@ -164,10 +166,6 @@ _TITLE_BACKGROUND = frozenset({"history", "analysis", "talks", "rights_report", 
 _PARTY = {"armenian": "AM", "karabakh": "AM", "azerbaijani": "AZ"}
 _SIDE_PARTY = {"armenian": "AM", "azerbaijani": "AZ"}
 _MINISTRY_TAGS = frozenset({"mod", "border", "am_mod", "az_mod", "karabakh"})
-_CASUALTY_DERIVED = (
-    "kill", "wound", "missing", "numbered_casualties", "title_violence", "violence_attributed",
-)  # fmt: skip
-_VIOLENCE_DERIVED = (*_CASUALTY_DERIVED, "fire", "combat", "heavy_weapon", "fire_at_position")
 
 
 @_register("title_violence", 1.0, "fire, fighting, casualties, capture, incursion in the headline")
@@ -193,18 +191,19 @@ def _event_date(inp: FeatureInput) -> Evidence | None:
     return Evidence(1.0, facts.date_evidence) if facts.event_date is not None else None
 
 
-def _age_days(inp: FeatureInput) -> int | None:
+def _aged(inp: FeatureInput, lo: float, hi: float) -> Evidence | None:
+    """The event date, if it lies `lo` to `hi` days (inclusive) before publication."""
     if inp.facts.event_date is None or inp.published is None:
         return None
-    return (inp.published - inp.facts.event_date).days
+    age = (inp.published - inp.facts.event_date).days
+    if not lo <= age <= hi:
+        return None
+    return Evidence(1.0, f"{inp.facts.date_evidence} ({age} d old)")
 
 
 @_register("date_recent", 0.8, "the event date is within a week before publication")
 def _date_recent(inp: FeatureInput) -> Evidence | None:
-    age = _age_days(inp)
-    if age is None or not -1 <= age <= 7:
-        return None
-    return Evidence(1.0, f"{inp.facts.date_evidence} ({age} d old)")
+    return _aged(inp, -1, 7)
 
 
 @_register(
@@ -213,18 +212,12 @@ def _date_recent(inp: FeatureInput) -> Evidence | None:
     "of an incident come, before the anniversaries (a report or a look back on an event)",
 )  # fmt: skip
 def _date_weeks(inp: FeatureInput) -> Evidence | None:
-    age = _age_days(inp)
-    if age is None or not 7 < age <= 31:
-        return None
-    return Evidence(1.0, f"{inp.facts.date_evidence} ({age} d old)")
+    return _aged(inp, 8, 31)
 
 
 @_register("date_old", -2.5, "the event date is more than a month before publication")
 def _date_old(inp: FeatureInput) -> Evidence | None:
-    age = _age_days(inp)
-    if age is None or age <= 31:
-        return None
-    return Evidence(1.0, f"{inp.facts.date_evidence} ({age} d old)")
+    return _aged(inp, 32, math.inf)
 
 
 @_register(
@@ -425,7 +418,7 @@ def _title_history(inp: FeatureInput) -> Evidence | None:
 def _violence_explained(inp: FeatureInput) -> Evidence | None:
     end = _lead_end(inp)
     lead = {m.group for m in inp.signal if m.start < end}
-    explained = _explained(inp.groups, inp.feats, bool(inp.border), bool(inp.sides), lead)
+    explained = explain_violence(inp.groups, inp.feats, bool(inp.border), bool(inp.sides), lead)
     if explained is None:
         return None
     reason, dropped = explained
@@ -526,71 +519,3 @@ def compute_features(
         for name in ev.drops:
             feats.pop(name, None)
     return feats
-
-
-def _explained(
-    groups: set[str],
-    feats: Mapping[str, Evidence],
-    local_place: bool,
-    named_party: bool,
-    lead_groups: set[str],
-) -> tuple[str, tuple[str, ...]] | None:
-    """Violence whose cause the text names and which is not enemy action, if so.
-
-    The policy's hard negatives (a soldier killed by an old mine or a blizzard, live-fire
-    drills, a patrol that saw no incidents, a village shooting between neighbours, another
-    country's war) carry the same words as an attack; each of the many violence features
-    would otherwise outweigh the one feature naming the cause. Then those features are
-    dropped and the cause is a feature.
-    """
-    if "no_context" in feats and "enemy" not in groups:
-        # neither party, nor one of their places, nor "the enemy": another country's border
-        return "violence that names neither Armenia, Azerbaijan nor their places", (
-            *_VIOLENCE_DERIVED, "ministry", "numbered_casualties", "position", "forces"
-        )
-    # "Fire" alone may be a shot in an accident; aimed at a position, or by an enemy, it is
-    # not, nor is fire by an accused side, unless the headline or lead tells of the mine or the
-    # accident: then the accusation may be "the mine was laid by their forces".
-    hostile = (
-        "enemy" in groups
-        or "fire_at_position" in feats
-        or (
-            "fire" in groups
-            and ("accusation" in feats or "position" in groups)
-            and not lead_groups & {"nonhostile", "landmine"}
-        )
-    )
-    if groups & {"nonhostile", "landmine"} and not hostile:
-        return "deaths or wounds from a mine, an accident or the weather", _CASUALTY_DERIVED
-    if (
-        "drills_arms" in groups
-        and not groups & {"enemy", "kill", "wound", "damage"}
-        and not ("accusation" in feats and "position" in groups)  # fired *at positions*
-    ):
-        return "firing in drills", _VIOLENCE_DERIVED
-    if (
-        "calm" in groups
-        and not groups & {"enemy", "kill", "wound", "capture", "damage"}
-        and "accusation" not in feats
-    ):
-        return "a report that nothing happened", _VIOLENCE_DERIVED
-    if (
-        "foreign_conflict" in groups
-        and not local_place
-        and "enemy" not in groups
-        and "accusation" not in feats
-        and not (named_party and "position" in groups)  # fire at Armenian/Azerbaijani posts
-    ):
-        return "violence in another conflict", _VIOLENCE_DERIVED
-    if (
-        "domestic" in groups
-        and not groups & {"forces", "enemy"}
-        and "ministry" not in feats
-        and "accusation" not in feats
-    ):
-        return "a crime or police matter, no armed forces named", _VIOLENCE_DERIVED
-    if "local_quarrel" in lead_groups and "enemy" not in groups and "accusation" not in feats:
-        # the lead tells of a quarrel or says the border has nothing to do with it; a ministry
-        # may still speak (to deny that its people took part)
-        return "violence between local people, no adversary", _VIOLENCE_DERIVED
-    return None
