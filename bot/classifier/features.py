@@ -408,6 +408,15 @@ def _quiet_headline(inp: FeatureInput) -> Evidence | None:
     return Evidence(1.0, "headline: " + inp.text[: min(inp.title_end, 80)])
 
 
+@_register(
+    "title_court", -1.0,
+    "a court, trial, hearing or verdict in the headline: proceedings about acts of the past",
+)  # fmt: skip
+def _title_court(inp: FeatureInput) -> Evidence | None:
+    ms = [m for m in inp.signal if m.start < inp.title_end and m.group == "court"]
+    return Evidence(1.0, inp.snippets(ms)) if ms else None
+
+
 @_register("title_history", -1.0, "an anniversary, history, analysis or talks cue in the headline")
 def _title_history(inp: FeatureInput) -> Evidence | None:
     ms = [m for m in inp.signal if m.start < inp.title_end and m.group in _TITLE_BACKGROUND]

@@ -180,3 +180,17 @@ def test_a_place_on_the_former_line_of_contact_had_two_sides_until_2023(
         published,
     )
     assert ("one_sided" in feats) is one_sided
+
+
+@pytest.mark.parametrize(
+    ("title", "court"),
+    [
+        ("Court in Baku hears former Karabakh official accused over 2020 shelling", True),
+        ("В Баку продолжился суд над бывшими командирами: свидетели рассказали об обстрелах", True),
+        ("Azerbaijani forces shelled positions near Tegh, the Defence Ministry said", False),
+    ],
+)
+def test_a_court_in_the_headline_is_a_feature(title: str, court: bool) -> None:
+    """A trial, hearing or verdict in the headline sets `title_court` (proceedings about the
+    past, not a new event); a ministry's report of fire does not."""
+    assert ("title_court" in _features(title, "")) is court
