@@ -17,10 +17,11 @@ from datetime import datetime
 
 from bot.classifier.casualties import OTHER as _OTHER
 from bot.classifier.casualties import SIDE_TAG as _SIDE_TAG
-from bot.classifier.lexicon import Match
+from bot.classifier.lexicon import Match, group_pattern
 from bot.classifier.scope import background_reason
 from bot.classifier.speakers import (
     INST_ACTOR,
+    SPEECH,
     Context,
     claim_source_side,
     country_speaks,
@@ -32,17 +33,28 @@ from bot.domain import ACTOR_SIDE, Action, Actor, Side, Stance
 
 __all__ = ["Sentence", "claims_of", "place_side", "read_sentences"]
 
-# A sentence that names no speaker but says "it said", "the ministry added", "заявили в
-# ведомстве", "հայտնել են", "bildirib" speaks for the last speaker named before it.
-_SPEECH = re.compile(
-    r"\b(?:(?:it|he|she|they|the ministry|the statement|the army|the service|the agency)\s+"
-    r"(?:\w+\s+)?(?:said|says|added|adds|stated|confirmed|reported|noted|claimed|insisted|"
-    r"announced|accused|denied|blamed)|according to the (?:ministry|statement|army|service)|"
-    r"говорится|добави\w*|отмети\w*|уточни\w*|подчеркну\w*|сообщили в|заявили в|"
-    r"в ведомстве|в заявлении|по данным ведомства|там (?:заявили|сообщили|отметили)|"
-    r"в ответ (?:заявили|сообщили)|"
-    r"հավելել|նշել|հայտնել|շեշտել|ընդգծել|bildirilib|qeyd olunub|vurgulanib|elave edilib)\b"
+# A sentence that names no speaker but says "it said", "the ministry added", "там заявили",
+# "по данным ведомства" speaks for the last speaker named before it; so does any speech verb
+# with no subject of its own: Russian's impersonal plural ("сообщили", "добавили"), and in
+# Armenian and Azerbaijani, which drop the subject, any ("հայտնել են", "bildirilib").
+_CARRIED = re.compile(
+    r"\b(?:it|he|she|they|the ministry|the statement|the army|the service|the agency|там|"
+    r"в ведомстве|в министерстве|в заявлении|в ответ)\s+(?:\w+\s+)?" + SPEECH
+    + r"|" + group_pattern("speech_source")
+    + r"\s+(?:the\s+)?(?:ministry|statement|army|service|ведомства|министерства)\b"
+    + r"|(?=" + SPEECH + r")(?:\w+ли|говорится)(?!\w)"
 )
+_PRO_DROP = frozenset({"hy", "az"})
+_SPEECH_RE = re.compile(SPEECH)
+
+
+def _carried(norm: str, lo: int, hi: int, lang: str) -> bool:
+    """Whether a sentence naming no speaker speaks for the last one (see `_CARRIED`)."""
+    if lang in _PRO_DROP and _SPEECH_RE.search(norm, lo, hi):
+        return True
+    return _CARRIED.search(norm, lo, hi) is not None
+
+
 def _per_span(matches: Sequence[Match], spans: Sequence[tuple[int, int]]) -> list[list[Match]]:
     """The matches starting in each span, in their order, for all spans in one pass.
 
@@ -266,15 +278,15 @@ def read_sentences(
         actors, where = speakers_only(actors, where, norm, hi)
         if not actors:
             actors, where = country_speaks(sides, norm, (lo, hi))
-        if actors:
-            speaker = tuple(actors)
-        elif speaker and _SPEECH.search(norm, lo, hi):
-            actors = list(speaker)  # "it said", "the ministry added"
-            where = [lo] * len(actors)
-        elif denial and not any(a in ACTOR_SIDE for a in actors):
+        if not actors and denial:
             denier = _denier(sides, in_sig, norm, lo)
             if denier is not None:  # "Армения свою причастность отрицает": its government
-                actors, where = [*actors, INST_ACTOR[(denier, "gov")]], [*where, lo]
+                actors, where = [INST_ACTOR[(denier, "gov")]], [lo]
+        if actors:
+            speaker = tuple(actors)
+        elif speaker and _carried(norm, lo, hi, lang):
+            actors = list(speaker)  # "it said", "the ministry added"
+            where = [lo] * len(actors)
         own_side = next((ACTOR_SIDE[a] for a in actors if a in ACTOR_SIDE), None)
         stance, accused = _stance(
             norm, (lo, hi), groups, agents, own_side, sides, stance_in, actors
