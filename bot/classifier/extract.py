@@ -55,6 +55,8 @@ _CLOCK_HINT = re.compile(r"\d[:.]\d\d|\d\s*[ap]\.?m\b", re.IGNORECASE)
 # The lookbehind comes after the digits (same condition: no digit, '.', ',' or ':' before the
 # year) so the regex engine can skip ahead to a "1" or "2" instead of trying every position.
 _YEAR_RE = re.compile(r"((?:19|20)\d\d)(?<![\d.,:]\d\d\d\d)(?![\d])")
+
+
 @dataclass(slots=True)
 class Facts:
     """What the extractor found; `clock`, `years` and `date_evidence` feed the model."""
@@ -188,8 +190,9 @@ def extract_facts(
             Said(s.start, s.end, tuple(zip(s.where, s.actors, strict=True)), not s.background)
             for s in all_sentences
         ]
+        accusing = _accusing(facts.claims, sentences)
         facts.casualties, facts.unattributed_killed = find_casualties(
-            text, norm, tokens, by_layer, said, lang, default_actor, _accusing(facts.claims)
+            text, norm, tokens, by_layer, said, lang, default_actor, accusing
         )
     facts.event_date, facts.date_evidence = _event_date(text, mentions, published, spans, signal)
     if _CLOCK_HINT.search(text):
@@ -200,12 +203,16 @@ def extract_facts(
     return facts
 
 
-def _accusing(claims: Sequence[Claim]) -> frozenset[Side]:
+def _accusing(claims: Sequence[Claim], sentences: Sequence[Sentence]) -> frozenset[Side]:
     """The sides on record in the item accusing the other: a side reporting an attack on
     itself. Only their voice gives a figure its side when the figure's words name none (a
-    local shooting, an air crash or a mine accident has no accuser)."""
+    local shooting, an air crash or a mine accident has no accuser). An accusation that only
+    condemns ("a war crime") or names an operation tells no attack on the speaker's people."""
+    indirect = {s.text[:300] for s in sentences if not s.direct}
     return frozenset(
-        ACTOR_SIDE[c.actor] for c in claims if c.actor in ACTOR_SIDE and c.stance == "accusation"
+        ACTOR_SIDE[c.actor]
+        for c in claims
+        if c.actor in ACTOR_SIDE and c.stance == "accusation" and c.evidence not in indirect
     )
 
 

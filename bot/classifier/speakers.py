@@ -75,7 +75,7 @@ def _resolve_actor(m: Match, sides: Sequence[Match], norm: str) -> tuple[Actor |
         gap_before = m.start - s.end
         gap_after = s.start - m.end
         if 0 <= gap_before <= 3 or _possessor(norm, s, m) or (
-            0 <= gap_after <= 5 and norm[m.end : s.start].strip() in ("", "of", "s", "of the")
+            0 <= gap_after <= 5 and norm[m.end : s.start].strip() in ("", "of", "s", "of the", "in")
         ):
             actor = INST_ACTOR.get((s.tag, m.tag))
             if actor is not None:
@@ -128,8 +128,10 @@ class Context:
 # usually the one accused ("atəşkəsi Azərbaycan tərəfi pozub": the Azerbaijani side broke the
 # ceasefire), and its figures must not go to it.
 _SIDE_PHRASE = re.compile(r"\b(?:side|сторон\w*|t[əe]r[əe]f\w*|կողմ\w*)")
-_SPEECH_AFTER = re.compile(r"\W*(?:\w+\W+){0,4}?" + SPEECH)
-_SPEECH_BEFORE = re.compile(group_pattern("speech_source") + r"\s+(?:the\s+)?$")
+# (not after "was", "were": "the Azerbaijani side was told to leave" is spoken to)
+_SPEECH_AFTER = re.compile(r"\W*(?:(?!was\b|were\b|been\b)\w+\W+){0,4}?" + SPEECH)
+_SOURCE = group_pattern("speech_source")
+_SPEECH_BEFORE = re.compile(_SOURCE + r"\s+(?:the\s+)?$")
 
 
 def _speaks(am: Match, norm: str, end: int) -> bool:
@@ -145,7 +147,8 @@ def _speaks(am: Match, norm: str, end: int) -> bool:
 # A country or its capital as the subject of a speech verb: "Baku also accused", "Yerevan
 # denied", "Азербайджан заявил", "Ermənistan bildirib" (the government speaks).
 _COUNTRY_SPEAKS = re.compile(
-    r"\s+(?:(?:also|then|again|later|in turn|has|had|have|в свою очередь|же|также|это|isə|da|də)"
+    r"\s+(?:(?:also|then|again|later|in turn|has|had|have|в свою очередь|же|также|это|вновь|снова|"
+    r"isə|da|də)"
     r"\s+)?" + SPEECH
 )
 
@@ -166,7 +169,9 @@ def country_speaks(
         side = _SIDE_TAG.get(s.tag)
         if side is None:
             continue
-        if _COUNTRY_SPEAKS.match(norm, s.end, hi):
+        if _COUNTRY_SPEAKS.match(norm, s.end, hi) or _SPEECH_BEFORE.search(
+            norm, max(lo, s.start - 30), s.start
+        ):  # "Baku denied", "по версии Баку"
             return [INST_ACTOR[(s.tag, "gov")]], [s.start]
         opening = not norm[lo : s.start].strip()
         if opening and _VERB_LAST.search(norm, s.end, hi):

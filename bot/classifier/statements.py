@@ -39,10 +39,14 @@ __all__ = ["Sentence", "claims_of", "place_side", "read_sentences"]
 # Armenian and Azerbaijani, which drop the subject, any ("հայտնել են", "bildirilib").
 _CARRIED = re.compile(
     r"\b(?:it|he|she|they|the ministry|the statement|the army|the service|the agency|там|"
-    r"в ведомстве|в министерстве|в заявлении|в ответ)\s+(?:\w+\s+)?" + SPEECH
-    + r"|" + group_pattern("speech_source")
+    r"в ведомстве|в министерстве|в заявлении|в ответ)\s+(?:\w+\s+)?"
+    + SPEECH
+    + r"|"
+    + group_pattern("speech_source")
     + r"\s+(?:the\s+)?(?:ministry|statement|army|service|ведомства|министерства)\b"
-    + r"|(?=" + SPEECH + r")(?:\w+ли|говорится)(?!\w)"
+    + r"|(?="
+    + SPEECH
+    + r")(?:\w+ли|говорится)(?!\w)"
 )
 _PRO_DROP = frozenset({"hy", "az"})
 _SPEECH_RE = re.compile(SPEECH)
@@ -53,6 +57,10 @@ def _carried(norm: str, lo: int, hi: int, lang: str) -> bool:
     if lang in _PRO_DROP and _SPEECH_RE.search(norm, lo, hi):
         return True
     return _CARRIED.search(norm, lo, hi) is not None
+
+
+def _start(m: Match) -> int:
+    return m.start
 
 
 def _per_span(matches: Sequence[Match], spans: Sequence[tuple[int, int]]) -> list[list[Match]]:
@@ -85,6 +93,9 @@ class Sentence:
     outright: bool = False  # the accusation is said in so many words ("accused", "blamed")
     action: Action | None = None
     denies: bool = False  # also denies ("called it a provocation and Baku's claim nonsense")
+    # the accusation stands on an act against the speaker's side, not only on words that
+    # condemn ("treacherous", "genocide") or an operation named ("Azerbaijan's offensive")
+    direct: bool = True
 
 
 # After a side's name, the place or people that are hit, not the ones firing.
@@ -99,9 +110,30 @@ _FROM_AFTER = re.compile(r"\s*(?:s\s+)?(?:erazisinden|movqelerinden|տարածք
 _SIDE_BY = re.compile(r"^\s*(?:s )?(?:tərəfindən|terefinden|կողմից|стороной)")
 
 
-def _acts(s: Match, anchors: Sequence[Match], norm: str) -> bool:
-    """A side named as the subject of an act ("Azerbaijan launched intensive shelling") or as
-    where fire came from ("fire from the Armenian side", "erməni tərəfindən")."""
+_SIDE_WORD = re.compile(r"\s*(?:side|сторон\w*)\b")
+_OPERATION_GAP = 20  # "Azerbaijan's military operation", "Azərbaycanın hərbi əməliyyatları"
+
+
+def _operates(s: Match, anchors: Sequence[Match], norm: str) -> bool:
+    """A side whose operation or offensive it is ("as a result of the Azerbaijani operation",
+    "в результате азербайджанской агрессии"): that side acts."""
+    for a in anchors:
+        if a.group == "act_operation" and 0 <= a.start - s.end <= _OPERATION_GAP:
+            gap = norm[s.end : a.start].split()
+            if len(gap) <= 2 and not any(
+                w in ("and", "и", "և", "ve", "against", "против") for w in gap
+            ):
+                return True
+    return False
+
+
+def _acts(s: Match, anchors: Sequence[Match], norm: str, armed: bool = False) -> bool:
+    """A side named as the subject of an act ("Azerbaijan launched intensive shelling"), as
+    where fire came from ("fire from the Armenian side", "erməni tərəfindən", "missiles
+    launched from Armenian territory", "выстрел с азербайджанской стороны"), or as the one
+    whose operation it is. `armed`: the sentence names a weapon."""
+    if _operates(s, anchors, norm):
+        return True
     for a in anchors:
         if a.group not in ("fire", "incursion"):
             continue
@@ -113,7 +145,9 @@ def _acts(s: Match, anchors: Sequence[Match], norm: str) -> bool:
             return True  # "Azerbaijan launched shelling", "Armenian units opened fire"
         if 0 <= s.start - a.end <= 40 and _BY_SIDE.search(norm, a.end, s.start):
             return True
-    fire = any(a.group == "fire" for a in anchors)
+    fire = armed or any(a.group == "fire" for a in anchors)
+    if fire and norm.endswith(" с ", 0, s.start) and _SIDE_WORD.match(norm, s.end):
+        return True  # "выстрел с азербайджанской стороны"
     if fire and _FROM_BEFORE.search(norm, max(0, s.start - 30), s.start):
         return True  # "launched from Armenian territory", "с территории Армении"
     if fire and _FROM_AFTER.match(norm, s.end):
@@ -121,12 +155,17 @@ def _acts(s: Match, anchors: Sequence[Match], norm: str) -> bool:
     return bool(_SIDE_BY.match(norm, s.end))
 
 
-def _agent_sides(sides: Sequence[Match], signal: Sequence[Match], norm: str) -> list[Side]:
+def _agent_sides(
+    sides: Sequence[Match], signal: Sequence[Match], norm: str, armed: bool = False
+) -> list[Side]:
     """Sides named as the ones acting: "Azerbaijani units", "ВС Азербайджана", "Armenian fire".
 
-    `sides` and `signal` are the side and signal matches of one sentence.
+    `sides` and `signal` are the side and signal (and act-layer) matches of one sentence;
+    `armed`: it names a weapon.
     """
-    anchors = [m for m in signal if m.group in ("forces", "fire", "combat", "incursion")]
+    anchors = [
+        m for m in signal if m.group in ("forces", "fire", "combat", "incursion", "act_operation")
+    ]
     hurt = [m.start for m in signal if m.group in ("kill", "wound")]
     # "Armenian forces were killed": forces that suffer are victims, not agents
     anchors = [
@@ -137,7 +176,7 @@ def _agent_sides(sides: Sequence[Match], signal: Sequence[Match], norm: str) -> 
         side = _SIDE_TAG.get(s.tag)
         if side is None:
             continue
-        if _acts(s, anchors, norm) and side not in out:
+        if _acts(s, anchors, norm, armed) and side not in out:
             out.append(side)
             continue
         for a in anchors:
@@ -187,15 +226,17 @@ def _stance(
     sides: Sequence[Match],
     stance_words: Sequence[Match],
     actors: Sequence[Actor],
+    armed: bool = False,
 ) -> tuple[Stance, Side | None]:
     """What a sentence's speakers do: deny, accuse (whom) or only claim.
 
     An accusation needs an accused side other than the speaker's: named as the attacker
     ("Azerbaijani forces shelled", "fire from the Armenian side"), named after an accusing
     word ("accused Armenia of", "возложил ответственность на ВС Армении"), or "the enemy".
-    Third parties accuse only in so many words.
+    Third parties accuse only in so many words. `armed`: the sentence names a weapon, whose
+    side is the one acting ("missiles launched from Armenian territory").
     """
-    accuse = [m for m in stance_words if m.tag == "accuse"]
+    accuse = [m for m in stance_words if m.tag in ("accuse", "condemn")]
     accused: Side | None = None
     if "denial" in groups or (_denies(groups, stance_words) and not accuse):
         return "denial", None
@@ -217,7 +258,7 @@ def _stance(
         accused = others[0]
     elif "enemy" in groups and own_side is not None:
         accused = _OTHER[own_side]
-    if accused is not None and groups & _VIOLENT:
+    if accused is not None and (groups & _VIOLENT or armed):
         return "accusation", accused
     return "claim", accused
 
@@ -226,9 +267,7 @@ def _denies(groups: set[str], stance_words: Sequence[Match]) -> bool:
     return "denial" in groups or any(m.tag == "deny" for m in stance_words)
 
 
-def _denier(
-    sides: Sequence[Match], signal: Sequence[Match], norm: str, lo: int
-) -> Side | None:
+def _denier(sides: Sequence[Match], signal: Sequence[Match], norm: str, lo: int) -> Side | None:
     """Who denies in a sentence naming no official: a country named before the denial word
     ("Azerbaijan denied", "В Ереване ... назвали не соответствующими действительности"),
     or the other side of the one named as the source of the claim denied."""
@@ -246,6 +285,47 @@ def _denier(
     return _SIDE_TAG[before[0].tag] if before else None
 
 
+@dataclass(frozen=True, slots=True)
+class _Parts:
+    """One sentence's span and its matches, by layer."""
+
+    lo: int
+    hi: int
+    signal: list[Match]
+    sides: list[Match]
+    actors: list[Match]
+    scope: list[Match]
+    stance: list[Match]
+    arms: list[Match]
+    acts: list[Match]
+
+
+def _parts(
+    spans: list[tuple[int, int]], signal: list[Match], by_layer: dict[str, list[Match]]
+) -> list[_Parts]:
+    layers = ("side", "actor", "scope", "stance", "weapon", "act")
+    per = [_per_span(signal, spans), *(_per_span(by_layer.get(n, []), spans) for n in layers)]
+    return [_Parts(lo, hi, *row) for (lo, hi), *row in zip(spans, *per, strict=True)]
+
+
+def _named(
+    p: _Parts, norm: str, lang: str, agents: list[Side], place_side: Side | None
+) -> tuple[list[Actor], list[int]]:
+    """The speakers a sentence names: actors, a country speaking, a country denying."""
+    groups = {m.group for m in p.signal}
+    denial = "denial" in groups
+    context = Context(norm, lang, p.sides, agents, "enemy" in groups, denial, place_side, p.hi)
+    actors, where = named_speakers(p.actors, context)
+    actors, where = speakers_only(actors, where, norm, p.hi)
+    if not actors:
+        actors, where = country_speaks(p.sides, norm, (p.lo, p.hi))
+    if not actors and denial:
+        denier = _denier(p.sides, p.signal, norm, p.lo)
+        if denier is not None:  # "Армения свою причастность отрицает": its government
+            actors, where = [INST_ACTOR[(denier, "gov")]], [p.lo]
+    return actors, where
+
+
 def read_sentences(
     text: str,
     norm: str,
@@ -259,39 +339,25 @@ def read_sentences(
     """Each sentence's speakers, stance, accused side, act and scope (`scope` is the item's
     publication time and the days it names, offset and date)."""
     out: list[Sentence] = []
-    signal_in = _per_span(signal, spans)
-    sides_in = _per_span(by_layer.get("side", []), spans)
-    actors_in = _per_span(by_layer.get("actor", []), spans)
-    scope_in = _per_span(by_layer.get("scope", []), spans)
-    stances_in = _per_span(by_layer.get("stance", []), spans)
-    arms_in = _per_span(by_layer.get("weapon", []), spans)
     speaker: tuple[Actor, ...] = ()
-    for (lo, hi), in_sig, sides, actor_matches, marks, stance_in, arms in zip(
-        spans, signal_in, sides_in, actors_in, scope_in, stances_in, arms_in, strict=True
-    ):
-        groups = {m.group for m in in_sig}
-        agents = _agent_sides(sides, in_sig, norm)
-        enemy = "enemy" in groups
-        denial = "denial" in groups
-        context = Context(norm, lang, sides, agents, enemy, denial, place_side, hi)
-        actors, where = named_speakers(actor_matches, context)
-        actors, where = speakers_only(actors, where, norm, hi)
-        if not actors:
-            actors, where = country_speaks(sides, norm, (lo, hi))
-        if not actors and denial:
-            denier = _denier(sides, in_sig, norm, lo)
-            if denier is not None:  # "Армения свою причастность отрицает": its government
-                actors, where = [INST_ACTOR[(denier, "gov")]], [lo]
+    for p in _parts(spans, signal, by_layer):
+        lo, hi = p.lo, p.hi
+        groups = {m.group for m in p.signal}
+        agents = _agent_sides(p.sides, sorted([*p.signal, *p.acts], key=_start), norm, bool(p.arms))
+        actors, where = _named(p, norm, lang, agents, place_side)
         if actors:
             speaker = tuple(actors)
         elif speaker and _carried(norm, lo, hi, lang):
-            actors = list(speaker)  # "it said", "the ministry added"
-            where = [lo] * len(actors)
+            actors, where = list(speaker), [lo] * len(speaker)  # "it said", "the ministry added"
         own_side = next((ACTOR_SIDE[a] for a in actors if a in ACTOR_SIDE), None)
+        armed = bool(p.arms)
         stance, accused = _stance(
-            norm, (lo, hi), groups, agents, own_side, sides, stance_in, actors
+            norm, (lo, hi), groups, agents, own_side, p.sides, p.stance, actors, armed
         )
-        background = background_reason(norm, (lo, hi), marks, scope[0], scope[1])
+        direct = stance != "accusation" or _stance(
+            norm, (lo, hi), groups, _agent_sides(p.sides, p.signal, norm, armed),
+            own_side, p.sides, [m for m in p.stance if m.tag != "condemn"], actors, armed,
+        )[0] == "accusation"  # fmt: skip
         if not actors and stance == "accusation" and _goes_on(speaker, accused):
             actors, where = list(speaker), [lo] * len(speaker)
         out.append(
@@ -303,10 +369,11 @@ def read_sentences(
                 stance,
                 accused,
                 " ".join(text[lo:hi].split()),
-                background,
-                any(m.tag == "accuse" for m in stance_in),
-                _action(norm, in_sig, arms),
-                _denies(groups, stance_in),
+                background_reason(norm, (lo, hi), p.scope, scope[0], scope[1]),
+                any(m.tag == "accuse" for m in p.stance),
+                _action(norm, p.signal, p.arms),
+                _denies(groups, p.stance),
+                direct,
             )
         )
     return out
@@ -337,7 +404,9 @@ def place_side(locations: Sequence[Location]) -> Side | None:
 
 
 def claims_of(
-    sentences: Sequence[Sentence], signal: Sequence[Match], text: str,
+    sentences: Sequence[Sentence],
+    signal: Sequence[Match],
+    text: str,
     locations: Sequence[Location],
 ) -> list[Claim]:
     """One claim per (actor, stance, accused) from the event's sentences; an item that names

@@ -87,3 +87,140 @@ def test_speech_group_pattern_matches_verbs(text: str, found: str) -> None:
 def test_speech_group_pattern_skips_nouns_and_inner_words(text: str) -> None:
     """Nouns ("заявление", "statement") and words that only contain a verb are no speech."""
     assert re.search(group_pattern("speech"), normalize(text)) is None
+
+
+def test_condemning_the_attack_accuses_the_other_side() -> None:
+    """A side's ministry calling what happened "treacherous", "a war crime" accuses the other."""
+    r = _run(
+        "Tartar shelled overnight",
+        "Azerbaijan's Foreign Ministry called the overnight shelling of Tartar a treacherous "
+        "war crime.",
+    )
+    assert ("az_gov", "accusation", "armenian") in _claims(r)
+
+
+def test_a_comment_without_condemnation_accuses_no_one() -> None:
+    """The same speaker and place without a condemning word is no accusation."""
+    r = _run(
+        "Tartar shelled overnight",
+        "Azerbaijan's Foreign Ministry commented on the overnight shelling of Tartar.",
+    )
+    assert not any(c.stance == "accusation" and c.actor == "az_gov" for c in r.claims)
+
+
+def test_condemnation_gives_no_side_to_a_figure() -> None:
+    """A condemnation tells no attack on the speaker's own people: a count whose words name
+    no side stays without one."""
+    r = _run(
+        "Journalists wounded near Tartar",
+        "Three journalists were wounded near Tartar, Azerbaijan's ombudsman said, "
+        "calling it a war crime.",
+    )
+    assert not any(c.side == "azerbaijani" and c.wounded for c in r.casualties)
+
+
+def test_an_attack_on_the_speakers_side_gives_its_figure() -> None:
+    """The twin: a ministry reporting fire on its positions speaks for the count in its lead."""
+    r = _run(
+        "Soldiers wounded near Tartar",
+        "Three soldiers were wounded when Armenian forces shelled positions near Tartar "
+        "Azerbaijan's Defence Ministry said.",
+    )
+    assert any(c.side == "azerbaijani" and c.wounded == 3 for c in r.casualties)
+
+
+def test_an_operation_names_its_side_as_the_one_acting() -> None:
+    """"в результате азербайджанской военной операции погибли": the speaker accuses Azerbaijan."""
+    r = _run(
+        "Омбудсмен Карабаха о жертвах",
+        "Омбудсмен Карабаха сообщил, что в результате азербайджанской военной операции "
+        "погибли десятки человек.",
+    )
+    assert ("karabakh", "accusation", "azerbaijani") in _claims(r)
+
+
+def test_a_side_announcing_its_own_operation_accuses_no_one() -> None:
+    """A ministry telling of its own side's operation does not accuse its own side."""
+    r = _run(
+        "Минобороны Азербайджана об операции",
+        "Минобороны Азербайджана сообщило о завершении азербайджанской военной операции.",
+    )
+    assert not any(c.accused == "azerbaijani" for c in r.claims)
+
+
+def test_missiles_launched_from_a_sides_territory_accuse_it() -> None:
+    """"officials in Baku said the missiles had been launched from Armenian territory"."""
+    r = _run(
+        "Missiles hit Mingachevir",
+        "Officials in Baku said the missiles had been launched from Armenian territory.",
+    )
+    assert ("az_gov", "accusation", "armenian") in _claims(r)
+
+
+def test_missiles_falling_on_a_sides_territory_accuse_no_one() -> None:
+    """The twin: missiles that fell on a side's territory name the victim, not the attacker."""
+    r = _run(
+        "Missiles hit Mingachevir",
+        "Officials in Baku said the missiles had fallen on Azerbaijani territory.",
+    )
+    assert not any(c.stance == "accusation" and c.accused == "armenian" for c in r.claims)
+
+
+def test_a_shot_from_the_other_side_is_an_accusation() -> None:
+    """"в результате выстрела с азербайджанской стороны", carried to the ministry named before."""
+    r = _run(
+        "Погиб военнослужащий",
+        "Военнослужащий погиб на позиции в Тавуше, сообщили в Минобороны Армении. "
+        "По предварительным данным, он получил ранение в результате выстрела с азербайджанской "
+        "стороны.",
+    )
+    assert ("am_mod", "accusation", "azerbaijani") in _claims(r)
+
+
+def test_a_meeting_with_the_other_side_is_no_accusation() -> None:
+    """"встретилась с азербайджанской стороной": no fire, no accusation."""
+    r = _run(
+        "Встреча комиссий",
+        "Армянская делегация, сообщили в Минобороны Армении, встретилась с азербайджанской "
+        "стороной в Иджеване.",
+    )
+    assert not any(c.stance == "accusation" for c in r.claims)
+
+
+def test_a_side_spoken_to_is_no_speaker() -> None:
+    """"the Azerbaijani side was told to leave, the ministry said": Armenia's ministry speaks."""
+    r = _run(
+        "Armenia says troops crossed near Ishkhanasar",
+        "Armenia's Defence Ministry said Azerbaijani troops had crossed the border near "
+        "Ishkhanasar. The Azerbaijani side was told to withdraw, the ministry said.",
+    )
+    assert "az_gov" not in {c.actor for c in r.claims}
+
+
+def test_a_side_that_says_speaks() -> None:
+    """The twin: "the Azerbaijani side said" is Azerbaijan speaking."""
+    r = _run(
+        "Border dispute near Ishkhanasar",
+        "The Azerbaijani side said its units had only taken up positions on its own territory.",
+    )
+    assert "az_gov" in {c.actor for c in r.claims}
+
+
+def test_a_version_of_a_capital_is_its_governments() -> None:
+    """"По версии Баку, армянские диверсионные группы пытались пересечь линию" accuses Armenia."""
+    r = _run(
+        "Бои на линии соприкосновения",
+        "По версии Баку, армянские диверсионные группы пытались атаковать позиции на линии "
+        "соприкосновения.",
+    )
+    assert ("az_gov", "accusation", "armenian") in _claims(r)
+
+
+def test_a_version_of_journalists_is_no_government() -> None:
+    """The twin: "по версии журналистов" names no government."""
+    r = _run(
+        "Бои на линии соприкосновения",
+        "По версии журналистов, армянские диверсионные группы пытались атаковать позиции на "
+        "линии соприкосновения.",
+    )
+    assert "az_gov" not in {c.actor for c in r.claims}
