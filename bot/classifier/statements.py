@@ -110,6 +110,8 @@ _FROM_AFTER = re.compile(r"\s*(?:s\s+)?(?:erazisinden|movqelerinden|տարածք
 _SIDE_BY = re.compile(r"^\s*(?:s )?(?:tərəfindən|terefinden|կողմից|стороной)")
 
 
+# "прекращение огня", "cease-fire": a truce, not fire
+_CEASE = re.compile(r"(?:\bcease|прекращени\w*|прекрат\w*)\s+$")
 _SIDE_WORD = re.compile(r"\s*(?:side|сторон\w*)\b")
 _OPERATION_GAP = 20  # "Azerbaijan's military operation", "Azərbaycanın hərbi əməliyyatları"
 
@@ -164,7 +166,10 @@ def _agent_sides(
     `armed`: it names a weapon.
     """
     anchors = [
-        m for m in signal if m.group in ("forces", "fire", "combat", "incursion", "act_operation")
+        m
+        for m in signal
+        if m.group in ("forces", "fire", "combat", "incursion", "act_operation")
+        and not (m.group == "fire" and _CEASE.search(norm, max(0, m.start - 24), m.start))
     ]
     hurt = [m.start for m in signal if m.group in ("kill", "wound")]
     # "Armenian forces were killed": forces that suffer are victims, not agents

@@ -224,3 +224,23 @@ def test_a_version_of_journalists_is_no_government() -> None:
         "линии соприкосновения.",
     )
     assert "az_gov" not in {c.actor for c in r.claims}
+
+
+def test_a_ceasefire_is_no_fire_by_the_side_named() -> None:
+    """"В Карабахе объявлено прекращение огня": Karabakh agreeing to a truce acts in no attack,
+    so the ombudsman named after it is not made the other side's."""
+    r = _run(
+        "В Карабахе объявлено прекращение огня; омбудсмен сообщает о жертвах",
+        "Власти Карабаха согласились на прекращение огня.",
+    )
+    assert not any(c.accused == "karabakh" or c.actor.startswith("az") for c in r.claims)
+
+
+def test_fire_opened_by_a_side_is_still_its_act() -> None:
+    """The twin: "Армения открыла огонь" is fire by Armenia."""
+    r = _run(
+        "Минобороны Азербайджана: армянские подразделения открыли огонь по позициям",
+        "Минобороны Азербайджана сообщило, что армянские подразделения открыли огонь по позициям "
+        "в Кельбаджаре.",
+    )
+    assert ("az_mod", "accusation", "armenian") in _claims(r)
