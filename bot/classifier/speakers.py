@@ -26,6 +26,7 @@ __all__ = [
     "claim_source_side",
     "country_speaks",
     "named_speakers",
+    "opener",
     "speakers_only",
 ]
 
@@ -184,24 +185,28 @@ _THAT = re.compile(r"\b(?:that|что|будто|որ|ki)\b|:")
 
 
 def speakers_only(
-    actors: list[Actor], where: list[int], norm: str, end: int
+    actors: list[Actor], where: list[int], norm: str, end: int, opener: int | None = None
 ) -> tuple[list[Actor], list[int]]:
     """Drop actors that are talked about, not speaking: a third party named after a side's
     speaker ("Armenia's Foreign Ministry accused Azerbaijan of aggression in the Russian
     peacekeepers' zone"), and an actor named inside what the first speaker says ("the
-    spokesman said that Aliyev ...") unless a speech word follows it ("..., while Baku said")."""
-    if len(actors) < 2:
+    spokesman said that Aliyev ...") unless a speech word follows it ("..., while Baku said").
+    `opener`: where the sentence's first speaking institution is named, when its country is
+    unknown ("Foreign Ministry spokesman X wrote that Azerbaijan's leader ...")."""
+    unnamed = opener is not None and (not where or opener < min(where))
+    if len(actors) < 2 and not unnamed:
         return actors, where
-    first = min(range(len(actors)), key=lambda i: where[i])
+    first = min(range(len(actors)), key=lambda i: where[i]) if actors else -1
+    start = opener if unnamed and opener is not None else where[first]
     sided = [w for a, w in zip(actors, where, strict=True) if a in ACTOR_SIDE]
     # what the first speaker says starts after its speech verb ("the ministry said the
     # operation ...") or after "that"
-    verb = _SPEECH_AFTER.match(norm, where[first], min(end, where[first] + 60))
-    that = verb if verb is not None else _THAT.search(norm, where[first], end)
+    verb = _SPEECH_AFTER.match(norm, start, min(end, start + 60))
+    that = verb if verb is not None else _THAT.search(norm, start, end)
     keep_a: list[Actor] = []
     keep_w: list[int] = []
     for i, (actor, at) in enumerate(zip(actors, where, strict=True)):
-        if i != first:
+        if i != first or unnamed:
             if actor == "third_party" and sided and min(sided) < at:
                 continue
             reported = that is not None and that.end() <= at
@@ -210,6 +215,11 @@ def speakers_only(
         keep_a.append(actor)
         keep_w.append(at)
     return keep_a, keep_w
+
+
+def opener(actor_matches: Sequence[Match], c: Context) -> int | None:
+    """Where the sentence's first speaking actor is named (see `speakers_only`)."""
+    return next((am.start for am in actor_matches if _speaks(am, c.norm, c.end)), None)
 
 
 def named_speakers(

@@ -26,6 +26,7 @@ from bot.classifier.speakers import (
     claim_source_side,
     country_speaks,
     named_speakers,
+    opener,
     speakers_only,
 )
 from bot.classifier.types import Claim, Location
@@ -321,7 +322,7 @@ def _named(
     denial = "denial" in groups
     context = Context(norm, lang, p.sides, agents, "enemy" in groups, denial, place_side, p.hi)
     actors, where = named_speakers(p.actors, context)
-    actors, where = speakers_only(actors, where, norm, p.hi)
+    actors, where = speakers_only(actors, where, norm, p.hi, opener(p.actors, context))
     if not actors:
         actors, where = country_speaks(p.sides, norm, (p.lo, p.hi))
     if not actors and denial:

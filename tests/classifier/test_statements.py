@@ -244,3 +244,24 @@ def test_fire_opened_by_a_side_is_still_its_act() -> None:
         "в Кельбаджаре.",
     )
     assert ("az_mod", "accusation", "armenian") in _claims(r)
+
+
+def test_a_leader_named_in_what_an_unnamed_ministry_says_is_no_speaker() -> None:
+    """"A Foreign Ministry spokesman wrote that Azerbaijan's president was continuing his
+    provocations": Azerbaijan is talked about, it does not speak or accuse."""
+    r = _run(
+        "Soldier killed on the border",
+        "A Foreign Ministry spokesman wrote on social media that Azerbaijan's president Ilham "
+        "Aliyev was continuing his provocations.",
+    )
+    assert "az_gov" not in {c.actor for c in r.claims}
+
+
+def test_a_leader_who_speaks_after_an_unnamed_ministry_is_a_speaker() -> None:
+    """The twin: "..., while Aliyev said ..." is a second voice."""
+    r = _run(
+        "Soldier killed on the border",
+        "A Foreign Ministry spokesman wrote on social media that the talks would go ahead, while "
+        "Aliyev said Armenian forces had fired first.",
+    )
+    assert "az_gov" in {c.actor for c in r.claims}
