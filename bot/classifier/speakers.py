@@ -90,7 +90,7 @@ def _possessor(norm: str, side: Match, inst: Match) -> bool:
     gap = norm[side.end : inst.start]
     words = gap.split()
     possessive = norm[side.start : side.end].endswith(" s") or words[:1] == ["s"]
-    return 0 <= len(gap) <= 24 and possessive and len(words) <= 4
+    return 0 <= inst.start - side.end <= 24 and possessive and len(words) <= 4
 
 
 def claim_source_side(sides: Sequence[Match], norm: str) -> Side | None:
