@@ -20,7 +20,13 @@ from bot.classifier.dates import DateMention, find_dates, resolve
 from bot.classifier.lexicon import Match
 from bot.classifier.numbers import BIRTH_BEFORE
 from bot.classifier.scope import split_sentences
-from bot.classifier.statements import Sentence, claims_of, place_side, read_sentences
+from bot.classifier.statements import (
+    Sentence,
+    claims_of,
+    parties_named,
+    place_side,
+    read_sentences,
+)
 from bot.classifier.tokens import Tokens
 from bot.classifier.types import Casualties, Claim, Location
 from bot.domain import ACTOR_SIDE, HEAVY_WEAPONS, Actor, Severity, Side
@@ -176,7 +182,7 @@ def extract_facts(
     for s in sentences:
         if s.accused and s.accused not in facts.accused:
             facts.accused.append(s.accused)
-    facts.claims = claims_of(sentences, signal, text, locations)
+    facts.claims = claims_of(sentences, signal, text, locations, parties_named(by_layer, locations))
     # who speaks for a figure in a sentence naming no one: the item's speaker when all its
     # speakers are of one side, else only "media" (no side's name on a figure it may not give).
     # A side that only denies (a ministry saying none of its people took part) reports no

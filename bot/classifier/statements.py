@@ -32,7 +32,7 @@ from bot.classifier.speakers import (
 from bot.classifier.types import Claim, Location
 from bot.domain import ACTOR_SIDE, Action, Actor, Side, Stance
 
-__all__ = ["Sentence", "claims_of", "place_side", "read_sentences"]
+__all__ = ["Sentence", "claims_of", "parties_named", "place_side", "read_sentences"]
 
 # A sentence that names no speaker but says "it said", "the ministry added", "там заявили",
 # "по данным ведомства" speaks for the last speaker named before it; so does any speech verb
@@ -113,6 +113,11 @@ _SIDE_BY = re.compile(r"^\s*(?:s )?(?:tərəfindən|terefinden|կողմից|ст
 
 # "прекращение огня", "cease-fire": a truce, not fire
 _CEASE = re.compile(r"(?:\bcease|прекращени\w*|прекрат\w*)\s+$")
+# A country named as where something is: "области Армении", "province of Armenia", "in Armenia"
+_PLACE_OF = re.compile(
+    r"(?:\b(?:province|region|district|territory|in|inside)(?: of)?|област\w*|район\w*|"
+    r"\bв|\bна территории|marz\w*)\s+$"
+)
 _SIDE_WORD = re.compile(r"\s*(?:side|сторон\w*)\b")
 _OPERATION_GAP = 20  # "Azerbaijan's military operation", "Azərbaycanın hərbi əməliyyatları"
 
@@ -137,6 +142,10 @@ def _acts(s: Match, anchors: Sequence[Match], norm: str, armed: bool = False) ->
     whose operation it is. `armed`: the sentence names a weapon."""
     if _operates(s, anchors, norm):
         return True
+    if _PLACE_OF.search(norm, max(0, s.start - 16), s.start) and not _FROM_BEFORE.search(
+        norm, max(0, s.start - 30), s.start
+    ):
+        return False  # "in the Gegharkunik province of Armenia a shootout": where, not who
     for a in anchors:
         if a.group not in ("fire", "incursion"):
             continue
@@ -409,14 +418,36 @@ def place_side(locations: Sequence[Location]) -> Side | None:
     return None
 
 
+_COUNTRY_SIDE: dict[str, Side] = {"AM": "armenian", "AZ": "azerbaijani"}
+
+
+def _in_conflict(actor: Actor, s: Sentence, parties: set[Side] | None) -> bool:
+    """Whether a side's denial is a stance in the conflict: it names an act ("denied opening
+    fire at Nakhchivan") or the item names the other party at all."""
+    side = ACTOR_SIDE.get(actor)
+    if side is None or parties is None or s.action is not None:
+        return True
+    return _OTHER[side] in parties
+
+
+def parties_named(by_layer: dict[str, list[Match]], locations: Sequence[Location]) -> set[Side]:
+    """The parties an item names: as a side, an actor of theirs or one of their places."""
+    named = {_SIDE_TAG[m.tag] for m in by_layer.get("side", []) if m.tag in _SIDE_TAG}
+    named |= {ACTOR_SIDE[m.tag] for m in by_layer.get("actor", []) if m.tag in ACTOR_SIDE}
+    return named | {_COUNTRY_SIDE[loc.country] for loc in locations if loc.country in _COUNTRY_SIDE}
+
+
 def claims_of(
     sentences: Sequence[Sentence],
     signal: Sequence[Match],
     text: str,
     locations: Sequence[Location],
+    parties: set[Side] | None = None,
 ) -> list[Claim]:
     """One claim per (actor, stance, accused) from the event's sentences; an item that names
-    no speaker but tells violence is the outlet's own claim ("media")."""
+    no speaker but tells violence is the outlet's own claim ("media"). A side's denial in an
+    item that never names the other party (`parties`) is about something else (a ministry
+    denying its staff took part in a local shooting), not a stance in the conflict."""
     claims: list[Claim] = []
     seen: set[tuple[str, str, str | None]] = set()
     # a sentence that accuses or denies without naming who says so speaks for the item's
@@ -434,6 +465,8 @@ def claims_of(
             for stance, accused in stances:
                 if actor == "third_party" and stance == "accusation" and not s.outright:
                     continue  # a mediator or a mission names no culprit unless it says so
+                if stance == "denial" and not _in_conflict(actor, s, parties):
+                    continue
                 key = (actor, stance, accused)
                 if key in seen:
                     continue
@@ -450,7 +483,8 @@ def claims_of(
                 )
     if claims:
         return claims
-    violent = [s for s in sentences if s.stance != "claim" or s.accused]
+    # the outlet itself accuses or reports, never denies
+    violent = [s for s in sentences if s.stance == "accusation" or s.accused]
     if violent or any(m.group in ("fire", "kill", "wound", "capture") for m in signal):
         first = violent[0] if violent else sentences[0] if sentences else None
         if first is not None:

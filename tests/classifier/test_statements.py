@@ -265,3 +265,54 @@ def test_a_leader_who_speaks_after_an_unnamed_ministry_is_a_speaker() -> None:
         "Aliyev said Armenian forces had fired first.",
     )
     assert "az_gov" in {c.actor for c in r.claims}
+
+
+def test_a_denial_in_an_item_without_the_other_party_is_no_stance() -> None:
+    """A ministry denying that its staff took part in a shooting in a town, in an item that
+    never names the other party, takes no stance in the conflict."""
+    r = _run(
+        "Shooting in Gavar: two wounded",
+        "Two men were wounded in a shooting in Gavar on Tuesday. Armenia's Defence Ministry "
+        "denied reports that one of the gunmen was a serviceman.",
+    )
+    assert not any(c.stance == "denial" for c in r.claims)
+
+
+def test_a_denial_naming_the_other_party_is_a_stance() -> None:
+    """The twin: denying Azerbaijan's claim of fire is Armenia's stance."""
+    r = _run(
+        "Armenia denies firing at Nakhchivan",
+        "Armenia's Defence Ministry denied Azerbaijan's claim that its units had fired at "
+        "positions in Nakhchivan.",
+    )
+    assert ("am_mod", "denial", None) in _claims(r)
+
+
+def test_a_country_named_as_where_is_not_the_one_firing() -> None:
+    """"в Гегаркуникской области Армении произошла перестрелка": Armenia is where, not who."""
+    r = _run(
+        "Перестрелка в Гаваре",
+        "В Гегаркуникской области Армении произошла перестрелка между жителями двух "
+        "сел, сообщили в Минобороны Азербайджана.",
+    )
+    assert not any(c.accused == "armenian" for c in r.claims)
+
+
+def test_a_country_as_subject_is_the_one_firing() -> None:
+    """The twin: "армянские подразделения открыли огонь" names who fired."""
+    r = _run(
+        "Перестрелка на границе",
+        "Армянские подразделения открыли огонь по позициям в Кельбаджаре, сообщили в "
+        "Минобороны Азербайджана.",
+    )
+    assert ("az_mod", "accusation", "armenian") in _claims(r)
+
+
+def test_fire_from_the_territory_of_a_country_is_still_its_act() -> None:
+    """"fired from the territory of Armenia": a place after "from" names who fired."""
+    r = _run(
+        "Shots at Nakhchivan positions",
+        "Azerbaijan's Defence Ministry said its positions in Nakhchivan came under fire from the "
+        "territory of Armenia.",
+    )
+    assert ("az_mod", "accusation", "armenian") in _claims(r)
