@@ -192,10 +192,7 @@ def extract_facts(
     default_actor: Actor = sided[0] if len(speaking) == 1 and sided else "media"
 
     if casualty_words:
-        said = [
-            Said(s.start, s.end, tuple(zip(s.where, s.actors, strict=True)), not s.background)
-            for s in all_sentences
-        ]
+        said = _said(all_sentences)
         accusing = _accusing(facts.claims, sentences)
         facts.casualties, facts.unattributed_killed = find_casualties(
             text, norm, tokens, by_layer, said, lang, default_actor, accusing
@@ -207,6 +204,22 @@ def extract_facts(
         facts.years.append(year)
         facts.year_evidence.append(ev)
     return facts
+
+
+def _said(sentences: Sequence[Sentence]) -> list[Said]:
+    """Whole sentences for the casualty reader, each with the speakers of all its clauses."""
+    by_span: dict[tuple[int, int], list[Sentence]] = {}
+    for s in sentences:
+        by_span.setdefault(s.sentence, []).append(s)
+    return [
+        Said(
+            lo,
+            hi,
+            tuple((at, a) for c in clauses for at, a in zip(c.where, c.actors, strict=True)),
+            not clauses[0].background,
+        )
+        for (lo, hi), clauses in by_span.items()
+    ]
 
 
 def _accusing(claims: Sequence[Claim], sentences: Sequence[Sentence]) -> frozenset[Side]:

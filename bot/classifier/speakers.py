@@ -161,10 +161,12 @@ _VERB_LAST = re.compile(SPEECH + r"(?:\s+\w+){0,2}\W*$")
 
 
 def country_speaks(
-    sides: Sequence[Match], norm: str, span: tuple[int, int]
+    sides: Sequence[Match], norm: str, span: tuple[int, int], verb_last: bool = True
 ) -> tuple[list[Actor], list[int]]:
-    """A sentence naming no speaker but a country speaking ("Baku also accused Armenian
-    forces of shelling", "İrəvan ... ittiham edir"): that country's government, once."""
+    """A country speaking ("Baku also accused Armenian forces of shelling", "İrəvan ...
+    ittiham edir"): that country's government, once. `verb_last`: a sentence opening with a
+    country and ending with a speech verb counts (Armenian and Azerbaijani word order, in a
+    sentence that names no other speaker)."""
     lo, hi = span
     for s in sides:
         side = _SIDE_TAG.get(s.tag)
@@ -175,7 +177,7 @@ def country_speaks(
         ):  # "Baku denied", "по версии Баку"
             return [INST_ACTOR[(s.tag, "gov")]], [s.start]
         opening = not norm[lo : s.start].strip()
-        if opening and _VERB_LAST.search(norm, s.end, hi):
+        if verb_last and opening and _VERB_LAST.search(norm, s.end, hi):
             return [INST_ACTOR[(s.tag, "gov")]], [s.start]
     return [], []
 

@@ -97,6 +97,7 @@ class Sentence:
     # the accusation stands on an act against the speaker's side, not only on words that
     # condemn ("treacherous", "genocide") or an operation named ("Azerbaijan's offensive")
     direct: bool = True
+    sentence: tuple[int, int] = (0, 0)  # the whole sentence this clause belongs to
 
 
 # After a side's name, the place or people that are hit, not the ones firing.
@@ -323,6 +324,10 @@ def _parts(
     return [_Parts(lo, hi, *row) for (lo, hi), *row in zip(spans, *per, strict=True)]
 
 
+def _agents(p: _Parts, norm: str) -> list[Side]:
+    return _agent_sides(p.sides, sorted([*p.signal, *p.acts], key=_start), norm, bool(p.arms))
+
+
 def _named(
     p: _Parts, norm: str, lang: str, agents: list[Side], place_side: Side | None
 ) -> tuple[list[Actor], list[int]]:
@@ -331,9 +336,16 @@ def _named(
     denial = "denial" in groups
     context = Context(norm, lang, p.sides, agents, "enemy" in groups, denial, place_side, p.hi)
     actors, where = named_speakers(p.actors, context)
+    # a country speaking beside a named actor ("Baku denies it and says the peacekeepers' cars
+    # pass"): in order, then those talked about are dropped
+    countries = country_speaks(p.sides, norm, (p.lo, p.hi), not actors and lang in _PRO_DROP)
+    for actor, at in zip(*countries, strict=True):
+        # ("Минобороны Азербайджана утверждает": the country is the named ministry's)
+        if ACTOR_SIDE.get(actor) not in {ACTOR_SIDE.get(a) for a in actors}:
+            i = bisect_right(where, at)
+            actors.insert(i, actor)
+            where.insert(i, at)
     actors, where = speakers_only(actors, where, norm, p.hi, opener(p.actors, context))
-    if not actors:
-        actors, where = country_speaks(p.sides, norm, (p.lo, p.hi))
     if not actors and denial:
         denier = _denier(p.sides, p.signal, norm, p.lo)
         if denier is not None:  # "Армения свою причастность отрицает": its government
@@ -355,11 +367,24 @@ def read_sentences(
     publication time and the days it names, offset and date)."""
     out: list[Sentence] = []
     speaker: tuple[Actor, ...] = ()
-    for p in _parts(spans, signal, by_layer):
+    # scope is judged on whole sentences ("In May 2018 ...; Baku then accused"), speakers and
+    # stance on clauses ("Yerevan calls it a blockade; Baku denies it")
+    scopes = _per_span(by_layer.get("scope", []), spans)
+    reasons = [
+        background_reason(norm, span, marks, scope[0], scope[1])
+        for span, marks in zip(spans, scopes, strict=True)
+    ]
+    clauses, parents = _clauses(text, spans)
+    split = len(clauses) > len(spans)
+    whole = _parts(spans, signal, by_layer) if split else []
+    for p, parent in zip(_parts(clauses, signal, by_layer), parents, strict=True):
         lo, hi = p.lo, p.hi
         groups = {m.group for m in p.signal}
-        agents = _agent_sides(p.sides, sorted([*p.signal, *p.acts], key=_start), norm, bool(p.arms))
-        actors, where = _named(p, norm, lang, agents, place_side)
+        agents = _agents(p, norm)
+        # an unnamed institution takes its side from the whole sentence's attacker
+        # ("Azerbaijan launches offensive; ombudsman says 25 dead")
+        context_agents = agents or (_agents(whole[parent], norm) if split else [])
+        actors, where = _named(p, norm, lang, context_agents, place_side)
         if actors:
             speaker = tuple(actors)
         elif speaker and _carried(norm, lo, hi, lang):
@@ -384,14 +409,40 @@ def read_sentences(
                 stance,
                 accused,
                 " ".join(text[lo:hi].split()),
-                background_reason(norm, (lo, hi), p.scope, scope[0], scope[1]),
+                reasons[parent],
                 any(m.tag == "accuse" for m in p.stance),
                 _action(norm, p.signal, p.arms),
                 _denies(groups, p.stance),
                 direct,
+                spans[parent],
             )
         )
     return out
+
+
+_CLAUSE_BREAK = re.compile(r";\s+")
+_CLAUSE_WORDS = 4  # a clause shorter than this is a list item ("Sotk; Kut; Jermuk")
+
+
+def _clauses(
+    text: str, spans: Sequence[tuple[int, int]]
+) -> tuple[list[tuple[int, int]], list[int]]:
+    """Each sentence cut at its semicolons into clauses that each have words enough to say
+    something (so "Yerevan calls it a blockade; Baku denies it" has two speakers), with the
+    index of the sentence each clause belongs to."""
+    clauses: list[tuple[int, int]] = []
+    parents: list[int] = []
+    for i, (lo, hi) in enumerate(spans):
+        start = lo
+        for m in _CLAUSE_BREAK.finditer(text, lo, hi):
+            head, tail = text[start : m.start()], text[m.end() : hi]
+            if len(head.split()) >= _CLAUSE_WORDS and len(tail.split()) >= _CLAUSE_WORDS:
+                clauses.append((start, m.start() + 1))
+                parents.append(i)
+                start = m.end()
+        clauses.append((start, hi))
+        parents.append(i)
+    return clauses, parents
 
 
 def _goes_on(speaker: tuple[Actor, ...], accused: Side | None) -> bool:

@@ -316,3 +316,37 @@ def test_fire_from_the_territory_of_a_country_is_still_its_act() -> None:
         "territory of Armenia.",
     )
     assert ("az_mod", "accusation", "armenian") in _claims(r)
+
+
+def test_each_clause_of_a_sentence_has_its_own_speaker() -> None:
+    """"Yerevan says Azerbaijani troops fired at Sotk; Baku denies it": Armenia accuses,
+    Azerbaijan denies, not one stance for both."""
+    r = _run(
+        "Fire near Sotk",
+        "Yerevan says Azerbaijani troops fired at positions near Sotk; Baku denies it and says "
+        "Russian peacekeepers saw no shooting.",
+    )
+    got = _claims(r)
+    assert ("am_gov", "accusation", "azerbaijani") in got
+    assert ("az_gov", "denial", None) in got
+    assert ("am_gov", "denial", None) not in got
+    assert "third_party" not in {c.actor for c in r.claims}
+
+
+def test_a_list_after_a_semicolon_is_no_clause() -> None:
+    """The twin: "near Sotk; Kut" is one clause, and one speaker accuses."""
+    r = _run(
+        "Fire near Sotk",
+        "Armenia's Defence Ministry said Azerbaijani troops fired at positions near Sotk; Kut.",
+    )
+    assert _claims(r) == {("am_mod", "accusation", "azerbaijani")}
+
+
+def test_a_ministry_of_a_country_is_not_also_its_government() -> None:
+    """"Минобороны Азербайджана утверждает": one speaker, the ministry."""
+    r = _run(
+        "Перестрелка у Лачина",
+        "Минобороны Азербайджана утверждает, что армянские военные открыли огонь по его "
+        "подразделению у Лачина.",
+    )
+    assert {c.actor for c in r.claims} == {"az_mod"}
