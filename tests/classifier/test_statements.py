@@ -350,3 +350,29 @@ def test_a_ministry_of_a_country_is_not_also_its_government() -> None:
         "подразделению у Лачина.",
     )
     assert {c.actor for c in r.claims} == {"az_mod"}
+
+
+@pytest.mark.parametrize(
+    ("text", "actor", "accused"),
+    [
+        ("A Karabakh official said Azerbaijani forces had shelled Martuni.", "karabakh",
+         "azerbaijani"),
+        ("A senior Azerbaijani official said Armenian units had fired at positions near Tovuz.",
+         "az_gov", "armenian"),
+        ("Armenian units fired at positions near Tovuz, according to official Baku.", "az_gov",
+         "armenian"),
+        ("Prosecutors in Yerevan said Azerbaijani troops had fired at the village of Khnatsakh.",
+         "am_gov", "azerbaijani"),
+    ],
+)
+def test_officials_named_by_place_or_office_speak_for_their_side(
+    text: str, actor: str, accused: str
+) -> None:
+    """"a Karabakh official", "official Baku", "prosecutors in Yerevan" speak for their side."""
+    assert (actor, "accusation", accused) in _claims(_run("Shelling reported", text))
+
+
+def test_official_figures_are_no_speaker() -> None:
+    """The twin: "official figures" names no one who speaks for a side."""
+    r = _run("Calm on the border", "Official figures show the border was calm in May.")
+    assert not any(c.actor in ("am_gov", "az_gov") for c in r.claims)
