@@ -376,3 +376,45 @@ def test_official_figures_are_no_speaker() -> None:
     """The twin: "official figures" names no one who speaks for a side."""
     r = _run("Calm on the border", "Official figures show the border was calm in May.")
     assert not any(c.actor in ("am_gov", "az_gov") for c in r.claims)
+
+
+@pytest.mark.parametrize(
+    ("text", "claim"),
+    [
+        ("Azerbaijan's Defence Ministry said its units had returned fire in response to a "
+         "provocation by Armenian forces near Kalbajar.", ("az_mod", "accusation", "armenian")),
+        ("Azerbaijan's Defence Ministry blamed the blast near Lachin on Armenian sabotage groups.",
+         ("az_mod", "accusation", "armenian")),
+        ("Armenia's Foreign Ministry said Azerbaijani forces had broken the ceasefire near Jermuk.",
+         ("am_gov", "accusation", "azerbaijani")),
+        ("МИД Азербайджана возложил ответственность за обстрел на армянскую сторону.",
+         ("az_gov", "accusation", "armenian")),
+        ("Минобороны Армении сообщило, что азербайджанские подразделения нарушили режим "
+         "прекращения огня у Сотка.", ("am_mod", "accusation", "azerbaijani")),
+        ("ՀՀ ՊՆ-ն հայտնել է, որ ադրբեջանական կողմը սադրանքի է դիմել Սոթքի մոտ։",
+         ("am_mod", "accusation", "azerbaijani")),
+        ("Müdafiə Nazirliyi bildirib ki, erməni tərəfi Kəlbəcər istiqamətində təxribat törədib.",
+         ("az_mod", "accusation", "armenian")),
+        ("Минобороны Армении назвало сообщения азербайджанской стороны дезинформацией.",
+         ("am_mod", "denial", None)),
+        ("ՀՀ ՊՆ-ն հայտարարել է, որ ադրբեջանական կողմի տարածած տեղեկությունը չի համապատասխանում "
+         "իրականությանը։", ("am_mod", "denial", None)),
+        ("Azərbaycan Müdafiə Nazirliyi erməni tərəfinin yaydığı məlumatın həqiqətə uyğun "
+         "olmadığını bildirib.", ("az_mod", "denial", None)),
+    ],
+)
+def test_accusations_and_denials_in_four_languages(
+    text: str, claim: tuple[str, str, str | None]
+) -> None:
+    """Accusing words (provocation, blamed on, broke the ceasefire, возложил ответственность,
+    սադրանք, təxribat) and denial formulas give the speaker's stance."""
+    assert claim in _claims(_run("Border incident", text))
+
+
+def test_a_side_keeping_the_ceasefire_is_not_accused() -> None:
+    """The twin: "called on both sides to keep the ceasefire" accuses no one."""
+    r = _run(
+        "Border incident",
+        "Armenia's Foreign Ministry called on the sides to keep the ceasefire near Jermuk.",
+    )
+    assert not any(c.stance == "accusation" for c in r.claims)
