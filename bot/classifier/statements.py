@@ -138,6 +138,7 @@ def _stance(
     stance_words: Sequence[Match],
     actors: Sequence[Actor],
     armed: bool = False,
+    returned: bool = False,
 ) -> tuple[Stance, Side | None]:
     """What a sentence's speakers do: deny, accuse (whom) or only claim.
 
@@ -145,7 +146,8 @@ def _stance(
     ("Azerbaijani forces shelled", "fire from the Armenian side"), named after an accusing
     word ("accused Armenia of", "возложил ответственность на ВС Армении"), or "the enemy".
     Third parties accuse only in so many words. `armed`: the sentence names a weapon, whose
-    side is the one acting ("missiles launched from Armenian territory").
+    side is the one acting ("missiles launched from Armenian territory"); `returned`: it
+    says the speaker's side returned fire.
     """
     accuse = [m for m in stance_words if m.tag in ("accuse", "condemn")]
     accused: Side | None = None
@@ -171,6 +173,8 @@ def _stance(
         accused = _OTHER[own_side]
     if accused is not None and (groups & _VIOLENT or armed):
         return "accusation", accused
+    if accused is None and own_side is not None and returned:
+        return "accusation", _OTHER[own_side]  # "our units returned fire": they fired first
     return "claim", accused
 
 
@@ -257,11 +261,13 @@ def _stance_of(
     own_side = next((ACTOR_SIDE[a] for a in actors if a in ACTOR_SIDE), None)
     armed = bool(p.arms)
     span = (p.lo, p.hi)
-    sides = p.sides
-    stance, accused = _stance(norm, span, groups, agents, own_side, sides, p.stance, actors, armed)
+    sides, back = p.sides, any(m.tag == "return" for m in p.acts)
+    stance, accused = _stance(
+        norm, span, groups, agents, own_side, sides, p.stance, actors, armed, back
+    )
     direct = stance != "accusation" or _stance(
         norm, span, groups, agent_sides(p.sides, p.signal, norm, armed),
-        own_side, p.sides, [m for m in p.stance if m.tag != "condemn"], actors, armed,
+        own_side, p.sides, [m for m in p.stance if m.tag != "condemn"], actors, armed, back,
     )[0] == "accusation"  # fmt: skip
     return stance, accused, direct
 

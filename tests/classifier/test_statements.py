@@ -418,3 +418,28 @@ def test_a_side_keeping_the_ceasefire_is_not_accused() -> None:
         "Armenia's Foreign Ministry called on the sides to keep the ceasefire near Jermuk.",
     )
     assert not any(c.stance == "accusation" for c in r.claims)
+
+
+@pytest.mark.parametrize(
+    ("text", "claim"),
+    [
+        ("Azerbaijan's Defence Ministry said the men in the car opened fire and its soldiers "
+         "returned fire.", ("az_mod", "accusation", "armenian")),
+        ("Минобороны Армении сообщило, что подразделения открыли ответный огонь у Сотка.",
+         ("am_mod", "accusation", "azerbaijani")),
+    ],
+)
+def test_returning_fire_says_the_other_side_fired_first(
+    text: str, claim: tuple[str, str, str | None]
+) -> None:
+    """A side's ministry saying its forces returned fire accuses the other side."""
+    assert claim in _claims(_run("Shooting on the border", text))
+
+
+def test_firing_warning_shots_accuses_no_one() -> None:
+    """The twin: its soldiers firing warning shots is no account of the other side's fire."""
+    r = _run(
+        "Shooting on the border",
+        "Azerbaijan's Defence Ministry said its soldiers had fired warning shots near Lachin.",
+    )
+    assert not any(c.stance == "accusation" for c in r.claims)
