@@ -23,7 +23,6 @@ from bot.classifier.scope import split_sentences
 from bot.classifier.statements import (
     Sentence,
     claims_of,
-    parties_named,
     place_side,
     read_sentences,
 )
@@ -182,7 +181,7 @@ def extract_facts(
     for s in sentences:
         if s.accused and s.accused not in facts.accused:
             facts.accused.append(s.accused)
-    facts.claims = claims_of(sentences, signal, text, locations, parties_named(by_layer, locations))
+    facts.claims = claims_of(sentences, signal, text, locations)
     # who speaks for a figure in a sentence naming no one: the item's speaker when all its
     # speakers are of one side, else only "media" (no side's name on a figure it may not give).
     # A side that only denies (a ministry saying none of its people took part) reports no

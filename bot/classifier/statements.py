@@ -33,7 +33,7 @@ from bot.classifier.speakers import (
 from bot.classifier.types import Claim, Location
 from bot.domain import ACTOR_SIDE, Action, Actor, Side, Stance
 
-__all__ = ["Sentence", "claims_of", "parties_named", "place_side", "read_sentences"]
+__all__ = ["Sentence", "claims_of", "place_side", "read_sentences"]
 
 # A sentence that names no speaker but says "it said", "the ministry added", "там заявили",
 # "по данным ведомства" speaks for the last speaker named before it; so does any speech verb
@@ -380,36 +380,14 @@ def place_side(locations: Sequence[Location]) -> Side | None:
     return None
 
 
-_COUNTRY_SIDE: dict[str, Side] = {"AM": "armenian", "AZ": "azerbaijani"}
-
-
-def _in_conflict(actor: Actor, s: Sentence, parties: set[Side] | None) -> bool:
-    """Whether a side's denial is a stance in the conflict: it names an act ("denied opening
-    fire at Nakhchivan") or the item names the other party at all."""
-    side = ACTOR_SIDE.get(actor)
-    if side is None or parties is None or s.action is not None:
-        return True
-    return _OTHER[side] in parties
-
-
-def parties_named(by_layer: dict[str, list[Match]], locations: Sequence[Location]) -> set[Side]:
-    """The parties an item names: as a side, an actor of theirs or one of their places."""
-    named = {_SIDE_TAG[m.tag] for m in by_layer.get("side", []) if m.tag in _SIDE_TAG}
-    named |= {ACTOR_SIDE[m.tag] for m in by_layer.get("actor", []) if m.tag in ACTOR_SIDE}
-    return named | {_COUNTRY_SIDE[loc.country] for loc in locations if loc.country in _COUNTRY_SIDE}
-
-
 def claims_of(
     sentences: Sequence[Sentence],
     signal: Sequence[Match],
     text: str,
     locations: Sequence[Location],
-    parties: set[Side] | None = None,
 ) -> list[Claim]:
     """One claim per (actor, stance, accused) from the event's sentences; an item that names
-    no speaker but tells violence is the outlet's own claim ("media"). A side's denial in an
-    item that never names the other party (`parties`) is about something else (a ministry
-    denying its staff took part in a local shooting), not a stance in the conflict."""
+    no speaker but tells violence is the outlet's own claim ("media")."""
     claims: list[Claim] = []
     seen: set[tuple[str, str, str | None]] = set()
     # a sentence that accuses or denies without naming who says so speaks for the item's
@@ -427,8 +405,6 @@ def claims_of(
             for stance, accused in stances:
                 if actor == "third_party" and stance == "accusation" and not s.outright:
                     continue  # a mediator or a mission names no culprit unless it says so
-                if stance == "denial" and not _in_conflict(actor, s, parties):
-                    continue
                 key = (actor, stance, accused)
                 if key in seen:
                     continue
