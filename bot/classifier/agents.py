@@ -40,6 +40,7 @@ _PLACE_OF = re.compile(
     r"(?:\b(?:province|region|district|territory|in|inside)(?: of)?|област\w*|район\w*|"
     r"\bв|\bна территории|marz\w*)\s+$"
 )
+_VIOLENT = frozenset({"fire", "combat", "kill", "wound", "damage"})
 _SIDE_WORD = re.compile(r"\s*(?:side|сторон\w*)\b")
 _OPERATION_GAP = 20  # "Azerbaijan's military operation", "Azərbaycanın hərbi əməliyyatları"
 
@@ -89,14 +90,26 @@ def _acts(s: Match, anchors: Sequence[Match], norm: str, armed: bool = False) ->
     return bool(_SIDE_BY.match(norm, s.end))
 
 
+def _wields(s: Match, arms: Sequence[Match], signal: Sequence[Match], norm: str) -> bool:
+    """A side's weapon in a violent sentence: "an Azerbaijani drone struck", "killed by an
+    Azerbaijani sniper", "азербайджанский беспилотник нанес удар"."""
+    if not any(m.group in _VIOLENT for m in signal):
+        return False
+    return any(
+        0 <= w.start - s.end <= 3 and norm[s.end : w.start].strip() in ("", "s") for w in arms
+    )
+
+
 def agent_sides(
-    sides: Sequence[Match], signal: Sequence[Match], norm: str, armed: bool = False
+    sides: Sequence[Match], signal: Sequence[Match], norm: str, arms: Sequence[Match] = ()
 ) -> list[Side]:
-    """Sides named as the ones acting: "Azerbaijani units", "ВС Азербайджана", "Armenian fire".
+    """Sides named as the ones acting: "Azerbaijani units", "ВС Азербайджана", "Armenian fire",
+    "an Azerbaijani drone".
 
     `sides` and `signal` are the side and signal (and act-layer) matches of one sentence;
-    `armed`: it names a weapon.
+    `arms` its weapon matches.
     """
+    armed = bool(arms)
     anchors = [
         m
         for m in signal
@@ -113,7 +126,7 @@ def agent_sides(
         side = _SIDE_TAG.get(s.tag)
         if side is None:
             continue
-        if _acts(s, anchors, norm, armed) and side not in out:
+        if (_acts(s, anchors, norm, armed) or _wields(s, arms, signal, norm)) and side not in out:
             out.append(side)
             continue
         for a in anchors:

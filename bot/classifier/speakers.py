@@ -160,6 +160,11 @@ _COUNTRY_SPEAKS = re.compile(
 _VERB_LAST = re.compile(SPEECH + r"(?:\s+\w+){0,2}\W*$")
 
 
+# A side named by an adjective ("Azerbaijani", "армянская", "ադրբեջանական") is no subject of
+# a speech verb: "Azerbaijani reports" are reports, "Baku reports" speaks.
+_ADJECTIVE = re.compile(r"(?:ian|ani|ск\w*|ական\w*)$")
+
+
 def country_speaks(
     sides: Sequence[Match], norm: str, span: tuple[int, int], verb_last: bool = True
 ) -> tuple[list[Actor], list[int]]:
@@ -172,9 +177,12 @@ def country_speaks(
         side = _SIDE_TAG.get(s.tag)
         if side is None:
             continue
-        if _COUNTRY_SPEAKS.match(norm, s.end, hi) or _SPEECH_BEFORE.search(
+        # "Baku denied" (not "Azerbaijani reports that": an adjective is no subject), "по
+        # версии Баку", "по данным армянской стороны"
+        subject = not _ADJECTIVE.search(norm, s.start, s.end)
+        if (subject and _COUNTRY_SPEAKS.match(norm, s.end, hi)) or _SPEECH_BEFORE.search(
             norm, max(lo, s.start - 30), s.start
-        ):  # "Baku denied", "по версии Баку"
+        ):
             return [INST_ACTOR[(s.tag, "gov")]], [s.start]
         opening = not norm[lo : s.start].strip()
         if verb_last and opening and _VERB_LAST.search(norm, s.end, hi):

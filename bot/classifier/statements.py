@@ -152,6 +152,12 @@ def _stance(
     accuse = [m for m in stance_words if m.tag in ("accuse", "condemn")]
     accused: Side | None = None
     if "denial" in groups or (_denies(groups, stance_words) and not accuse):
+        source = claim_source_side(sides, norm)  # "denied Azerbaijani reports that ..."
+        others = [a for a in agents if a not in (own_side, source)]
+        if own_side is not None and others and groups & _VIOLENT:
+            # "rejected the accusation and said Azerbaijani troops had opened fire first":
+            # both (the denial is kept by `Sentence.denies`)
+            return "accusation", others[0]
         return "denial", None
     if accuse:
         after = [
@@ -224,7 +230,7 @@ def _parts(
 
 
 def _agents(p: _Parts, norm: str) -> list[Side]:
-    return agent_sides(p.sides, sorted([*p.signal, *p.acts], key=_start), norm, bool(p.arms))
+    return agent_sides(p.sides, sorted([*p.signal, *p.acts], key=_start), norm, p.arms)
 
 
 def _named(
@@ -266,7 +272,7 @@ def _stance_of(
         norm, span, groups, agents, own_side, sides, p.stance, actors, armed, back
     )
     direct = stance != "accusation" or _stance(
-        norm, span, groups, agent_sides(p.sides, p.signal, norm, armed),
+        norm, span, groups, agent_sides(p.sides, p.signal, norm, p.arms),
         own_side, p.sides, [m for m in p.stance if m.tag != "condemn"], actors, armed, back,
     )[0] == "accusation"  # fmt: skip
     return stance, accused, direct

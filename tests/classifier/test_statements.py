@@ -444,3 +444,44 @@ def test_firing_warning_shots_accuses_no_one() -> None:
         "Azerbaijan's Defence Ministry said its soldiers had fired warning shots near Lachin.",
     )
     assert not any(c.stance == "accusation" for c in r.claims)
+
+
+def test_a_sides_weapon_names_it_as_the_one_acting() -> None:
+    """"killed by an Azerbaijani sniper", said by Armenia's ministry, accuses Azerbaijan."""
+    r = _run(
+        "Soldier killed near Yeraskh",
+        "An Armenian soldier was killed by an Azerbaijani sniper near Yeraskh, the Defence "
+        "Ministry in Yerevan said.",
+    )
+    assert ("am_mod", "accusation", "azerbaijani") in _claims(r)
+
+
+def test_a_sides_weapon_in_a_calm_sentence_accuses_no_one() -> None:
+    """The twin: "Azerbaijani drones were seen" tells no attack."""
+    r = _run(
+        "Drones seen near Yeraskh",
+        "Azerbaijani drones were seen over Yeraskh, the Defence Ministry in Yerevan said.",
+    )
+    assert not any(c.stance == "accusation" for c in r.claims)
+
+
+def test_rejecting_an_accusation_while_accusing_is_both() -> None:
+    """"rejected the accusation and said Azerbaijani troops had opened fire first": Armenia's
+    ministry denies and accuses."""
+    r = _run(
+        "Shooting near Tovuz",
+        "Armenia's Defence Ministry rejected the accusation and said Azerbaijani troops had "
+        "opened fire first.",
+    )
+    assert {("am_mod", "accusation", "azerbaijani"), ("am_mod", "denial", None)} <= _claims(r)
+
+
+def test_denying_the_other_sides_reports_accuses_no_one() -> None:
+    """The twin: "denied Azerbaijani reports that its forces fired" only denies; the reports'
+    side neither speaks nor is accused."""
+    r = _run(
+        "Shooting near Tovuz",
+        "Armenia's Defence Ministry denied Azerbaijani reports that its forces fired at "
+        "positions near Tovuz.",
+    )
+    assert _claims(r) == {("am_mod", "denial", None)}
