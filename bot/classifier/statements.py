@@ -434,6 +434,7 @@ def claims_of(
         if first is not None:
             claims.append(
                 Claim(actor="media", stance=first.stance, evidence=first.text[:300],
-                      accused=first.accused)
+                      accused=first.accused, action=first.action,
+                      place_ids=_places_in(text, first, locations))
             )  # fmt: skip
     return claims

@@ -485,3 +485,17 @@ def test_denying_the_other_sides_reports_accuses_no_one() -> None:
         "positions near Tovuz.",
     )
     assert _claims(r) == {("am_mod", "denial", None)}
+
+
+def test_the_outlets_accusation_keeps_its_act_and_places() -> None:
+    """A report naming no speaker is the outlet's accusation, with the act and the places it
+    names (so a ministry channel's own post reads "shelled positions near Sotk")."""
+    r = _run(
+        "",
+        "Units of the Azerbaijani armed forces opened fire from artillery at Armenian combat "
+        "positions near Sotk.",
+    )
+    (claim,) = r.claims
+    assert (claim.actor, claim.stance, claim.accused) == ("media", "accusation", "azerbaijani")
+    assert claim.action == "shelling"
+    assert claim.place_ids == ("am-sotk",)
