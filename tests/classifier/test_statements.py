@@ -499,3 +499,21 @@ def test_the_outlets_accusation_keeps_its_act_and_places() -> None:
     assert (claim.actor, claim.stance, claim.accused) == ("media", "accusation", "azerbaijani")
     assert claim.action == "shelling"
     assert claim.place_ids == ("am-sotk",)
+
+
+@pytest.mark.parametrize(
+    ("text", "actor", "accused"),
+    [
+        ("Azərbaycanın Baş Prokurorluğu bildirib ki, erməni silahlı qüvvələri Tovuz rayonunun "
+         "kəndlərini atəşə tutub.", "az_gov", "armenian"),
+        ("Служба национальной безопасности Армении сообщила, что азербайджанские "
+         "военнослужащие пересекли границу у Ишханасара.", "am_gov", "azerbaijani"),
+        ("Հայաստանի ազգային անվտանգության ծառայությունը հայտնել է, որ ադրբեջանական "
+         "զինծառայողները կրակ են բացել Սոթքի ուղղությամբ։", "am_gov", "azerbaijani"),
+    ],
+)
+def test_prosecutors_and_security_services_speak_for_their_side(
+    text: str, actor: str, accused: str
+) -> None:
+    """A prosecutor's office or a security service of one side accusing the other."""
+    assert (actor, "accusation", accused) in _claims(_run("Border incident", text))
