@@ -167,7 +167,7 @@ def find_casualties(
     ], unattributed
 
 
-_SAID = re.compile(group_pattern("speech"))
+_SAID = re.compile(group_pattern("speech"))  # verbs that give a voice, not "added"
 
 
 def _other_voice(norm: str, sent: Said, lo: int) -> bool:

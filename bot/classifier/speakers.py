@@ -55,7 +55,7 @@ INST_ACTOR: dict[tuple[str, str], Actor] = {
     ("russia", "gov"): "third_party",
 }
 # A speech verb (the lexicon's `speech` group), for the rules below and `statements`'s
-SPEECH = group_pattern("speech")
+SPEECH = group_pattern("speech", "speech_more")
 _LANG_SIDE: dict[str, Side] = {"hy": "armenian", "az": "azerbaijani"}
 
 # Words after a side word that make it the source of a claim ("Baku's claim", "Azerbaijani
@@ -130,7 +130,10 @@ class Context:
 # ceasefire), and its figures must not go to it.
 _SIDE_PHRASE = re.compile(r"\b(?:side|сторон\w*|t[əe]r[əe]f\w*|կողմ\w*)")
 # (not after "was", "were": "the Azerbaijani side was told to leave" is spoken to)
-_SPEECH_AFTER = re.compile(r"\W*(?:(?!was\b|were\b|been\b)\w+\W+){0,4}?" + SPEECH)
+_SPEECH_AFTER = re.compile(
+    r"\W*(?:(?!was\b|were\b|been\b)\w+\W+){0,4}?(?:" + SPEECH + r"|(?:"
+    + "|".join(_CLAIM_WORDS) + r")\w*)"
+)
 _SOURCE = group_pattern("speech_source")
 _SPEECH_BEFORE = re.compile(_SOURCE + r"\s+(?:the\s+)?$")
 

@@ -36,22 +36,20 @@ from bot.domain import ACTOR_SIDE, Action, Actor, Side, Stance
 __all__ = ["Sentence", "claims_of", "place_side", "read_sentences"]
 
 # A sentence that names no speaker but says "it said", "the ministry added", "там заявили",
-# "по данным ведомства" speaks for the last speaker named before it; so does any speech verb
-# with no subject of its own: Russian's impersonal plural ("сообщили", "добавили"), and in
-# Armenian and Azerbaijani, which drop the subject, any ("հայտնել են", "bildirilib").
+# "по данным ведомства", or speaks with no subject of its own ("говорится", "bildirilib",
+# "նշվում է") speaks for the last speaker named before it; so, in Armenian, which drops the
+# subject, does any speech verb ("հայտնել են"). A verb with a subject of its own that is no
+# actor ("жители заявили", "kənd sakinləri bildirib") does not.
 _CARRIED = re.compile(
     r"\b(?:it|he|she|they|the ministry|the statement|the army|the service|the agency|там|"
-    r"в ведомстве|в министерстве|в заявлении|в ответ)\s+(?:\w+\s+)?"
-    + SPEECH
-    + r"|"
-    + group_pattern("speech_source")
+    r"в ведомстве|в министерстве|в заявлении|в ответ)\s+(?:\w+\s+)?" + SPEECH
+    + r"|" + group_pattern("speech_source")
     + r"\s+(?:the\s+)?(?:ministry|statement|army|service|ведомства|министерства)\b"
-    + r"|(?="
-    + SPEECH
-    + r")(?:\w+ли|говорится)(?!\w)"
+    + r"|" + group_pattern("speech_impersonal")
 )
-_PRO_DROP = frozenset({"hy", "az"})
+_PRO_DROP = frozenset({"hy"})
 _SPEECH_RE = re.compile(SPEECH)
+_VERB_LAST = frozenset({"hy", "az"})  # languages whose verb ends the clause
 
 
 def _carried(norm: str, lo: int, hi: int, lang: str) -> bool:
@@ -243,7 +241,7 @@ def _named(
     actors, where = named_speakers(p.actors, context)
     # a country speaking beside a named actor ("Baku denies it and says the peacekeepers' cars
     # pass"): in order, then those talked about are dropped
-    countries = country_speaks(p.sides, norm, (p.lo, p.hi), not actors and lang in _PRO_DROP)
+    countries = country_speaks(p.sides, norm, (p.lo, p.hi), not actors and lang in _VERB_LAST)
     for actor, at in zip(*countries, strict=True):
         # ("Минобороны Азербайджана утверждает": the country is the named ministry's)
         if ACTOR_SIDE.get(actor) not in {ACTOR_SIDE.get(a) for a in actors}:
