@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from bot.classifier.casualties import SIDE_TAG as _SIDE_TAG
 from bot.classifier.lexicon import Match
+from bot.classifier.speakers import SPEECH
 from bot.domain import Side
 
 __all__ = ["agent_sides"]
@@ -41,6 +42,8 @@ _PLACE_OF = re.compile(
     r"\bв|\bна территории|marz\w*)\s+$"
 )
 _VIOLENT = frozenset({"fire", "combat", "kill", "wound", "damage"})
+_SPEECH_RE = re.compile(SPEECH)
+_SPEAKS_NEXT = re.compile(r"\s+(?:s\s+)?(?:press service\s+|spokes\w+\s+)?" + SPEECH)
 _SIDE_WORD = re.compile(r"\s*(?:side|сторон\w*)\b")
 _OPERATION_GAP = 20  # "Azerbaijan's military operation", "Azərbaycanın hərbi əməliyyatları"
 
@@ -76,6 +79,8 @@ def _acts(s: Match, anchors: Sequence[Match], norm: str, armed: bool = False) ->
         words = gap.split()
         if any(w in ("and", "и", "և", "ve", "or", "called", "urged") for w in words):
             continue
+        if _SPEECH_RE.search(gap):
+            continue  # "the Karabakh army says Azerbaijani tanks fired": it tells, others act
         if 0 <= a.start - s.end <= 48 and len(words) <= 4 and not _VICTIM_NOUN.match(gap):
             return True  # "Azerbaijan launched shelling", "Armenian units opened fire"
         if 0 <= s.start - a.end <= 40 and _BY_SIDE.search(norm, a.end, s.start):
@@ -117,9 +122,13 @@ def agent_sides(
         and not (m.group == "fire" and _CEASE.search(norm, max(0, m.start - 24), m.start))
     ]
     hurt = [m.start for m in signal if m.group in ("kill", "wound")]
-    # "Armenian forces were killed": forces that suffer are victims, not agents
+    # "Armenian forces were killed": forces that suffer are victims, not agents; "the Karabakh
+    # army says": forces that speak tell of the act, they are not said to do it
     anchors = [
-        a for a in anchors if a.group != "forces" or not any(0 <= h - a.end <= 24 for h in hurt)
+        a
+        for a in anchors
+        if a.group != "forces"
+        or not (any(0 <= h - a.end <= 24 for h in hurt) or _SPEAKS_NEXT.match(norm, a.end))
     ]
     out: list[Side] = []
     for s in sides:

@@ -541,3 +541,19 @@ def test_villagers_saying_so_do_not_carry_the_ministrys_voice() -> None:
     assert ("am_mod", "accusation", "azerbaijani") not in {
         (c.actor, c.stance, c.accused) for c in r.claims if "Жители" in c.evidence
     }
+
+
+def test_a_side_that_tells_of_fire_is_not_the_one_firing() -> None:
+    """"The Karabakh army says Azerbaijani tanks fired on its lines": the army tells, the
+    accused is Azerbaijan, never the side that speaks."""
+    r = _run("The Karabakh army says Azerbaijani tanks fired on its lines near Martuni")
+    assert not any(c.accused in ("armenian", "karabakh") for c in r.claims)
+    assert any(c.accused == "azerbaijani" for c in r.claims)
+
+
+def test_a_side_whose_army_fired_is_the_one_firing() -> None:
+    """The twin: "the Azerbaijani army fired on Karabakh lines" names Azerbaijan acting."""
+    r = _run(
+        "The Azerbaijani army fired on Karabakh lines near Martuni, officials in Stepanakert said"
+    )
+    assert any(c.accused == "azerbaijani" for c in r.claims)
