@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.classifier.counts import LOST, Doc, counts_in
-from bot.classifier.lexicon import Match
+from bot.classifier.lexicon import Match, group_pattern
 from bot.classifier.tokens import Tokens
 from bot.classifier.types import Casualties
 from bot.domain import ACTOR_SIDE, Actor, CasualtyKind, Side
@@ -167,10 +167,7 @@ def find_casualties(
     ], unattributed
 
 
-_SAID = re.compile(
-    r"\b(?:said|says|stated|reported|claimed|announced|заяви\w*|сообщи\w*|утвержда\w*|"
-    r"bildir\w*|iddia ed\w*|հայտն\w*|հայտարար\w*)\b"
-)
+_SAID = re.compile(group_pattern("speech"))  # verbs that give a voice, not "added"
 
 
 def _other_voice(norm: str, sent: Said, lo: int) -> bool:

@@ -20,7 +20,12 @@ from bot.classifier.dates import DateMention, find_dates, resolve
 from bot.classifier.lexicon import Match
 from bot.classifier.numbers import BIRTH_BEFORE
 from bot.classifier.scope import split_sentences
-from bot.classifier.statements import Sentence, claims_of, place_side, read_sentences
+from bot.classifier.statements import (
+    Sentence,
+    claims_of,
+    place_side,
+    read_sentences,
+)
 from bot.classifier.tokens import Tokens
 from bot.classifier.types import Casualties, Claim, Location
 from bot.domain import ACTOR_SIDE, HEAVY_WEAPONS, Actor, Severity, Side
@@ -55,6 +60,8 @@ _CLOCK_HINT = re.compile(r"\d[:.]\d\d|\d\s*[ap]\.?m\b", re.IGNORECASE)
 # The lookbehind comes after the digits (same condition: no digit, '.', ',' or ':' before the
 # year) so the regex engine can skip ahead to a "1" or "2" instead of trying every position.
 _YEAR_RE = re.compile(r"((?:19|20)\d\d)(?<![\d.,:]\d\d\d\d)(?![\d])")
+
+
 @dataclass(slots=True)
 class Facts:
     """What the extractor found; `clock`, `years` and `date_evidence` feed the model."""
@@ -184,12 +191,10 @@ def extract_facts(
     default_actor: Actor = sided[0] if len(speaking) == 1 and sided else "media"
 
     if casualty_words:
-        said = [
-            Said(s.start, s.end, tuple(zip(s.where, s.actors, strict=True)), not s.background)
-            for s in all_sentences
-        ]
+        said = _said(all_sentences)
+        accusing = _accusing(facts.claims, sentences)
         facts.casualties, facts.unattributed_killed = find_casualties(
-            text, norm, tokens, by_layer, said, lang, default_actor, _accusing(facts.claims)
+            text, norm, tokens, by_layer, said, lang, default_actor, accusing
         )
     facts.event_date, facts.date_evidence = _event_date(text, mentions, published, spans, signal)
     if _CLOCK_HINT.search(text):
@@ -200,12 +205,32 @@ def extract_facts(
     return facts
 
 
-def _accusing(claims: Sequence[Claim]) -> frozenset[Side]:
+def _said(sentences: Sequence[Sentence]) -> list[Said]:
+    """Whole sentences for the casualty reader, each with the speakers of all its clauses."""
+    by_span: dict[tuple[int, int], list[Sentence]] = {}
+    for s in sentences:
+        by_span.setdefault(s.sentence, []).append(s)
+    return [
+        Said(
+            lo,
+            hi,
+            tuple((at, a) for c in clauses for at, a in zip(c.where, c.actors, strict=True)),
+            not clauses[0].background,
+        )
+        for (lo, hi), clauses in by_span.items()
+    ]
+
+
+def _accusing(claims: Sequence[Claim], sentences: Sequence[Sentence]) -> frozenset[Side]:
     """The sides on record in the item accusing the other: a side reporting an attack on
     itself. Only their voice gives a figure its side when the figure's words name none (a
-    local shooting, an air crash or a mine accident has no accuser)."""
+    local shooting, an air crash or a mine accident has no accuser). An accusation that only
+    condemns ("a war crime") or names an operation tells no attack on the speaker's people."""
+    indirect = {s.text[:300] for s in sentences if not s.direct}
     return frozenset(
-        ACTOR_SIDE[c.actor] for c in claims if c.actor in ACTOR_SIDE and c.stance == "accusation"
+        ACTOR_SIDE[c.actor]
+        for c in claims
+        if c.actor in ACTOR_SIDE and c.stance == "accusation" and c.evidence not in indirect
     )
 
 

@@ -39,6 +39,7 @@ def _reason(sentence: str) -> str:
         "Ermənistan keçən həftə iki hərbçisinin həlak olduğunu bildirib.",
         "Անցյալ շաբաթ զոհվել էր մեկ զինծառայող։",
         "So far this year, 12 soldiers have been killed on the border.",
+        "В 1998 году рядовой был ранен на этом участке границы.",
     ],
 )
 def test_background_sentences(sentence: str) -> None:
@@ -52,8 +53,11 @@ def test_background_sentences(sentence: str) -> None:
         "Azerbaijani forces shelled Armenian positions near Sotk on Tuesday.",
         "Two Armenian servicemen were killed on 13 September, the ministry said.",
         "Минобороны Армении сообщило, что погибли двое военнослужащих.",
+        "Ранение получил рядовой Иван Петров 1998 года рождения.",
+        "Private Aram Petrosyan, born in 1998, was wounded at his post.",
+        "Վիրավորվել է 1998 թ. ծնված շարքային Արամ Պետրոսյանը։",
     ],
 )
 def test_event_sentences(sentence: str) -> None:
-    """The event told today, this week or on its date is not background."""
+    """The event told today, this week or on its date is not background; nor is a birth year."""
     assert _reason(sentence) == ""
