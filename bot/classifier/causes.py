@@ -36,19 +36,7 @@ def explain_violence(
         return "violence that names neither Armenia, Azerbaijan nor their places", (
             *VIOLENCE_DERIVED, "ministry", "numbered_casualties", "position", "forces"
         )
-    # "Fire" alone may be a shot in an accident; aimed at a position, or by an enemy, it is
-    # not, nor is fire by an accused side, unless the headline or lead tells of the mine or the
-    # accident: then the accusation may be "the mine was laid by their forces".
-    hostile = (
-        "enemy" in groups
-        or "fire_at_position" in feats
-        or (
-            "fire" in groups
-            and ("accusation" in feats or "position" in groups)
-            and not lead_groups & {"nonhostile", "landmine"}
-        )
-    )
-    if groups & {"nonhostile", "landmine"} and not hostile:
+    if groups & {"nonhostile", "landmine"} and not _hostile(groups, feats, lead_groups):
         return "deaths or wounds from a mine, an accident or the weather", CASUALTY_DERIVED
     if (
         "drills_arms" in groups
@@ -82,3 +70,20 @@ def explain_violence(
         # may still speak (to deny that its people took part)
         return "violence between local people, no adversary", VIOLENCE_DERIVED
     return None
+
+
+def _hostile(groups: set[str], feats: Mapping[str, object], lead_groups: set[str]) -> bool:
+    """Whether the text tells of hostile fire, which a mine or an accident does not explain.
+
+    "Fire" alone may be a shot in an accident; aimed at a position, or by an enemy, it is not,
+    nor is fire by an accused side, unless the headline or lead tells of the mine or the
+    accident: then the accusation may be "the mine was laid by their forces"."""
+    return (
+        "enemy" in groups
+        or "fire_at_position" in feats
+        or (
+            "fire" in groups
+            and ("accusation" in feats or "position" in groups)
+            and not lead_groups & {"nonhostile", "landmine"}
+        )
+    )

@@ -5,7 +5,7 @@
 
 It fits on the short feed items and the long-form articles together (articles with background
 paragraphs: anniversaries, earlier wars, an air crash must not look like a new incident).
-The model learns one weight per *signal feature* (see `model.REGISTRY`), never per word. Each
+The model learns one weight per *signal feature* (see `features.REGISTRY`), never per word. Each
 weight starts from a hand-set prior (`Feature.prior`, domain knowledge: "blizzard" or "landmine"
 next to a dead soldier is strong evidence against an incident even if the corpus has three such
 items) and the data moves it: a logistic regression with a Gaussian prior centred on those
@@ -57,7 +57,7 @@ THRESHOLD = 0.5
 SEED = 0
 
 # Domain-knowledge starting weights (log-odds), one per feature: kept beside each feature's code
-# in `model.REGISTRY`, so a feature cannot be added without its prior.
+# in `features.REGISTRY`, so a feature cannot be added without its prior.
 PRIOR_WEIGHTS: dict[str, float] = prior_weights()
 
 

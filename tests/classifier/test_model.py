@@ -141,3 +141,22 @@ def test_a_deadline_is_not_an_event_date() -> None:
     assert by.event_date is None
     assert by_en.event_date is None
     assert on.event_date == datetime(2021, 11, 17, tzinfo=UTC)
+
+
+def test_every_feature_defined_in_the_package_is_registered_once() -> None:
+    """A `Feature` written in a module of the features package but left out of the registry
+    would never count: every one defined there is in `REGISTRY`, once, and nothing else is."""
+    import bot.classifier.features as package
+    from bot.classifier.features import background, fire, groups, parties, timing
+    from bot.classifier.features.base import Feature
+
+    defined = [
+        value
+        for module in (fire, timing, parties, background)
+        for value in vars(module).values()
+        if isinstance(value, Feature)
+    ]
+    defined += list(groups.GROUP_FEATURES)
+    assert sorted(f.name for f in defined) == sorted(FEATURES)
+    assert {id(f) for f in defined} == {id(f) for f in REGISTRY}
+    assert all(hasattr(package, name) for name in package.__all__)
