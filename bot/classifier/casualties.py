@@ -24,7 +24,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from bot.classifier.counts import LOST, Doc, counts_in
+from bot.classifier.counts import LOST, Count, Doc, counts_in
 from bot.classifier.lexicon import Match
 from bot.classifier.tokens import Tokens
 from bot.classifier.types import Casualties
@@ -40,7 +40,7 @@ SIDE_TAG: dict[str, Side] = {
 OTHER: dict[Side, Side] = {"armenian": "azerbaijani", "azerbaijani": "armenian"}
 # One person first wounded and then dead: the wound words of such a sentence are that person's.
 _DIED_OF_WOUNDS = re.compile(
-    r"di(?:ed|es|ing) (?:of|from) (?:his |her |their )?(?:wounds|injuries)|"
+    r"di(?:ed|es|ing) (?:of|from) (?:his |her |their |a |the )?(?:\w+ )?(?:wounds?|injur(?:y|ies))|"
     r"di(?:ed|es) in (?:the )?hospital|"
     r"succumbed|скончал\w* (?:в (?:госпитале|больнице)|от ран)|умер\w* (?:от ран|в больнице)|"
     r"վիրավորումներից մահաց|հիվանդանոցում մահաց|yaralarindan|xestexanada (?:vefat|dunyasini)"
@@ -80,6 +80,18 @@ class _Figure:
     died_of_wounds: bool = False
 
 
+@dataclass(slots=True)
+class _Reading:
+    """What reading one item's casualty sentences builds up, and what it goes by."""
+
+    doc: Doc
+    default_actor: Actor
+    accusing: frozenset[Side]
+    figures: dict[tuple[Side | None, str, Actor], _Figure] = field(default_factory=dict)
+    unattributed: int = 0  # the largest death count whose side stayed unclear
+    counted: set[str] = field(default_factory=set)  # casualty words already given a count
+
+
 def find_casualties(
     text: str,
     norm: str,
@@ -91,7 +103,7 @@ def find_casualties(
     accusing: frozenset[Side] = frozenset(),
 ) -> tuple[list[Casualties], int]:
     """The event's casualty figures, one per (side, kind, claimant) (see the module rules;
-    `accusing`: the sides that accuse the other in the item, see `_victim_side`), and the
+    `accusing`: the sides that accuse the other in the item, see `_voiced`), and the
     largest death count whose side stayed unclear: never shown as a figure, it still tells
     how grave the event is (severity)."""
     doc = Doc(
@@ -104,67 +116,97 @@ def find_casualties(
         if m.group in ("kill", "wound", "losses")
         or (m.group == "casualty_claim" and doc.norm.startswith(LOST, m.start))
     ]
-    figures: dict[tuple[Side | None, str, Actor], _Figure] = {}
-    unattributed = 0
-    counted: set[str] = set()  # casualty words already given a count ("kill", "wound")
+    reading = _Reading(doc, default_actor, accusing)
     # the title last: a headline's number rounds or sums what the body tells exactly, so it
     # only stands where the body gives none for that side
     title = [s for s in sentences if s.start == 0][:1]
     # the title and lead tell the event (wire style): there a count whose words name no side
     # is the speaker's side's (named or the item's); past the lead, where earlier incidents
-    # and the other side's account are told, only the words of the figure give its side
-    # ("two of its own soldiers", "Azerbaijani servicemen", "the enemy's losses")
+    # and the other side's account are told, the sentence must name its own speaker
     lead = {id(s) for s in sentences[:_LEAD]}
     for sent in [*[s for s in sentences if s.start != 0], *title]:
-        if not sent.event:
-            continue
-        in_sent = [h for h in hits if sent.start <= h.start < sent.end]
-        of_wounds = _DIED_OF_WOUNDS.search(doc.norm, sent.start, sent.end) is not None
-        if of_wounds:  # "a soldier wounded on Monday died in hospital": one death, no wounded
-            in_sent = [h for h in in_sent if h.group != "wound"]
-        carried: Side | None = None
-        for count in counts_in(doc, sent, in_sent, counted):
-            value, lo, hi, hit = count.value, count.start, count.end, count.hit
-            if value is not None:
-                counted.add(hit.group)
-            claimant = sent.speaker_at(lo) or default_actor
-            unvoiced = _other_voice(doc.norm, sent, lo)
-            if unvoiced:  # "X said ..., and the Karabakh army said two of its troops ...":
-                claimant, carried = "media", None  # a voice not named speaks for the count
-            if count.part or unvoiced:
-                side = None  # a part of a group, or an unnamed voice's count: no figure
-            elif count.of_them:
-                side = _referent_side(doc, sent, lo)
-            elif count.lost:
-                side = _referent_side(doc, sent, hit.start, within=40)
-            else:
-                voiced = id(sent) in lead and ACTOR_SIDE.get(claimant) in accusing
-                side = _victim_side(doc, sent, claimant, (lo, hi), hit, carried, voiced)
-            carried = side
-            if side is None:
-                if value is not None and hit.group == "kill":
-                    unattributed = max(unattributed, value)
-                value = None  # whose they are is unclear: say casualties, not a number
-            kind = _kind_near(doc.persons, lo, hit, sent)
-            fig = figures.setdefault((side, kind or "", claimant), _Figure(kind=kind))
-            fig.died_of_wounds |= of_wounds and hit.group == "kill"
-            name = "wounded" if hit.group == "wound" else "killed"  # a toll of losses: the dead
-            if sent.start == 0 and _body_gives(figures, side, name):
-                value = None
-            if value is not None:
-                old = getattr(fig, name)
-                setattr(fig, name, value if old is None else max(old, value))
-                if count.singular and old is None:
-                    fig.singular.add(name)
-                elif not count.singular:
-                    fig.singular.discard(name)
-            snippet = " ".join(text[min(lo, hit.start) : max(hi, hit.end)].split())
-            fig.evidence = f"{fig.evidence} | {snippet}" if fig.evidence else snippet
-    _drop_parts(figures)
+        if sent.event:
+            in_sent = [h for h in hits if sent.start <= h.start < sent.end]
+            _read_sentence(reading, sent, in_sent, id(sent) in lead)
+    _drop_parts(reading.figures)
     return [
         Casualties(f.killed, f.wounded, side, f.kind, claimant, f.evidence, f.died_of_wounds)
-        for (side, _, claimant), f in figures.items()
-    ], unattributed
+        for (side, _, claimant), f in reading.figures.items()
+    ], reading.unattributed
+
+
+def _read_sentence(reading: _Reading, sent: Said, in_sent: list[Match], lead: bool) -> None:
+    """Add the counts of one event sentence (its casualty words `in_sent`) to `reading`."""
+    doc = reading.doc
+    of_wounds = _DIED_OF_WOUNDS.search(doc.norm, sent.start, sent.end) is not None
+    if of_wounds:  # "a soldier wounded on Monday died in hospital": one death, no wounded
+        in_sent = [h for h in in_sent if h.group != "wound"]
+    carried: Side | None = None
+    for count in counts_in(doc, sent, in_sent, reading.counted):
+        value, lo, hi, hit = count.value, count.start, count.end, count.hit
+        if value is not None:
+            reading.counted.add(hit.group)
+        claimant = sent.speaker_at(lo) or reading.default_actor
+        unvoiced = _other_voice(doc.norm, sent, lo)
+        if unvoiced:  # "X said ..., and the Karabakh army said two of its troops ...":
+            claimant, carried = "media", None  # a voice not named speaks for the count
+        if count.part or unvoiced:
+            side = None  # a part of a group, or an unnamed voice's count: no figure
+        elif count.of_them:
+            side = _referent_side(doc, sent, lo)
+        elif count.lost:
+            side = _referent_side(doc, sent, hit.start, within=40)
+        else:
+            voiced = _voiced(sent, claimant, lead, reading.accusing)
+            side = _victim_side(doc, sent, claimant, (lo, hi), hit, carried, voiced)
+        carried = side
+        if side is None:
+            if value is not None and hit.group == "kill":
+                reading.unattributed = max(reading.unattributed, value)
+            value = None  # whose they are is unclear: say casualties, not a number
+        _add(reading, sent, count, (side, claimant, value), of_wounds)
+
+
+def _add(
+    reading: _Reading,
+    sent: Said,
+    count: Count,
+    whose: tuple[Side | None, Actor, int | None],
+    of_wounds: bool,
+) -> None:
+    """Record one count (side, claimant, value; value None: casualties without a figure)."""
+    doc, (side, claimant, value), hit = reading.doc, whose, count.hit
+    lo, hi = count.start, count.end
+    kind = _kind_near(doc.persons, lo, hit, sent)
+    fig = reading.figures.setdefault((side, kind or "", claimant), _Figure(kind=kind))
+    fig.died_of_wounds |= of_wounds and hit.group == "kill"
+    name = "wounded" if hit.group == "wound" else "killed"  # a toll of losses: the dead
+    if sent.start == 0 and _body_gives(reading.figures, side, name):
+        value = None
+    if value is not None:
+        old = getattr(fig, name)
+        setattr(fig, name, value if old is None else max(old, value))
+        if count.singular and old is None:
+            fig.singular.add(name)
+        elif not count.singular:
+            fig.singular.discard(name)
+    snippet = " ".join(doc.text[min(lo, hit.start) : max(hi, hit.end)].split())
+    fig.evidence = f"{fig.evidence} | {snippet}" if fig.evidence else snippet
+
+
+def _voiced(sent: Said, claimant: Actor, lead: bool, accusing: frozenset[Side]) -> bool:
+    """Whether the speaker of a count may give it its own side when the count's words name
+    none: in the title and lead when that speaker's side accuses the other in the item (a
+    local shooting, a crash or an accident has no accuser); anywhere when the sentence names
+    (or carries over, "it said") an official of one side as its speaker and the item tells
+    hostilities (some side accuses the other): "a Karabakh official said 25 people had been
+    killed", "the ombudsman said 138 people were wounded"."""
+    side = ACTOR_SIDE.get(claimant)
+    if side is None:
+        return False
+    if lead and side in accusing:
+        return True
+    return bool(accusing) and any(a == claimant for _, a in sent.speakers)
 
 
 _SAID = re.compile(
@@ -238,15 +280,36 @@ def _victim_side(
     if carried is not None:
         return carried  # "two Armenian soldiers were killed and three wounded"
     near_lo, near_hi = max(sent.start, lo - _CLAUSE), min(sent.end, phrase[1] + _CLAUSE)
+    if _third_party(doc, phrase[0], phrase[1]):
+        return None  # "two Russian peacekeepers", "a foreign journalist": neither party's
     victims = _sides_in(doc, near_lo, near_hi, agents=False)
     attackers = _sides_in(doc, sent.start, sent.end, agents=True)
     if speaker is not None:
         if any(v != speaker for v in victims) or speaker in attackers or not voiced:
             return None
+        if _own_forces_act(doc, sent, phrase):
+            return None  # "its units killed three soldiers": the speaker's side inflicted them
         return speaker
     if not victims and len(attackers) == 1:
         return OTHER[attackers[0]]  # "Azerbaijani shelling killed two soldiers"
     return None
+
+
+# People of neither party: peacekeepers, monitors, journalists, foreigners.
+_THIRD_PARTY_PEOPLE = re.compile(
+    r"\b(?:peacekeep\w*|monitors?|observers?|journalists?|reporters?|foreign\w*|"
+    r"миротвор\w*|наблюдател\w*|журналист\w*|иностран\w*|"
+    r"խաղաղապահ\w*|դիտորդ\w*|լրագրող\w*|օտարերկր\w*|"
+    r"sulhmeraml\w*|musahideci\w*|jurnalist\w*|xarici)"
+)
+
+
+def _third_party(doc: Doc, lo: int, hi: int) -> bool:
+    """Whether the count's words name people of neither party ("two Russian peacekeepers",
+    "an EU monitor", "a foreign journalist"): no speaker's or attacker's side is theirs."""
+    if any(lo <= s.start < hi and s.tag not in SIDE_TAG for s in doc.sides):
+        return True
+    return _THIRD_PARTY_PEOPLE.search(doc.norm, lo, hi) is not None
 
 
 def _noun_phrase(doc: Doc, sent: Said, lo: int, hi: int, hit: Match) -> tuple[int, int]:
@@ -283,12 +346,16 @@ def _same_phrase(gap: str) -> bool:
 def _sides_in(doc: Doc, lo: int, hi: int, *, agents: bool | None) -> list[Side]:
     """Sides named between lo and hi, as attackers ("Azerbaijani forces", "Armenian fire")
     or, with agents=False, the others (None: all); each once, in order."""
-    anchors = [m for m in doc.signal if m.group in _AGENT_GROUPS and lo <= m.start < hi + 20]
+    anchors = [
+        m
+        for m in doc.signal
+        if m.group in _AGENT_GROUPS and lo <= m.start < hi + 20 and not _suffering(doc, m)
+    ]
     out: list[Side] = []
     for s in doc.sides:
         if not lo <= s.start < hi or s.tag not in SIDE_TAG or _compound(doc, s):
             continue
-        is_agent = any(
+        is_agent = _cause(doc, s) or any(
             0 <= a.start - s.end <= 3 or (a.group == "forces" and 0 <= s.start - a.end <= 4)
             for a in anchors
         )
@@ -296,6 +363,39 @@ def _sides_in(doc: Doc, lo: int, hi: int, *, agents: bool | None) -> list[Side]:
         if (agents is None or is_agent == agents) and side not in out:
             out.append(side)
     return out
+
+
+# Between an army and its losses: "Armenian forces were killed", "армия понесла потери".
+_SUFFERED = re.compile(r"\b(?:were|was|been|suffered|sustained|были|был|понес\w*|имеет)\b")
+_VERB_FINAL = frozenset({"hy", "az"})
+
+
+def _suffering(doc: Doc, anchor: Match) -> bool:
+    """Whether forces named are the ones losing people, not acting: a casualty word follows
+    them closely, as a noun of loss in Armenian and Azerbaijani ("Արցախի պաշտպանության
+    բանակում զոհերի թիվը", "bölmələrimizin itkisi") or after a passive or "suffered"
+    elsewhere ("Armenian forces were killed"; not "Azerbaijani forces killed two")."""
+    if anchor.group != "forces":
+        return False
+    for h in doc.signal:
+        if h.group not in ("kill", "wound", "losses") or not 0 <= h.start - anchor.end <= 24:
+            continue
+        if doc.lang in _VERB_FINAL or _SUFFERED.search(doc.norm, anchor.end, h.start):
+            return True
+    return False
+
+
+# A side named as the cause: "as a result of the Azerbaijani operation", "в результате
+# азербайджанской операции", "Azərbaycanın hərbi əməliyyatları nəticəsində".
+_CAUSE_BEFORE = re.compile(r"(?:\bas a result of|в результате|в ходе)\s+(?:the\s+)?$")
+_CAUSE_AFTER = re.compile(r"(?:\s+\w+){0,3}?\s+(?:neticesinde|հետևանքով)\b")
+
+
+def _cause(doc: Doc, s: Match) -> bool:
+    """Whether the side is named as what caused the casualties (an attacker)."""
+    if _CAUSE_BEFORE.search(doc.norm, max(0, s.start - 24), s.start):
+        return True
+    return _CAUSE_AFTER.match(doc.norm, s.end, s.end + 60) is not None
 
 
 _BY_BEFORE = re.compile(r"(?:\bby|\bfrom|со стороны|կողմից)(?: the)?\s*$")
@@ -324,6 +424,28 @@ def _enemy_in(doc: Doc, lo: int, hi: int) -> bool:
         if _BY_BEFORE.search(doc.norm, max(0, m.start - 16), m.start):
             continue
         return True
+    return False
+
+
+# A possessive of the speaker's side just before a forces or fire word: "its troops", "our
+# units", "наши подразделения", "մեր ստորաբաժանումները", "bizim bölmələr".
+_OWN_BEFORE = re.compile(
+    r"\b(?:its|our|their|наш\w*|сво\w+|его|իր|մեր|bizim|oz)\s+(?:\w+\s+)?$"
+)
+
+
+def _own_forces_act(doc: Doc, sent: Said, phrase: tuple[int, int]) -> bool:
+    """Whether the sentence has the speaker's own forces acting ("its units killed three
+    soldiers", "our forces opened fire", "bölmələrimiz"): the count may be the people they hit."""
+    for a in doc.signal:
+        if a.group not in _AGENT_GROUPS or not sent.start <= a.start < sent.end:
+            continue
+        if phrase[0] <= a.start < phrase[1]:
+            continue
+        if _OWN_BEFORE.search(doc.norm, max(sent.start, a.start - 24), a.start):
+            return True
+        if doc.lang == "az" and _AZ_OUR.search(doc.norm[a.start : a.end + 8].split()[0]):
+            return True
     return False
 
 

@@ -132,7 +132,7 @@ def counts_in(
             out.append(Count(None, hit.start, hit.end, hit))
             continue  # "30 killed and wounded": neither figure
         if _among(doc, hit):  # "among the wounded are two children": a part of the group
-            found = _counts_before(doc, max(consumed, sent.start), hit)
+            found = _counts_before(doc, max(consumed, sent.start), hit.start)
             after = _count_after(doc, sent, hit)
             for i, value in found or ([after] if after else []):
                 out.append(Count(value, doc.tokens.starts[i], doc.tokens.ends[i], hit, part=True))
@@ -146,7 +146,7 @@ def counts_in(
             out.append(Count(value, doc.tokens.starts[i], doc.tokens.ends[i], hit))
             continue
         floor = max(consumed, hits[n - 1].end if n else sent.start)
-        found = _counts_before(doc, floor, hit)
+        found = _counts_before(doc, floor, hit.start)
         if not found:
             after = _count_after(doc, sent, hit)
             if after is not None:
@@ -158,8 +158,11 @@ def counts_in(
                 continue
             out.append(Count(one, hit.start, hit.end, hit, singular=True))
             continue
-        for i, value in found:
+        for i, value in _whole_before_part(doc, floor, found):
             s0, s1 = doc.tokens.starts[i], doc.tokens.ends[i]
+            if _INCLUDING.search(doc.norm, max(floor, s0 - 24), s0):
+                out.append(Count(value, s0, s1, hit, part=True))
+                continue  # "25 people, including two civilians, were killed": a part
             if _SUBTOTAL.match(doc.norm, s1):
                 if any(c.value for c in out):
                     continue  # "twelve killed, four of them overnight": part of that figure
@@ -212,6 +215,11 @@ def _increment(hit: Match, out: Sequence[Count], counted: set[str]) -> bool:
     return not (before - {hit.group})
 
 
+# "The number of the dead" (has risen to): a toll in words other than "toll".
+_TOLL_WORDS = (
+    "число погибших", "число жертв", "количество погибших", "զոհերի թիվ", "զոհվածների թիվ",
+    "helak olanlarin sayi", "sehidlerin sayi",
+)  # fmt: skip
 _RISEN_TO = re.compile(
     r"\b(?:risen|rose|climbed|increased|reached|stands|stood|is|was|now)\s+(?:to|at)?\s*"
     r"|\b(?:возросло|выросло|достигло|составило|составляет)\s+(?:до\s+)?"
@@ -228,7 +236,7 @@ def _toll_count(doc: Doc, sent: Span, hit: Match) -> tuple[int, int] | None:
     word = doc.norm[hit.start : hit.end]
     bringing = _BRINGING.search(doc.norm, max(sent.start, hit.start - 40), hit.start)
     if not (bringing or "toll" in word) and not doc.norm.startswith(
-        ("число погибших", "число жертв", "զոհերի թիվ", "helak olanlarin sayi"), hit.start
+        _TOLL_WORDS, hit.start
     ):
         return None
     if bringing:
@@ -245,13 +253,37 @@ def _toll_count(doc: Doc, sent: Span, hit: Match) -> tuple[int, int] | None:
     return None
 
 
-def _counts_before(doc: Doc, floor: int, hit: Match) -> list[tuple[int, int]]:
-    """The nearest count before a casualty word (within 8 words), with counts coordinated with
-    it ("four Armenian and three Azerbaijani soldiers were killed"). A count must count people:
-    a person noun follows it, or only auxiliaries stand between it and the casualty word
-    ("16 dead", "five of them were killed"); "two landmine blasts that killed" is no count."""
+# "25 people, including two civilians", "в том числе двое детей", "o cümlədən 2 mülki şəxs",
+# "այդ թվում՝ երկու": the count after it is a part of the count before it.
+_INCLUDING = re.compile(
+    r"(?:\bincluding|\bamong them|\bof them|в том числе|среди них|из них|"
+    r"o cumleden|onlardan|այդ թվում|որոնցից|նրանցից)\W*(?:the\s+)?$"
+)
+
+
+def _whole_before_part(
+    doc: Doc, floor: int, found: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """When the nearest count is a part ("25 people, including two civilians, died"), the
+    whole group's count before it too, first."""
+    if not found:
+        return found
+    s0 = doc.tokens.starts[found[0][0]]
+    marker = _INCLUDING.search(doc.norm, max(floor, s0 - 24), s0)
+    if marker is None:
+        return found
+    whole = _counts_before(doc, floor, marker.start())
+    return [*whole[:1], *found]
+
+
+def _counts_before(doc: Doc, floor: int, before: int) -> list[tuple[int, int]]:
+    """The nearest count before a casualty word at `before` (within 8 words), with counts
+    coordinated with it ("four Armenian and three Azerbaijani soldiers were killed"). A count
+    must count people: a person noun follows it, or only auxiliaries stand between it and the
+    casualty word ("16 dead", "five of them were killed"); "two landmine blasts that killed"
+    is no count."""
     tokens = doc.tokens
-    first, last = tokens.index_at(floor), tokens.index_before(hit.start)
+    first, last = tokens.index_at(floor), tokens.index_before(before)
     found: list[tuple[int, int]] = []
     for i in range(last, max(first, last - 8) - 1, -1):
         value = count_at(tokens, i, doc.text, doc.lang)
@@ -292,8 +324,14 @@ def _person_after(doc: Doc, i: int) -> bool:
     return any(lo <= p.start <= hi for p in doc.persons)
 
 
+_GROUP_NOUN = re.compile(r"\bthe\s+$")  # "the dead", "the wounded": a group of any size
+
+
 def _singular(doc: Doc, hit: Match, sent: Span) -> int | None:
-    """1 when the casualty is one person ("a soldier was killed", "погиб контрактник")."""
+    """1 when the casualty is one person ("a soldier was killed", "погиб контрактник"), not
+    a group ("named the dead as ...")."""
+    if _GROUP_NOUN.search(doc.norm, max(sent.start, hit.start - 5), hit.start):
+        return None
     lo, hi = max(sent.start, hit.start - 70), min(sent.end, hit.end + 70)
     window = doc.norm[lo:hi]
     verb_window = doc.norm[max(sent.start, hit.start - 20) : min(sent.end, hit.end + 30)]

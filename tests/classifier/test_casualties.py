@@ -1,0 +1,155 @@
+"""Casualty figures: the victim's side from who speaks, where the sentence stands and what it
+names (each rule with the sentence where it must not fire). The sentences are written for
+these tests, one language per test as the rule covers it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot.classifier import Classification, ItemText, classify
+
+PUB = datetime(2025, 6, 5, 9, 0, tzinfo=UTC)
+
+# An Armenian release past whose lead the figures come.
+_AM_LEAD = (
+    "Armenia's Defence Ministry accuses Azerbaijan of shelling Sotk. "
+    "Azerbaijani forces opened fire on Armenian positions near Sotk overnight. "
+    "Mortars were used, the ministry said. "
+)
+_AZ_LEAD = (
+    "Armenian units opened fire on Azerbaijani army positions near Kalbajar overnight, "
+    "Azerbaijan's Defence Ministry said. "
+)
+
+
+def _run(title: str, summary: str, lang: str | None = None) -> Classification:
+    return classify(ItemText(id="c", title=title, summary=summary, lang=lang, published=PUB))
+
+
+def _figures(result: Classification) -> set[tuple[str | None, str, int]]:
+    out: set[tuple[str | None, str, int]] = set()
+    for c in result.casualties:
+        for name in ("killed", "wounded"):
+            value = getattr(c, name)
+            if value:
+                out.add((c.side, name, value))
+    return out
+
+
+def test_speaker_past_the_lead_gives_its_own_side() -> None:
+    """Past the lead, 'the army said three soldiers were killed' is the speaker's own side
+    (the speaker carried over from the release); when the speaker's own units are the ones
+    acting ('its units killed three soldiers') the count is no figure of its side."""
+    bare = _run("Sotk shelled", _AM_LEAD + "The army said three soldiers were killed.")
+    assert _figures(bare) == {("armenian", "killed", 3)}
+    own = _run("Sotk shelled", _AM_LEAD + "The army said three of its soldiers were killed.")
+    assert _figures(own) == {("armenian", "killed", 3)}
+    acting = _run("Sotk shelled", _AM_LEAD + "The army said its units killed three soldiers.")
+    assert _figures(acting) == set()
+
+
+def test_speaker_rule_needs_hostilities_in_the_item() -> None:
+    """A ministry reporting deaths in an item where no side accuses the other (an avalanche)
+    gives no figure: only a report of hostilities makes the speaker's side the victims'."""
+    r = _run(
+        "Avalanche in Tavush",
+        "Armenia's Defence Ministry said two soldiers died in an avalanche near a mountain "
+        "post. Rescue teams were sent.",
+    )
+    assert _figures(r) == set()
+    hostile = _run("Kalbajar shooting", _AZ_LEAD + "The ministry said two soldiers were killed.")
+    assert _figures(hostile) == {("azerbaijani", "killed", 2)}
+
+
+def test_people_of_neither_party_are_no_side_s() -> None:
+    """'Two Russian peacekeepers were wounded', told by one side's ministry, are not that
+    side's wounded (nor the attacker's victims); 'two soldiers' in the same place are."""
+    third = _run(
+        "Sotk shelled", _AM_LEAD + "The ministry said two Russian peacekeepers were wounded."
+    )
+    assert not any(side in ("armenian", "azerbaijani") for side, _, _ in _figures(third))
+    journalists = _run(
+        "Sotk shelled", _AM_LEAD + "The ministry said two foreign journalists were wounded."
+    )
+    assert _figures(journalists) == set()
+    soldiers = _run("Sotk shelled", _AM_LEAD + "The ministry said two soldiers were wounded.")
+    assert _figures(soldiers) == {("armenian", "wounded", 2)}
+
+
+def test_died_of_a_gunshot_wound_is_one_death_not_a_wounded() -> None:
+    """'One soldier died of a gunshot wound' is one killed and no wounded; 'one soldier
+    received a gunshot wound' is one wounded."""
+    died = _run(
+        "Kalbajar shooting", _AZ_LEAD + "One soldier died of a gunshot wound, the ministry said."
+    )
+    assert _figures(died) == {("azerbaijani", "killed", 1)}
+    hurt = _run(
+        "Kalbajar shooting", _AZ_LEAD + "One soldier received a gunshot wound, the ministry said."
+    )
+    assert _figures(hurt) == {("azerbaijani", "wounded", 1)}
+
+
+def test_the_dead_named_are_no_single_death() -> None:
+    """'named the dead as A and B' is a group of unknown size, not one death; 'a soldier was
+    killed' is one."""
+    named = _run(
+        "Kalbajar shooting",
+        _AZ_LEAD + "The ministry named the dead as Private Ali Mammadov and Sergeant Vugar Aliyev.",
+    )
+    assert _figures(named) == set()
+    one = _run("Kalbajar shooting", _AZ_LEAD + "The ministry said a soldier was killed.")
+    assert _figures(one) == {("azerbaijani", "killed", 1)}
+
+
+def test_including_makes_the_second_count_a_part() -> None:
+    """Azerbaijani '12 nəfər, o cümlədən 3 mülki şəxs həlak olub' gives 12 killed (the 3
+    civilians are among them); without 'o cümlədən' the nearest count stands."""
+    lead = (
+        "Müdafiə Nazirliyi bildirib ki, erməni bölmələri Kəlbəcər istiqamətində mövqelərimizi "
+        "atəşə tutub. "
+    )
+    part = _run(
+        "Kəlbəcərdə atışma",
+        lead + "Hücum nəticəsində 12 nəfər, o cümlədən 3 mülki şəxs həlak olub.",
+    )
+    assert _figures(part) == {("azerbaijani", "killed", 12)}
+    plain = _run("Kəlbəcərdə atışma", lead + "Hücum nəticəsində 3 mülki şəxs həlak olub.")
+    assert _figures(plain) == {("azerbaijani", "killed", 3)}
+
+
+def test_a_side_named_as_the_cause_is_the_attacker() -> None:
+    """Russian 'в результате азербайджанской атаки погибли трое военнослужащих' in an
+    Armenian release: Azerbaijan caused the deaths, the dead are Armenian; when the sentence
+    names the dead as Azerbaijani they are."""
+    lead = (
+        "Минобороны Армении заявило, что азербайджанские подразделения обстреляли армянские "
+        "позиции у Сотка. "
+    )
+    caused = _run(
+        "Обстрел у Сотка", lead + "В результате азербайджанской атаки погибли трое военнослужащих."
+    )
+    assert _figures(caused) == {("armenian", "killed", 3)}
+    named = _run(
+        "Обстрел у Сотка",
+        lead + "В ходе боя погибли трое азербайджанских военнослужащих.",
+    )
+    assert _figures(named) == {("azerbaijani", "killed", 3)}
+
+
+def test_an_army_s_losses_are_its_own_not_its_victims() -> None:
+    """Armenian 'Պաշտպանության բանակում զոհվածների թիվը հասել է չորսի' (the number of dead
+    in the Defence Army has reached four) is the army's own toll (read in the dative
+    'չորսի'); English 'Azerbaijani forces killed two soldiers' keeps the forces the
+    attacker."""
+    lead = (
+        "Ադրբեջանական զինուժը գիշերը հրետակոծել է Սոթքի մոտ գտնվող մեր դիրքերը, "
+        "հայտնում է ՀՀ ՊՆ-ն։ "
+    )
+    toll = _run(
+        "Սոթքի մոտ կրակոցներ", lead + "Պաշտպանության բանակում զոհվածների թիվը հասել է չորսի։"
+    )
+    assert _figures(toll) == {("armenian", "killed", 4)}
+    active = _run(
+        "Sotk shelled", _AM_LEAD + "Azerbaijani forces killed two soldiers, the army said."
+    )
+    assert _figures(active) == {("armenian", "killed", 2)}
