@@ -30,7 +30,7 @@ from bot.classifier.tokens import Tokens
 from bot.classifier.types import Casualties
 from bot.domain import ACTOR_SIDE, Actor, CasualtyKind, Side
 
-__all__ = ["Said", "find_casualties"]
+__all__ = ["OTHER", "SIDE_TAG", "SPEECH_VERB", "Said", "find_casualties"]
 
 SIDE_TAG: dict[str, Side] = {
     "armenian": "armenian",
@@ -209,8 +209,9 @@ def _voiced(sent: Said, claimant: Actor, lead: bool, accusing: frozenset[Side]) 
     return bool(accusing) and any(a == claimant for _, a in sent.speakers)
 
 
-_SAID = re.compile(
-    r"\b(?:said|says|stated|reported|claimed|announced|заяви\w*|сообщи\w*|утвержда\w*|"
+# A speech verb: a voice speaks for what follows.
+SPEECH_VERB = re.compile(
+    r"\b(?:said|says|stated|reported|claimed|announced|told|confirmed|заяви\w*|сообщи\w*|утвержда\w*|"
     r"bildir\w*|iddia ed\w*|հայտն\w*|հայտարար\w*)\b"
 )
 
@@ -220,7 +221,7 @@ def _other_voice(norm: str, sent: Said, lo: int) -> bool:
     second voice the lexicon did not name speaks for it, not the one named."""
     named = [at for at, _ in sent.speakers if at <= lo]
     start = named[-1] if named else sent.start
-    return len(_SAID.findall(norm, start, lo)) >= 2
+    return len(SPEECH_VERB.findall(norm, start, lo)) >= 2
 
 
 def _body_gives(
@@ -280,8 +281,8 @@ def _victim_side(
     if carried is not None:
         return carried  # "two Armenian soldiers were killed and three wounded"
     near_lo, near_hi = max(sent.start, lo - _CLAUSE), min(sent.end, phrase[1] + _CLAUSE)
-    if _third_party(doc, phrase[0], phrase[1]):
-        return None  # "two Russian peacekeepers", "a foreign journalist": neither party's
+    if _third_party(doc, near_lo, near_hi):
+        return None  # "two Russian peacekeepers", "including a foreign journalist"
     victims = _sides_in(doc, near_lo, near_hi, agents=False)
     attackers = _sides_in(doc, sent.start, sent.end, agents=True)
     if speaker is not None:
@@ -297,10 +298,10 @@ def _victim_side(
 
 # People of neither party: peacekeepers, monitors, journalists, foreigners.
 _THIRD_PARTY_PEOPLE = re.compile(
-    r"\b(?:peacekeep\w*|monitors?|observers?|journalists?|reporters?|foreign\w*|"
-    r"миротвор\w*|наблюдател\w*|журналист\w*|иностран\w*|"
-    r"խաղաղապահ\w*|դիտորդ\w*|լրագրող\w*|օտարերկր\w*|"
-    r"sulhmeraml\w*|musahideci\w*|jurnalist\w*|xarici)"
+    r"\b(?:peacekeep\w*|monitors?|observers?|journalists?|reporters?|"
+    r"foreign\w*(?! ministr| affairs| office)|миротвор\w*|наблюдател\w*|журналист\w*|"
+    r"иностран\w*(?! дел)|խաղաղապահ\w*|դիտորդ\w*|լրագրող\w*|օտարերկր\w*|"
+    r"sulhmeraml\w*|musahideci\w*|jurnalist\w*|xarici(?! isler))"
 )
 
 
@@ -340,7 +341,7 @@ def _noun_phrase(doc: Doc, sent: Said, lo: int, hi: int, hit: Match) -> tuple[in
 def _same_phrase(gap: str) -> bool:
     """Whether the words between a count and a person noun can qualify that noun ("two
     Armenian contract soldiers"): no clause break (";") and no second voice ("said")."""
-    return ";" not in gap and _SAID.search(gap.lower()) is None
+    return ";" not in gap and SPEECH_VERB.search(gap.lower()) is None
 
 
 def _sides_in(doc: Doc, lo: int, hi: int, *, agents: bool | None) -> list[Side]:
@@ -355,6 +356,8 @@ def _sides_in(doc: Doc, lo: int, hi: int, *, agents: bool | None) -> list[Side]:
     for s in doc.sides:
         if not lo <= s.start < hi or s.tag not in SIDE_TAG or _compound(doc, s):
             continue
+        if any(b.group == "border" and s.start <= b.start <= s.end + 3 for b in doc.signal):
+            continue  # "60 km from the Armenian border": a place, no party's people
         is_agent = _cause(doc, s) or any(
             0 <= a.start - s.end <= 3 or (a.group == "forces" and 0 <= s.start - a.end <= 4)
             for a in anchors

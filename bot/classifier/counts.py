@@ -58,7 +58,7 @@ _SINGULAR_VERB = re.compile(
     r"sehid olub)\b"
 )
 _SINGULAR_NOUN = re.compile(
-    r"\b(?:a|an|one|the)\s+(?:\w+\s+){0,2}?(?:soldier|serviceman|conscript|officer|sergeant|"
+    r"\b(?:a|an|one|the)\s+(?:\w+\s+){0,3}?(?:soldier|serviceman|conscript|officer|sergeant|"
     r"private|civilian|resident|villager|man|woman|boy|girl|reservist|contract soldier|driver)\b"
     r"|\b(?:junior sergeant|sergeant|private|conscript|lieutenant|soldier|serviceman)\s+[a-z]+"
     r"|\b(?:военнослужащий|контрактник|срочник|солдат|военный|житель|рядовой|сержант|офицер)\b"
@@ -70,8 +70,6 @@ _PLURAL_NOUN = re.compile(
     r"children|fighters|personnel|военнослужащие|военнослужащих|солдаты|люди|человек|жители|"
     r"զինծառայողներ|զինվորներ|բնակիչներ|վիրավորներ\w*|esgerler|herbciler|sakinler|nefer)\b"
 )
-
-
 
 
 class Span(Protocol):
@@ -109,9 +107,7 @@ class Count:
     part: bool = False  # "two children among the wounded": a part, tells severity only
 
 
-def counts_in(
-    doc: Doc, sent: Span, hits: Sequence[Match], counted: set[str]
-) -> list[Count]:
+def counts_in(doc: Doc, sent: Span, hits: Sequence[Match], counted: set[str]) -> list[Count]:
     """The count (or none) for each casualty word of a sentence; `counted` are the kinds of
     casualty words the item has already counted."""
     out: list[Count] = []
@@ -150,8 +146,8 @@ def counts_in(
         if not found:
             after = _count_after(doc, sent, hit)
             if after is not None:
-                found = [after]
-                consumed = doc.tokens.ends[after[0]]
+                found = [after, *_coordinated_after(doc, sent, after[0])]
+                consumed = doc.tokens.ends[found[-1][0]]
         if not found:
             one = _singular(doc, hit, sent)
             if one is None:
@@ -231,13 +227,11 @@ _BRINGING = re.compile(r"\b(?:bringing|raising|taking|pushing)\s+(?:\w+\s+){0,2}
 
 
 def _toll_count(doc: Doc, sent: Span, hit: Match) -> tuple[int, int] | None:
-    """"The death toll has risen to 13", "bringing its losses to three": the count a toll is
+    """ "The death toll has risen to 13", "bringing its losses to three": the count a toll is
     said to have reached (the total: a count of the same people beside it is a part)."""
     word = doc.norm[hit.start : hit.end]
     bringing = _BRINGING.search(doc.norm, max(sent.start, hit.start - 40), hit.start)
-    if not (bringing or "toll" in word) and not doc.norm.startswith(
-        _TOLL_WORDS, hit.start
-    ):
+    if not (bringing or "toll" in word) and not doc.norm.startswith(_TOLL_WORDS, hit.start):
         return None
     if bringing:
         m = _UP_TO.match(doc.norm, hit.end, min(sent.end, hit.end + 80))
@@ -261,9 +255,7 @@ _INCLUDING = re.compile(
 )
 
 
-def _whole_before_part(
-    doc: Doc, floor: int, found: list[tuple[int, int]]
-) -> list[tuple[int, int]]:
+def _whole_before_part(doc: Doc, floor: int, found: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """When the nearest count is a part ("25 people, including two civilians, died"), the
     whole group's count before it too, first."""
     if not found:
@@ -312,6 +304,25 @@ def _count_after(doc: Doc, sent: Span, hit: Match) -> tuple[int, int] | None:
         if value is not None and (_person_after(doc, i) or tokens.words[i] == "another"):
             return i, value
     return None
+
+
+def _coordinated_after(doc: Doc, sent: Span, i: int) -> list[tuple[int, int]]:
+    """A count joined by "and" to the count at token `i` after a casualty word ("killed four
+    police officers and two civilians"): the people named between them, then "and", then
+    the count with its person noun."""
+    tokens = doc.tokens
+    for j in range(i + 1, min(i + 6, len(tokens.words) - 1)):
+        if tokens.starts[j] >= sent.end or any(
+            c in doc.text[tokens.ends[j - 1] : tokens.starts[j]] for c in ",;:.("
+        ):
+            return []
+        if tokens.words[j] in _AND:
+            k = j + 1
+            value = count_at(tokens, k, doc.text, doc.lang)
+            if value is not None and tokens.starts[k] < sent.end and _person_after(doc, k):
+                return [(k, value)]
+            return []
+    return []
 
 
 def _only_auxiliaries(words: Sequence[str]) -> bool:

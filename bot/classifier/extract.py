@@ -23,6 +23,7 @@ from bot.classifier.scope import split_sentences
 from bot.classifier.statements import Sentence, claims_of, place_side, read_sentences
 from bot.classifier.tokens import Tokens
 from bot.classifier.types import Casualties, Claim, Location
+from bot.classifier.voices import casualty_voices
 from bot.domain import ACTOR_SIDE, HEAVY_WEAPONS, Actor, Severity, Side
 
 __all__ = [
@@ -184,9 +185,10 @@ def extract_facts(
     default_actor: Actor = sided[0] if len(speaking) == 1 and sided else "media"
 
     if casualty_words:
+        voices = casualty_voices(all_sentences, norm, by_layer)
         said = [
-            Said(s.start, s.end, tuple(zip(s.where, s.actors, strict=True)), not s.background)
-            for s in all_sentences
+            Said(s.start, s.end, voice, not s.background)
+            for s, voice in zip(all_sentences, voices, strict=True)
         ]
         facts.casualties, facts.unattributed_killed = find_casualties(
             text, norm, tokens, by_layer, said, lang, default_actor, _accusing(facts.claims)

@@ -153,3 +153,87 @@ def test_an_army_s_losses_are_its_own_not_its_victims() -> None:
         "Sotk shelled", _AM_LEAD + "Azerbaijani forces killed two soldiers, the army said."
     )
     assert _figures(active) == {("armenian", "killed", 2)}
+
+
+_KARABAKH_LEAD = (
+    "Azerbaijani forces shelled Martakert overnight, Karabakh's Defence Army said. "
+    "Sirens sounded across the town. "
+)
+_TARTAR_LEAD = (
+    "Armenian forces shelled Tartar overnight, Azerbaijani officials said. "
+    "Azerbaijan confirmed the strike. "
+)
+
+
+def test_an_official_named_by_side_speaks_for_its_side() -> None:
+    """'a Karabakh official said 12 people had been killed' is Karabakh's (the Armenian
+    side's) figure; the same official named without a speech verb ('visited') speaks for
+    nothing."""
+    said = _run(
+        "Fighting in Karabakh",
+        _KARABAKH_LEAD + "Later a Karabakh official said 12 people had been killed.",
+    )
+    assert _figures(said) == {("armenian", "killed", 12)}
+    assert any(c.claimed_by == "karabakh" and c.killed == 12 for c in said.casualties)
+    visited = _run(
+        "Fighting in Karabakh",
+        _KARABAKH_LEAD + "Later a Karabakh official visited 12 people who had been killed.",
+    )
+    assert _figures(visited) == set()
+
+
+def test_its_institution_is_the_last_speaker_s() -> None:
+    """'Its Foreign Ministry said two civilians were killed' after Azerbaijan spoke is
+    Azerbaijan's figure (its 'Foreign Ministry' is no foreigner); 'Its Foreign Ministry met
+    two civilians who were wounded' says nothing of its own."""
+    said = _run(
+        "Tartar shelled", _TARTAR_LEAD + "Its Foreign Ministry said two civilians were killed."
+    )
+    assert _figures(said) == {("azerbaijani", "killed", 2)}
+    met = _run(
+        "Tartar shelled", _TARTAR_LEAD + "Its Foreign Ministry met two civilians who were wounded."
+    )
+    assert _figures(met) == set()
+
+
+def test_counts_joined_by_and_after_the_casualty_word() -> None:
+    """'killed three soldiers and two civilians' gives both groups (two figures of the
+    side); 'killed three soldiers, and two civilians fled' gives the soldiers only."""
+    both = _run(
+        "Tartar shelled",
+        _TARTAR_LEAD + "A blast killed three soldiers and two civilians, the ministry said.",
+    )
+    assert _figures(both) == {("azerbaijani", "killed", 3), ("azerbaijani", "killed", 2)}
+    fled = _run(
+        "Tartar shelled",
+        _TARTAR_LEAD + "A blast killed three soldiers, and two civilians fled, the ministry said.",
+    )
+    assert _figures(fled) == {("azerbaijani", "killed", 3)}
+
+
+def test_one_person_with_an_age_before_the_noun() -> None:
+    """'a 45-year-old local resident was killed' is one death (the age is no count); 'local
+    residents were killed' gives no number."""
+    one = _run(
+        "Tartar shelled",
+        _TARTAR_LEAD + "The ministry said a 45-year-old local resident was killed.",
+    )
+    assert _figures(one) == {("azerbaijani", "killed", 1)}
+    many = _run("Tartar shelled", _TARTAR_LEAD + "The ministry said local residents were killed.")
+    assert _figures(many) == set()
+
+
+def test_a_border_named_is_no_party_s_people() -> None:
+    """'in the city, 60 km from the Armenian border' does not make the victims Armenian: the
+    speaker's side stands; 'Armenian civilians' would."""
+    r = _run(
+        "Tartar shelled",
+        _TARTAR_LEAD + "The ministry said one civilian was killed in the town, which lies "
+        "about 60 km from the Armenian border.",
+    )
+    assert _figures(r) == {("azerbaijani", "killed", 1)}
+    named = _run(
+        "Tartar shelled",
+        _TARTAR_LEAD + "The ministry said one Armenian civilian was killed in the town.",
+    )
+    assert ("azerbaijani", "killed", 1) not in _figures(named)

@@ -1,0 +1,113 @@
+"""Who speaks for a casualty count in a sentence whose speaker the claims' reading left unnamed.
+
+The claims (`statements`, `speakers`) name institutions ("Armenia's Defence Ministry") and a
+few fixed phrases. A casualty figure also has a voice in sentences they leave without one;
+rules, for the casualty reader only (a claim is never made from them):
+
+- an official named by side, not by office: "a Karabakh official said", "officials in Baku
+  said", "власти Карабаха сообщили", "rəsmi Bakı bildirib", "Ադրբեջանի իշխանությունները
+  հայտնել են": that side's government (Karabakh's authorities for Karabakh), when a speech
+  verb follows in the sentence;
+- "its"/"their" before an institution opening the sentence ("Its Foreign Ministry said",
+  "Их министерство обороны сообщило"): the institution of the side that spoke last.
+
+Pure functions over lexicon matches.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Protocol
+
+from bot.classifier.casualties import SIDE_TAG, SPEECH_VERB
+from bot.classifier.lexicon import Match
+from bot.classifier.speakers import INST_ACTOR
+from bot.domain import ACTOR_SIDE, Actor
+
+__all__ = ["casualty_voices"]
+
+# An office named without its country ("official", "authorities", "ombudsman").
+_OFFICIAL = (
+    r"(?:officials?|authorities|ombudsman|spokes(?:man|woman|person)|prosecutors?|"
+    r"власт\w*|официальн\w*|чиновник\w*|омбудсмен\w*|"
+    r"պաշտոնյա\w*|իշխանություն\w*|օմբուդսմեն\w*|"
+    r"resmi\w*|hakimiyyet\w*|ombudsman\w*)"
+)
+# "<side> official", "Karabakh's human rights ombudsman" (a side, up to three words, the office)
+_OFFICE_AFTER = re.compile(r"(?:\s+s)?(?:\s+\w+){0,3}?\s+" + _OFFICIAL + r"\b")
+# "officials in Baku", "власти Карабаха", "rəsmi Bakı" (the office just before the side)
+_OFFICE_BEFORE = re.compile(r"\b" + _OFFICIAL + r"(?:\s+(?:in|of|в))?\s+$")
+# A sentence opening with "its"/"their" before the institution that speaks.
+_ITS = re.compile(r"\W*(?:its|their|его|их|իր|նրա|onun|onlarin)\s+(?:\w+\s+){0,2}$")
+
+
+class _Sentence(Protocol):
+    """A sentence as `statements.read_sentences` gives it (the fields read here)."""
+
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
+
+    @property
+    def actors(self) -> tuple[Actor, ...]: ...
+
+    @property
+    def where(self) -> tuple[int, ...]: ...
+
+
+def casualty_voices(
+    sentences: Sequence[_Sentence], norm: str, by_layer: dict[str, list[Match]]
+) -> list[tuple[tuple[int, Actor], ...]]:
+    """For each sentence, its speakers (where named, actor) for the casualty reader: those the
+    claims found, else an official named by side, else "its <institution>"."""
+    sides = by_layer.get("side", [])
+    institutions = [m for m in by_layer.get("actor", []) if m.tag in ("mod", "border", "gov")]
+    out: list[tuple[tuple[int, Actor], ...]] = []
+    last: Actor | None = None  # the last sided speaker
+    for s in sentences:
+        named = tuple(zip(s.where, s.actors, strict=True))
+        if not named:
+            in_sent = [m for m in sides if s.start <= m.start < s.end]
+            voice = _official(norm, in_sent, (s.start, s.end))
+            if voice is None and last is not None:
+                voice = _its(norm, institutions, (s.start, s.end), last)
+            named = (voice,) if voice is not None else ()
+        out.append(named)
+        sided = [a for _, a in named if a in ACTOR_SIDE]
+        if sided:
+            last = sided[0]
+    return out
+
+
+def _official(norm: str, sides: Sequence[Match], span: tuple[int, int]) -> tuple[int, Actor] | None:
+    """An official of one side named by that side and speaking in the sentence at `span`."""
+    lo, hi = span
+    for s in sides:
+        if s.tag not in SIDE_TAG:
+            continue
+        after = _OFFICE_AFTER.match(norm, s.end, min(hi, s.end + 48))
+        before = _OFFICE_BEFORE.search(norm, max(lo, s.start - 24), s.start)
+        if after is None and before is None:
+            continue
+        said_from = after.end() if after is not None else s.end
+        if SPEECH_VERB.search(norm, said_from, hi):
+            return s.start, INST_ACTOR[(s.tag, "gov")]
+    return None
+
+
+def _its(
+    norm: str, institutions: Sequence[Match], span: tuple[int, int], last: Actor
+) -> tuple[int, Actor] | None:
+    """'Its Foreign Ministry said ...' opening the sentence: that institution of the side of
+    the last speaker."""
+    lo, hi = span
+    side = ACTOR_SIDE[last]
+    tag = "karabakh" if last == "karabakh" else side
+    for m in institutions:
+        opens = lo <= m.start < min(hi, lo + 40) and _ITS.fullmatch(norm, lo, m.start)
+        if opens and SPEECH_VERB.search(norm, m.end, hi):
+            return m.start, INST_ACTOR[(tag, m.tag)]
+    return None
