@@ -108,7 +108,7 @@ def find_casualties(
     how grave the event is (severity)."""
     doc = Doc(
         text, norm, tokens, lang, by_layer.get("side", []), by_layer.get("person", []),
-        by_layer.get("signal", []),
+        by_layer.get("signal", []), by_layer.get("weapon", []),
     )  # fmt: skip
     hits = [
         m
@@ -156,6 +156,8 @@ def _read_sentence(reading: _Reading, sent: Said, in_sent: list[Match], lead: bo
             side = _referent_side(doc, sent, lo)
         elif count.lost:
             side = _referent_side(doc, sent, hit.start, within=40)
+        elif value is None and (owner := _losses_owner(doc, hit)) is not None:
+            side = owner  # "Azerbaijani losses were two dead": the counts after are theirs
         else:
             voiced = _voiced(sent, claimant, lead, reading.accusing)
             side = _victim_side(doc, sent, claimant, (lo, hi), hit, carried, voiced)
@@ -192,6 +194,29 @@ def _add(
             fig.singular.discard(name)
     snippet = " ".join(doc.text[min(lo, hit.start) : max(hi, hit.end)].split())
     fig.evidence = f"{fig.evidence} | {snippet}" if fig.evidence else snippet
+
+
+def _losses_owner(doc: Doc, hit: Match) -> Side | None:
+    """The side whose losses a losses word names, when a side word stands right by it:
+    "Azerbaijani losses", "потери азербайджанской стороны", "losses of the Armenian side",
+    "Ermənistan tərəfinin itkiləri" (not "inflicted losses on Armenian units")."""
+    if hit.group != "losses":
+        return None
+    for s in doc.sides:
+        if s.tag not in SIDE_TAG:
+            continue
+        if 0 <= hit.start - s.end <= 2 or (
+            0 <= hit.start - s.end <= 16 and _SIDE_NOUN.fullmatch(doc.norm, s.end, hit.start)
+        ):
+            return SIDE_TAG[s.tag]
+        gap = doc.norm[hit.end : s.start]
+        if 0 <= s.start - hit.end <= 8 and gap.strip() in ("", "of", "of the"):
+            return SIDE_TAG[s.tag]
+    return None
+
+
+# "<side> side's": "Azərbaycan tərəfinin itkiləri", "հայկական կողմի կորուստները"
+_SIDE_NOUN = re.compile(r"\s+(?:side s|terefin\w*|կողմի)\s+")
 
 
 def _voiced(sent: Said, claimant: Actor, lead: bool, accusing: frozenset[Side]) -> bool:
@@ -278,6 +303,8 @@ def _victim_side(
         return OTHER[speaker] if speaker else None
     if _own_word(doc, hi, phrase[1]):
         return speaker
+    if doc.lang == "az" and doc.norm.startswith("sehid", hit.start):
+        return "azerbaijani"  # "şəhid olub": Azerbaijani writes martyrdom of its own dead only
     if carried is not None:
         return carried  # "two Armenian soldiers were killed and three wounded"
     near_lo, near_hi = max(sent.start, lo - _CLAUSE), min(sent.end, phrase[1] + _CLAUSE)
@@ -360,7 +387,7 @@ def _sides_in(doc: Doc, lo: int, hi: int, *, agents: bool | None) -> list[Side]:
             continue  # "60 km from the Armenian border": a place, no party's people
         is_agent = _cause(doc, s) or any(
             0 <= a.start - s.end <= 3 or (a.group == "forces" and 0 <= s.start - a.end <= 4)
-            for a in anchors
+            for a in [*anchors, *doc.weapons]  # "Azerbaijani drones", "армянской артиллерией"
         )
         side = SIDE_TAG[s.tag]
         if (agents is None or is_agent == agents) and side not in out:

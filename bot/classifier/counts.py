@@ -41,7 +41,7 @@ _AUXILIARY = frozenset(
         "было", "были", "был", "была", "еще", "ещё", "из", "них", "человек", "более", "не",
         "менее", "по", "меньшей", "мере", "получили", "получил", "получила", "получив",
         "է", "են", "էր", "էին", "ևս", "ավելի", "քան", "առնվազն", "ստացել",
-        "nefer", "daha", "azi", "en", "olub", "alib", "aldi",
+        "nefer", "neferin", "nefere", "daha", "azi", "en", "olub", "alib", "aldi",
     }
 )  # fmt: skip
 # "X lost N soldiers": the count after it is X's dead.
@@ -93,6 +93,7 @@ class Doc:
     sides: Sequence[Match]
     persons: Sequence[Match]
     signal: Sequence[Match]
+    weapons: Sequence[Match] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,11 +287,27 @@ def _counts_before(doc: Doc, floor: int, before: int) -> list[tuple[int, int]]:
         if not _person_after(doc, i) and not _only_auxiliaries(tokens.words[i + 1 : last + 1]):
             continue
         found.append((i, value))
-    keep = found[:1]
-    for i, value in found[1:]:
-        if any(w in _AND for w in tokens.words[i + 1 : keep[-1][0]]):
-            keep.append((i, value))
-    return keep
+    return [*found[:1], *_coordinated_before(doc, first, found[0][0])] if found else []
+
+
+def _coordinated_before(doc: Doc, first: int, j: int) -> list[tuple[int, int]]:
+    """Counts joined by "and" before the count at token `j` ("three Armenian police officers
+    and two Azerbaijani soldiers were killed"), each within 8 words of the next, with no
+    clause break between."""
+    tokens = doc.tokens
+    out: list[tuple[int, int]] = []
+    for i in range(j - 1, first - 1, -1):
+        if j - i > 8:
+            break
+        if any(c in doc.text[tokens.ends[i] : tokens.starts[j]] for c in ";:.()"):
+            break
+        value = count_at(tokens, i, doc.text, doc.lang)
+        if value is None or tokens.words[i] in ("a", "an", "մի"):
+            continue
+        if any(w in _AND for w in tokens.words[i + 1 : j]):
+            out.append((i, value))
+            j = i
+    return out
 
 
 def _count_after(doc: Doc, sent: Span, hit: Match) -> tuple[int, int] | None:

@@ -20,7 +20,7 @@ NUMBER_WORDS: dict[str, int] = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
     "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "dozen": 12, "a": 1, "an": 1,
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "a": 1, "an": 1,  # "dozen": approx.
     "single": 1,
     # ru
     "один": 1, "одного": 1, "одному": 1, "одна": 1, "одной": 1, "одно": 1, "одним": 1,

@@ -7,7 +7,8 @@ rules, for the casualty reader only (a claim is never made from them):
 - an official named by side, not by office: "a Karabakh official said", "officials in Baku
   said", "власти Карабаха сообщили", "rəsmi Bakı bildirib", "Ադրբեջանի իշխանությունները
   հայտնել են": that side's government (Karabakh's authorities for Karabakh), when a speech
-  verb follows in the sentence;
+  verb follows in the sentence or "according to" stands before ("по данным МИД и
+  Генеральной прокуратуры Азербайджана");
 - "its"/"their" before an institution opening the sentence ("Its Foreign Ministry said",
   "Их министерство обороны сообщило"): the institution of the side that spoke last.
 
@@ -30,14 +31,18 @@ __all__ = ["casualty_voices"]
 # An office named without its country ("official", "authorities", "ombudsman").
 _OFFICIAL = (
     r"(?:officials?|authorities|ombudsman|spokes(?:man|woman|person)|prosecutors?|"
-    r"власт\w*|официальн\w*|чиновник\w*|омбудсмен\w*|"
-    r"պաշտոնյա\w*|իշխանություն\w*|օմբուդսմեն\w*|"
-    r"resmi\w*|hakimiyyet\w*|ombudsman\w*)"
+    r"власт\w*|официальн\w*|чиновник\w*|омбудсмен\w*|прокуратур\w*|"
+    r"պաշտոնյա\w*|իշխանություն\w*|օմբուդսմեն\w*|դատախազ\w*|"
+    r"resmi\w*|hakimiyyet\w*|ombudsman\w*|prokuror\w*)"
 )
 # "<side> official", "Karabakh's human rights ombudsman" (a side, up to three words, the office)
 _OFFICE_AFTER = re.compile(r"(?:\s+s)?(?:\s+\w+){0,3}?\s+" + _OFFICIAL + r"\b")
 # "officials in Baku", "власти Карабаха", "rəsmi Bakı" (the office just before the side)
 _OFFICE_BEFORE = re.compile(r"\b" + _OFFICIAL + r"(?:\s+(?:in|of|в))?\s+$")
+# "According to" before the office: it speaks for what follows.
+_ACCORDING = re.compile(
+    r"(?:\baccording to|по данным|по информации|по словам|по сообщению)\s+(?:\w+\s+){0,4}$"
+)
 # A sentence opening with "its"/"their" before the institution that speaks.
 _ITS = re.compile(r"\W*(?:its|their|его|их|իր|նրա|onun|onlarin)\s+(?:\w+\s+){0,2}$")
 
@@ -93,7 +98,9 @@ def _official(norm: str, sides: Sequence[Match], span: tuple[int, int]) -> tuple
         if after is None and before is None:
             continue
         said_from = after.end() if after is not None else s.end
-        if SPEECH_VERB.search(norm, said_from, hi):
+        office = before.start() if before is not None else s.start
+        according = _ACCORDING.search(norm, max(lo, office - 60), office) is not None
+        if according or SPEECH_VERB.search(norm, said_from, hi):
             return s.start, INST_ACTOR[(s.tag, "gov")]
     return None
 

@@ -237,3 +237,109 @@ def test_a_border_named_is_no_party_s_people() -> None:
         _TARTAR_LEAD + "The ministry said one Armenian civilian was killed in the town.",
     )
     assert ("azerbaijani", "killed", 1) not in _figures(named)
+
+
+def test_counts_joined_by_and_before_the_casualty_word() -> None:
+    """'Two ethnic Armenian police officers and three Azerbaijani soldiers were killed' gives
+    both sides their dead, the first count more than eight words from the verb; a clause
+    break (';') between them keeps the first count out."""
+    lead = (
+        "Azerbaijani troops opened fire on a Karabakh police car near Lachin, Karabakh's "
+        "Defence Army said. "
+    )
+    both = _run(
+        "Shootout near Lachin",
+        lead + "Two ethnic Armenian police officers and three Azerbaijani soldiers were "
+        "killed, officials on both sides said.",
+    )
+    assert {f for f in _figures(both)} == {("armenian", "killed", 2), ("azerbaijani", "killed", 3)}
+    broken = _run(
+        "Shootout near Lachin",
+        lead + "Two ethnic Armenian police officers died; three Azerbaijani soldiers were "
+        "killed, officials on both sides said.",
+    )
+    assert ("azerbaijani", "killed", 2) not in _figures(broken)
+    assert ("azerbaijani", "killed", 3) in _figures(broken)
+
+
+def test_azerbaijani_martyr_is_azerbaijan_s_dead() -> None:
+    """Azerbaijani 'şəhid olub' (was martyred) is said of Azerbaijan's own dead; 'erməni
+    əsgəri həlak olub' names the dead as Armenian."""
+    lead = (
+        "Müdafiə Nazirliyi bildirib ki, erməni bölmələri Kəlbəcər istiqamətində mövqelərimizi "
+        "atəşə tutub. Atışma bir saat davam edib. Ərazidə axtarış aparılır. "
+    )
+    martyr = _run("Kəlbəcərdə atışma", lead + "Atışma zamanı əsgər Elvin Məmmədov şəhid olub.")
+    assert _figures(martyr) == {("azerbaijani", "killed", 1)}
+    other = _run("Kəlbəcərdə atışma", lead + "Atışma zamanı erməni əsgəri həlak olub.")
+    assert ("azerbaijani", "killed", 1) not in _figures(other)
+
+
+def test_a_side_s_losses_named_give_the_counts_after_them() -> None:
+    """Russian 'Потери азербайджанской стороны составили двое погибших и один раненый' (told by
+    a third party) are Azerbaijan's 2 dead and 1 wounded; 'Азербайджанская сторона нанесла
+    потери' (inflicted losses) gives Azerbaijan no figure."""
+    lead = (
+        "Минобороны России сообщило о перестрелке у Лачина между азербайджанскими военными и "
+        "армянскими полицейскими. "
+    )
+    own = _run(
+        "Перестрелка у Лачина",
+        lead + "Потери азербайджанской стороны составили двое погибших и один раненый.",
+    )
+    assert _figures(own) == {("azerbaijani", "killed", 2), ("azerbaijani", "wounded", 1)}
+    inflicted = _run(
+        "Перестрелка у Лачина",
+        lead + "Азербайджанская сторона нанесла потери, погибли двое и один ранен.",
+    )
+    assert not any(side == "azerbaijani" for side, _, _ in _figures(inflicted))
+
+
+def test_according_to_an_office_of_a_side() -> None:
+    """Russian 'По данным Генеральной прокуратуры Азербайджана, погибли пятеро мирных
+    жителей' past the lead is Azerbaijan's figure; the office named without 'по данным' or a
+    speech verb ('сотрудники ... осмотрели район') speaks for nothing."""
+    lead = (
+        "Армянские подразделения обстреляли Тертер, заявило Минобороны Азербайджана. "
+        "Обстрел продолжался два часа. Горели дома. "
+    )
+    according = _run(
+        "Обстрел Тертера",
+        lead + "По данным Генеральной прокуратуры Азербайджана, погибли пятеро мирных жителей.",
+    )
+    assert _figures(according) == {("azerbaijani", "killed", 5)}
+    visited = _run(
+        "Обстрел Тертера",
+        lead + "Сотрудники Генеральной прокуратуры Азербайджана осмотрели район, где погибли "
+        "пятеро мирных жителей.",
+    )
+    assert _figures(visited) == set()
+
+
+def test_a_side_s_weapon_is_the_attacker() -> None:
+    """Russian 'при бомбардировке Мартакерта азербайджанской авиацией погибли трое мирных
+    жителей', told by Karabakh, are Karabakh's dead (Azerbaijan's aircraft struck); 'погибли
+    трое азербайджанских военных' are Azerbaijan's."""
+    lead = (
+        "Армия обороны Карабаха обвинила Азербайджан в нападении. "
+        "Пресс-секретарь президента НКР заявил, что "
+    )
+    aircraft = _run(
+        "Удар по Мартакерту",
+        lead + "при бомбардировке Мартакерта азербайджанской авиацией погибли трое мирных жителей.",
+    )
+    assert _figures(aircraft) == {("armenian", "killed", 3)}
+    named = _run(
+        "Удар по Мартакерту",
+        lead + "при бомбардировке Мартакерта погибли трое азербайджанских военных.",
+    )
+    assert _figures(named) == {("azerbaijani", "killed", 3)}
+
+
+def test_a_dozen_is_no_figure() -> None:
+    """'more than a dozen wounded' is an approximation, no figure; 'fourteen wounded' is."""
+    lead = "Azerbaijani drones struck Karabakh positions, Karabakh's Defence Army said. "
+    dozen = _run("Drone strikes", lead + "Two soldiers were killed and more than a dozen wounded.")
+    assert _figures(dozen) == {("armenian", "killed", 2)}
+    exact = _run("Drone strikes", lead + "Two soldiers were killed and fourteen wounded.")
+    assert _figures(exact) == {("armenian", "killed", 2), ("armenian", "wounded", 14)}
