@@ -78,6 +78,9 @@ class _Figure:
     evidence: str = ""
     singular: set[str] = field(default_factory=set)  # fields read from "a soldier was killed"
     died_of_wounds: bool = False
+    # where the casualty word of each field's count stands: groups of one side counted with
+    # one word ("killed two workers and four police officers") add up
+    word_at: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -179,7 +182,7 @@ def _add(
     """Record one count (side, claimant, value; value None: casualties without a figure)."""
     doc, (side, claimant, value), hit = reading.doc, whose, count.hit
     lo, hi = count.start, count.end
-    kind = _kind_near(doc.persons, lo, hit, sent)
+    kind = _kind_near(doc.persons, (lo, hi), hit, sent)
     fig = reading.figures.setdefault((side, kind or "", claimant), _Figure(kind=kind))
     fig.died_of_wounds |= of_wounds and hit.group == "kill"
     name = "wounded" if hit.group == "wound" else "killed"  # a toll of losses: the dead
@@ -187,7 +190,10 @@ def _add(
         value = None
     if value is not None:
         old = getattr(fig, name)
+        if old is not None and fig.word_at.get(name) == hit.start:
+            value += old  # "two workers and four police officers were killed": six
         setattr(fig, name, value if old is None else max(old, value))
+        fig.word_at[name] = hit.start
         if count.singular and old is None:
             fig.singular.add(name)
         elif not count.singular:
@@ -487,12 +493,18 @@ def _own_word(doc: Doc, s1: int, end: int) -> bool:
     return doc.lang == "az" and any(_AZ_OUR.search(w) for w in words)
 
 
-def _kind_near(persons: Sequence[Match], s0: int, hit: Match, sent: Said) -> CasualtyKind | None:
+def _kind_near(
+    persons: Sequence[Match], span: tuple[int, int], hit: Match, sent: Said
+) -> CasualtyKind | None:
+    """Soldiers or civilians: the person noun right after the count ("two civilians"), else
+    the one nearest to the count or its casualty word."""
+    s0, s1 = span
     near = [p for p in persons if sent.start <= p.start < sent.end]
     if not near:
         return None
+    own = [p for p in near if 0 <= p.start - s1 <= 30]
     near.sort(key=lambda p: min(abs(p.start - s0), abs(p.start - hit.start)))
-    tag = near[0].tag
+    tag = (own or near)[0].tag
     if tag == "servicemen":
         return "servicemen"
     if tag == "civilians":

@@ -299,15 +299,22 @@ def _coordinated_before(doc: Doc, first: int, j: int) -> list[tuple[int, int]]:
     for i in range(j - 1, first - 1, -1):
         if j - i > 8:
             break
-        if any(c in doc.text[tokens.ends[i] : tokens.starts[j]] for c in ";:.()"):
+        if any(c in doc.text[tokens.ends[i] : tokens.starts[j]] for c in ",;:.()"):
             break
         value = count_at(tokens, i, doc.text, doc.lang)
         if value is None or tokens.words[i] in ("a", "an", "մի"):
             continue
-        if any(w in _AND for w in tokens.words[i + 1 : j]):
+        joint = next((k for k in range(i + 1, j) if tokens.words[k] in _AND), None)
+        if joint is not None and _named_between(doc, tokens.ends[i], tokens.starts[joint]):
             out.append((i, value))
             j = i
     return out
+
+
+def _named_between(doc: Doc, lo: int, hi: int) -> bool:
+    """Whether people or a side are named between two offsets ("three Armenian police
+    officers and ...", not "13 and 14 years old")."""
+    return any(lo <= m.start < hi for m in (*doc.persons, *doc.sides))
 
 
 def _count_after(doc: Doc, sent: Span, hit: Match) -> tuple[int, int] | None:

@@ -343,3 +343,25 @@ def test_a_dozen_is_no_figure() -> None:
     assert _figures(dozen) == {("armenian", "killed", 2)}
     exact = _run("Drone strikes", lead + "Two soldiers were killed and fourteen wounded.")
     assert _figures(exact) == {("armenian", "killed", 2), ("armenian", "wounded", 14)}
+
+
+def test_groups_of_one_kind_counted_together_add_up() -> None:
+    """'killed two conscripts and three officers' is five dead soldiers, one figure; groups
+    of different kinds ('two soldiers and three civilians') stay two figures."""
+    same = _run(
+        "Tartar shelled",
+        _TARTAR_LEAD + "A blast killed two conscripts and three officers, the ministry said.",
+    )
+    assert _figures(same) == {("azerbaijani", "killed", 5)}
+
+
+def test_ages_are_not_counts_joined_to_a_figure() -> None:
+    """Russian 'в том числе двое школьников 13 и 14 лет, ещё 30 человек получили ранения':
+    30 wounded, not 13 + 30 (the ages are no group)."""
+    lead = (
+        "Армянские подразделения обстреляли Тертер, заявило Минобороны Азербайджана. "
+        "По данным Генеральной прокуратуры Азербайджана, погибли 10 мирных жителей, в том "
+        "числе двое школьников 13 и 14 лет, ещё 30 человек получили ранения."
+    )
+    r = _run("Обстрел Тертера", lead)
+    assert _figures(r) == {("azerbaijani", "killed", 10), ("azerbaijani", "wounded", 30)}
