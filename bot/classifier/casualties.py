@@ -60,6 +60,9 @@ class Said:
     end: int
     speakers: tuple[tuple[int, Actor], ...]  # (where named, actor), in order
     event: bool
+    # the side the sentence before accuses of an act: "As a result, three were killed" tells
+    # that act's victims
+    prior_accused: Side | None = None
 
     def speaker_at(self, offset: int) -> Actor | None:
         """Who speaks for what the sentence says at `offset`: the last actor named before it
@@ -202,6 +205,13 @@ def _add(
     fig.evidence = f"{fig.evidence} | {snippet}" if fig.evidence else snippet
 
 
+# A sentence telling the outcome of the act told just before it.
+_RESULT_OPENS = re.compile(
+    r"\W*(?:as a result|as a consequence|в результате(?! \w+ (?:удар|обстрел|атак|нападени))|"
+    r"вследствие этого|netice(?:de|sinde)|արդյունքում|հետևանքով)\b"
+)
+
+
 def _losses_owner(doc: Doc, hit: Match) -> Side | None:
     """The side whose losses a losses word names, when a side word stands right by it:
     "Azerbaijani losses", "потери азербайджанской стороны", "losses of the Armenian side",
@@ -313,6 +323,12 @@ def _victim_side(
         return "azerbaijani"  # "şəhid olub": Azerbaijani writes martyrdom of its own dead only
     if carried is not None:
         return carried  # "two Armenian soldiers were killed and three wounded"
+    if sent.prior_accused is not None and _RESULT_OPENS.match(doc.norm, sent.start):
+        before = max(0, sent.start - _CLAUSE * 4)
+        if not _sides_in(doc, sent.start, sent.end, agents=None) and not (
+            _THIRD_PARTY_PEOPLE.search(doc.norm, before, sent.end)
+        ):
+            return OTHER[sent.prior_accused]  # "X fired on Y. As a result, three died."
     near_lo, near_hi = max(sent.start, lo - _CLAUSE), min(sent.end, phrase[1] + _CLAUSE)
     if _third_party(doc, near_lo, near_hi):
         return None  # "two Russian peacekeepers", "including a foreign journalist"

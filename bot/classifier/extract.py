@@ -186,9 +186,10 @@ def extract_facts(
 
     if casualty_words:
         voices = casualty_voices(all_sentences, norm, by_layer)
+        accused_before = [None, *(s.accused for s in all_sentences[:-1])]
         said = [
-            Said(s.start, s.end, voice, not s.background)
-            for s, voice in zip(all_sentences, voices, strict=True)
+            Said(s.start, s.end, voice, not s.background, prior)
+            for s, voice, prior in zip(all_sentences, voices, accused_before, strict=True)
         ]
         facts.casualties, facts.unattributed_killed = find_casualties(
             text, norm, tokens, by_layer, said, lang, default_actor, _accusing(facts.claims)

@@ -10,7 +10,12 @@ rules, for the casualty reader only (a claim is never made from them):
   verb follows in the sentence or "according to" stands before ("по данным МИД и
   Генеральной прокуратуры Азербайджана");
 - "its"/"their" before an institution opening the sentence ("Its Foreign Ministry said",
-  "Их министерство обороны сообщило"): the institution of the side that spoke last.
+  "Их министерство обороны сообщило"): the institution of the side that spoke last;
+- "the region's ombudsman said" in an item naming Karabakh: Karabakh's authorities (the one
+  region of this conflict with officials of its own);
+- an office opening the sentence without a country ("The Prosecutor General's Office said")
+  right after a sentence whose speaker is of one side: that side's (wire copy goes on with
+  the same country's officials).
 
 Pure functions over lexicon matches.
 """
@@ -72,19 +77,60 @@ def casualty_voices(
     institutions = [m for m in by_layer.get("actor", []) if m.tag in ("mod", "border", "gov")]
     out: list[tuple[tuple[int, Actor], ...]] = []
     last: Actor | None = None  # the last sided speaker
+    just_before: Actor | None = None  # the sided speaker of the sentence just before
+    karabakh = any(m.tag == "karabakh" for m in sides)
     for s in sentences:
         named = tuple(zip(s.where, s.actors, strict=True))
         if not named:
             in_sent = [m for m in sides if s.start <= m.start < s.end]
-            voice = _official(norm, in_sent, (s.start, s.end))
+            span = (s.start, s.end)
+            voice = _official(norm, in_sent, span) or _regions(norm, span, karabakh)
             if voice is None and last is not None:
-                voice = _its(norm, institutions, (s.start, s.end), last)
+                voice = _its(norm, institutions, span, last)
+            if voice is None and just_before is not None:
+                voice = _the_office(norm, institutions, span, just_before)
             named = (voice,) if voice is not None else ()
         out.append(named)
         sided = [a for _, a in named if a in ACTOR_SIDE]
-        if sided:
-            last = sided[0]
+        last = sided[0] if sided else last
+        just_before = sided[0] if sided else None
     return out
+
+
+# "The region's human rights ombudsman said": in this conflict the one region with officials
+# of its own is Karabakh.
+_REGION_S = re.compile(r"\bthe region s\s+(?:\w+\s+){0,3}?" + _OFFICIAL + r"\b")
+
+
+def _regions(norm: str, span: tuple[int, int], karabakh: bool) -> tuple[int, Actor] | None:
+    """'The region's ombudsman said' in an item naming Karabakh: Karabakh's authorities."""
+    if not karabakh:
+        return None
+    lo, hi = span
+    m = _REGION_S.search(norm, lo, hi)
+    if m is not None and SPEECH_VERB.search(norm, m.end(), hi):
+        return m.start(), "karabakh"
+    return None
+
+
+# An office opening the sentence with no country: "The Prosecutor General's Office said".
+_THE_OFFICE = re.compile(r"\W*the\s+(?:\w+\s+){0,3}?" + _OFFICIAL + r"\b")
+
+
+def _the_office(
+    norm: str, institutions: Sequence[Match], span: tuple[int, int], before: Actor
+) -> tuple[int, Actor] | None:
+    """'The Prosecutor General's Office said ...' right after a sentence whose speaker is of
+    one side: an office of that side (wire copy goes on with the same country's officials)."""
+    lo, hi = span
+    m = _THE_OFFICE.match(norm, lo, hi)
+    inst = [i for i in institutions if lo <= i.start < lo + 40]
+    if m is None and not (inst and re.fullmatch(r"\W*the\s+", norm[lo : inst[0].start])):
+        return None
+    end = m.end() if m is not None else inst[0].end
+    if not SPEECH_VERB.search(norm, end, min(hi, end + 40)):
+        return None
+    return lo, INST_ACTOR[("karabakh" if before == "karabakh" else ACTOR_SIDE[before], "gov")]
 
 
 def _official(norm: str, sides: Sequence[Match], span: tuple[int, int]) -> tuple[int, Actor] | None:

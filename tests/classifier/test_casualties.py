@@ -365,3 +365,60 @@ def test_ages_are_not_counts_joined_to_a_figure() -> None:
     )
     r = _run("Обстрел Тертера", lead)
     assert _figures(r) == {("azerbaijani", "killed", 10), ("azerbaijani", "wounded", 30)}
+
+
+def test_as_a_result_tells_the_victims_of_the_act_before() -> None:
+    """Russian 'X открыли огонь по автомобилю армянских полицейских. В результате погибли два
+    человека': the dead are of the side fired upon (not the accused's); when the car was the
+    Russian peacekeepers', the dead are nobody's side."""
+    opening = (
+        "Минобороны России сообщило о перестрелке у Лачина. Обстановка напряжённая. "
+        "По данным российского ведомства, азербайджанские военные открыли огонь по "
+    )
+    police = _run(
+        "Перестрелка у Лачина",
+        opening + "автомобилю армянских полицейских. В результате погибли два человека.",
+    )
+    assert _figures(police) == {("armenian", "killed", 2)}
+    peacekeepers = _run(
+        "Перестрелка у Лачина",
+        opening + "машине российских миротворцев. В результате погибли два человека.",
+    )
+    assert _figures(peacekeepers) == set()
+
+
+def test_the_region_s_ombudsman_is_karabakh_s() -> None:
+    """'The region's human rights ombudsman said 40 people had been wounded' in a Karabakh
+    report is Karabakh's figure; the ombudsman who only 'visited' the wounded gives none."""
+    lead = (
+        "Azerbaijani forces shelled Martakert overnight, Karabakh's Defence Army said. "
+        "Sirens sounded across the town. Shops stayed closed. "
+    )
+    said = _run(
+        "Fighting in Karabakh",
+        lead + "The region's human rights ombudsman said 40 people had been wounded.",
+    )
+    assert _figures(said) == {("armenian", "wounded", 40)}
+    visited = _run(
+        "Fighting in Karabakh",
+        lead + "The region's human rights ombudsman visited 40 people who had been wounded.",
+    )
+    assert _figures(visited) == set()
+
+
+def test_an_office_without_a_country_right_after_a_side_s_speaker() -> None:
+    """'The Prosecutor General's Office said 19 civilians had been wounded' right after
+    Azerbaijan's Foreign Ministry spoke is Azerbaijan's figure; after a sentence with no
+    speaker the office's country is unknown and the figure is left out."""
+    opening = (
+        "Armenian forces shelled Tartar overnight, Azerbaijani officials said. "
+        "Azerbaijan confirmed the strike. "
+    )
+    office = "The Prosecutor General's Office said 19 civilians had been wounded."
+    after_speaker = _run(
+        "Tartar shelled",
+        opening + "Azerbaijan's Foreign Ministry called it a war crime. " + office,
+    )
+    assert _figures(after_speaker) == {("azerbaijani", "wounded", 19)}
+    after_none = _run("Tartar shelled", opening + "Sirens sounded in the town. " + office)
+    assert _figures(after_none) == set()
