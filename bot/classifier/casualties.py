@@ -252,8 +252,9 @@ def _voiced(sent: Said, claimant: Actor, lead: bool, accusing: frozenset[Side]) 
 
 # A speech verb: a voice speaks for what follows.
 SPEECH_VERB = re.compile(
-    r"\b(?:said|says|stated|reported|claimed|announced|told|confirmed|заяви\w*|сообщи\w*|утвержда\w*|"
-    r"bildir\w*|iddia ed\w*|հայտն\w*|հայտարար\w*)\b"
+    r"\b(?:said|says|stated|reported|claimed|announced|told|confirmed|"
+    r"заяви\w*|сообщи\w*|утвержда\w*|bildir\w*|iddia ed\w*|melumat yay\w*|"
+    r"հայտն\w*|հայտարար\w*)\b"
 )
 
 

@@ -69,7 +69,7 @@ class _Sentence(Protocol):
 
 
 def casualty_voices(
-    sentences: Sequence[_Sentence], norm: str, by_layer: dict[str, list[Match]]
+    sentences: Sequence[_Sentence], norm: str, by_layer: dict[str, list[Match]], lang: str
 ) -> list[tuple[tuple[int, Actor], ...]]:
     """For each sentence, its speakers (where named, actor) for the casualty reader: those the
     claims found, else an official named by side, else "its <institution>"."""
@@ -86,7 +86,9 @@ def casualty_voices(
             span = (s.start, s.end)
             voice = _official(norm, in_sent, span) or _regions(norm, span, karabakh)
             if voice is None and last is not None:
-                voice = _its(norm, institutions, span, last)
+                voice = _its(norm, institutions, span, last) or _according(norm, sides, span, last)
+            if voice is None:
+                voice = _lang_office(norm, lang, span)
             if voice is None and just_before is not None:
                 voice = _the_office(norm, institutions, span, just_before)
             named = (voice,) if voice is not None else ()
@@ -95,6 +97,50 @@ def casualty_voices(
         last = sided[0] if sided else last
         just_before = sided[0] if sided else None
     return out
+
+
+# A sentence opening with "according to the statement" naming no source: the last speaker's.
+_ACCORDING_BARE = re.compile(
+    r"\W*(?:according to (?:the |its |their )?(?:\w+ )?(?:statement|information|report|data)|"
+    r"согласно (?:этому |этим )?(?:заявлению|сообщению|данным)|по (?:этим |имеющимся )?данным|"
+    r"(?:aciqlanan |verilen )?melumat(?:a|ina) gore|(?:onlarin |onun )?beyanat(?:a|ina) gore|"
+    r"հաղորդագրության համաձայն)\b"
+)
+
+
+def _according(
+    norm: str, sides: Sequence[Match], span: tuple[int, int], last: Actor
+) -> tuple[int, Actor] | None:
+    """'According to the statement, ...' (no source named in it): the last speaker's voice."""
+    lo, hi = span
+    m = _ACCORDING_BARE.match(norm, lo, hi)
+    if m is None or any(m.start() <= s.start < m.end() + 30 for s in sides):
+        return None
+    return lo, last
+
+
+# In Armenian and Azerbaijani reports an office named without a country is the language's
+# side's ("Baş Prokurorluq məlumat yayıb", "Գլխավոր դատախազությունը հայտնել է").
+_LANG_GOV: dict[str, Actor] = {"hy": "am_gov", "az": "az_gov"}
+_OFFICE = re.compile(_OFFICIAL + r"|dovlet tehlukesizlik xidmet\w*|ազգային անվտանգության ծառայ\w*")
+
+
+def _lang_office(norm: str, lang: str, span: tuple[int, int]) -> tuple[int, Actor] | None:
+    """An office without a country speaking in an Armenian or Azerbaijani report."""
+    actor = _LANG_GOV.get(lang)
+    if actor is None:
+        return None
+    lo, hi = span
+    m = _OFFICE.search(norm, lo, hi)
+    if m is None:
+        return None
+    if SPEECH_VERB.search(norm, m.end(), hi) or _OFFICE_SAYS.match(norm, m.end(), hi):
+        return m.start(), actor
+    return None
+
+
+# "Dövlət Təhlükəsizlik Xidmətinin məlumatına görə" (according to the State Security Service)
+_OFFICE_SAYS = re.compile(r"\w*\s+(?:melumatina gore|տվյալներով|հաղորդմամբ)")
 
 
 # "The region's human rights ombudsman said": in this conflict the one region with officials

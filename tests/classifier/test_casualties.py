@@ -422,3 +422,43 @@ def test_an_office_without_a_country_right_after_a_side_s_speaker() -> None:
     assert _figures(after_speaker) == {("azerbaijani", "wounded", 19)}
     after_none = _run("Tartar shelled", opening + "Sirens sounded in the town. " + office)
     assert _figures(after_none) == set()
+
+
+_TARTAR_AZ = (
+    "Ermənistan silahlı qüvvələri gecə Tərtər şəhərini artilleriyadan atəşə tutub. "
+    "Bu barədə Müdafiə Nazirliyi məlumat yayıb. Şəhərdə sirenlər səslənib. "
+)
+
+
+def test_according_to_the_statement_is_the_last_speaker_s() -> None:
+    """Azerbaijani 'Açıqlanan məlumata görə' (according to the information released) speaks
+    for the last speaker (the ministry); 'Erməni mənbələrinin məlumatına görə' names another
+    source, whose side is not the ministry's."""
+    released = _run(
+        "Tərtər atəşə tutulub",
+        _TARTAR_AZ + "Açıqlanan məlumata görə, hücum nəticəsində 3 mülki şəxs həlak olub.",
+    )
+    assert _figures(released) == {("azerbaijani", "killed", 3)}
+    other = _run(
+        "Tərtər atəşə tutulub",
+        _TARTAR_AZ
+        + "Erməni mənbələrinin məlumatına görə, hücum nəticəsində 3 mülki şəxs həlak olub.",
+    )
+    assert _figures(other) == set()
+
+
+def test_an_office_in_an_azerbaijani_report_is_azerbaijan_s() -> None:
+    """'Baş Prokurorluq məlumat yayıb ki, ... 2 polis əməkdaşı həyatını itirib' (the
+    Prosecutor General's Office reported that two police officers lost their lives): an
+    Azerbaijani office's figure; the office named as a place ('binasında') speaks for none."""
+    said = _run(
+        "Tərtər atəşə tutulub",
+        _TARTAR_AZ + "Baş Prokurorluq məlumat yayıb ki, atəş nəticəsində 2 polis əməkdaşı "
+        "həyatını itirib.",
+    )
+    assert _figures(said) == {("azerbaijani", "killed", 2)}
+    place = _run(
+        "Tərtər atəşə tutulub",
+        _TARTAR_AZ + "Baş Prokurorluq binasında 2 polis əməkdaşı həyatını itirib.",
+    )
+    assert _figures(place) == set()
