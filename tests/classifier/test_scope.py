@@ -39,6 +39,8 @@ def _reason(sentence: str) -> str:
         "Ermənistan keçən həftə iki hərbçisinin həlak olduğunu bildirib.",
         "Անցյալ շաբաթ զոհվել էր մեկ զինծառայող։",
         "So far this year, 12 soldiers have been killed on the border.",
+        "An earlier statement from the ministry had put the toll at nine dead.",
+        "Ранее в понедельник агентство сообщало о девяти погибших.",
     ],
 )
 def test_background_sentences(sentence: str) -> None:
@@ -52,6 +54,8 @@ def test_background_sentences(sentence: str) -> None:
         "Azerbaijani forces shelled Armenian positions near Sotk on Tuesday.",
         "Two Armenian servicemen were killed on 13 September, the ministry said.",
         "Минобороны Армении сообщило, что погибли двое военнослужащих.",
+        "A statement from the ministry put the toll at nine dead.",
+        "В понедельник агентство сообщило о девяти погибших.",
     ],
 )
 def test_event_sentences(sentence: str) -> None:
