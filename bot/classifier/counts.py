@@ -149,6 +149,10 @@ def counts_in(doc: Doc, sent: Span, hits: Sequence[Match], counted: set[str]) ->
             if after is not None:
                 found = [after, *_coordinated_after(doc, sent, after[0])]
                 consumed = doc.tokens.ends[found[-1][0]]
+        kin = None if found else _named_and_kin(doc, sent, hit)
+        if kin is not None:
+            out.append(kin)
+            continue
         if not found:
             one = _singular(doc, hit, sent)
             if one is None:
@@ -347,6 +351,41 @@ def _coordinated_after(doc: Doc, sent: Span, i: int) -> list[tuple[int, int]]:
                 return [(k, value)]
             return []
     return []
+
+
+# "killed Elbrus Gurbanov and four relatives": a person named and a count of kin, one more
+# than the count (the text as written: names are capitalised).
+_NAMED_AND_KIN = (
+    re.compile(
+        r"\s+(?:[A-Z][\w'-]+\s+){1,3}and\s+(?:his |her |their )?(\w+)\s+(?:of his |of her )?"
+        r"(?:relatives|family members|members of (?:his|her|their) family)\b"
+    ),
+    re.compile(
+        r"\s+(?:[А-ЯЁ][\w-]+\s+){1,3}и\s+(?:его |ее |её )?(\w+)\s+(?:его |ее |её )?"
+        r"(?:родственник\w*|член\w* (?:его |ее |её )?семьи)"
+    ),
+    re.compile(
+        r"(?:\s+(?:են|է))?\s+(?:[Ա-Ֆ][\w-]+\s+){1,3}և\s+(?:նրա\s+)?ընտանիքի\s+(\w+)\s+անդամ"
+    ),
+    re.compile(
+        r"\s+(?:[A-ZƏÖÜÇŞĞİ][\w-]+\s+){1,3}v[əe]\s+(?:onun\s+)?(?:ail[əe]sinin\s+)?(\w+)\s+"
+        r"(?:ail[əe] üzvü|qohum\w*|üzvü)"
+    ),
+)
+
+
+def _named_and_kin(doc: Doc, sent: Span, hit: Match) -> Count | None:
+    """'killed Elbrus Gurbanov and four relatives' (or 'զոհվել են Էլբրուս Ղուրբանովը և նրա
+    ընտանիքի չորս անդամ'): five people, the one named and the four counted."""
+    for pattern in _NAMED_AND_KIN:
+        m = pattern.match(doc.text, hit.end, sent.end)
+        if m is None:
+            continue
+        i = doc.tokens.index_at(m.start(1))
+        value = count_at(doc.tokens, i, doc.text, doc.lang)
+        if value is not None:
+            return Count(value + 1, hit.end + 1, m.end(1), hit)
+    return None
 
 
 def _only_auxiliaries(words: Sequence[str]) -> bool:

@@ -462,3 +462,26 @@ def test_an_office_in_an_azerbaijani_report_is_azerbaijan_s() -> None:
         _TARTAR_AZ + "Baş Prokurorluq binasında 2 polis əməkdaşı həyatını itirib.",
     )
     assert _figures(place) == set()
+
+
+def test_a_person_named_and_kin_counted() -> None:
+    """'a shell killed Ali Mammadov and three relatives' is four dead; Armenian 'զոհվել են
+    Արմեն Սարգսյանը և նրա ընտանիքի երկու անդամ' is three; the same people evacuated are no
+    casualties."""
+    en = _run(
+        "Tartar shelled",
+        _TARTAR_LEAD + "Azerbaijan's Foreign Ministry said a shell killed Ali Mammadov and three "
+        "relatives in their home.",
+    )
+    assert _figures(en) == {("azerbaijani", "killed", 4)}
+    lead = "Ադրբեջանական զինուժը գիշերը հրետակոծել է Սոթքի մոտ գտնվող գյուղը, հայտնում է ՀՀ ՊՆ-ն։ "
+    hy = _run(
+        "Սոթքը հրետակոծվել է",
+        lead + "ՀՀ ՊՆ-ն հայտնել է, որ զոհվել են Արմեն Սարգսյանը և նրա ընտանիքի երկու անդամ։",
+    )
+    assert _figures(hy) == {("armenian", "killed", 3)}
+    evacuated = _run(
+        "Սոթքը հրետակոծվել է",
+        lead + "ՀՀ ՊՆ-ն հայտնել է, որ Արմեն Սարգսյանը և նրա ընտանիքի երկու անդամ տարհանվել են։",
+    )
+    assert _figures(evacuated) == set()
