@@ -156,8 +156,8 @@ def _read_sentence(reading: _Reading, sent: Said, in_sent: list[Match], lead: bo
         unvoiced = _other_voice(doc.norm, sent, lo)
         if unvoiced:  # "X said ..., and the Karabakh army said two of its troops ...":
             claimant, carried = "media", None  # a voice not named speaks for the count
-        if count.part or unvoiced:
-            side = None  # a part of a group, or an unnamed voice's count: no figure
+        if count.part or unvoiced or _denied(doc, sent, min(lo, hit.start)):
+            side = None  # a part, an unnamed voice's count, a count denied: no figure
         elif count.of_them:
             side = _referent_side(doc, sent, lo)
         elif count.lost:
@@ -210,6 +210,20 @@ _RESULT_OPENS = re.compile(
     r"\W*(?:as a result|as a consequence|в результате(?! \w+ (?:удар|обстрел|атак|нападени))|"
     r"вследствие этого|netice(?:de|sinde)|արդյունքում|հետևանքով)\b"
 )
+
+
+def _denied(doc: Doc, sent: Said, lo: int) -> bool:
+    """Whether the count at `lo` is denied: a denial or "no casualties" stands before it in
+    its clause ("denied reports that two of its soldiers were killed", "опровергло сообщения
+    о гибели двух своих военнослужащих"); a count denied is no figure, whoever's it would be.
+    A denial after the count or past a ';' is about something else ("two were killed; the
+    ministry denied opening fire")."""
+    return any(
+        m.group in ("denial", "no_casualties")
+        and sent.start <= m.start < lo
+        and ";" not in doc.text[m.end : lo]
+        for m in doc.signal
+    )
 
 
 def _losses_owner(doc: Doc, hit: Match) -> Side | None:

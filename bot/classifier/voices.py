@@ -101,9 +101,9 @@ def casualty_voices(
 
 # A sentence opening with "according to the statement" naming no source: the last speaker's.
 _ACCORDING_BARE = re.compile(
-    r"\W*(?:according to (?:the |its |their )?(?:\w+ )?(?:statement|information|report|data)|"
+    r"\W*(?:according to (?:the |its )?(?:\w+ )?(?:statement|information|report|data)|"
     r"согласно (?:этому |этим )?(?:заявлению|сообщению|данным)|по (?:этим |имеющимся )?данным|"
-    r"(?:aciqlanan |verilen )?melumat(?:a|ina) gore|(?:onlarin |onun )?beyanat(?:a|ina) gore|"
+    r"(?:aciqlanan |verilen )?melumat(?:a|ina) gore|beyanat(?:a|ina) gore|"
     r"հաղորդագրության համաձայն)\b"
 )
 

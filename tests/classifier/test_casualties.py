@@ -485,3 +485,47 @@ def test_a_person_named_and_kin_counted() -> None:
         lead + "ՀՀ ՊՆ-ն հայտնել է, որ Արմեն Սարգսյանը և նրա ընտանիքի երկու անդամ տարհանվել են։",
     )
     assert _figures(evacuated) == set()
+
+
+def test_a_count_denied_is_no_figure() -> None:
+    """'The ministry denied reports that two of its soldiers were killed' and Russian
+    'Министерство опровергло сообщения о гибели двух своих военнослужащих' give no figure;
+    a denial past a ';' leaves the count before it ('two soldiers were killed; it later
+    denied rumours of a retreat')."""
+    denied = _run(
+        "Kalbajar shooting",
+        _AZ_LEAD + "The ministry denied reports that two of its soldiers were killed.",
+    )
+    assert _figures(denied) == set()
+    ru_lead = (
+        "Армянские подразделения обстреляли азербайджанские позиции у Кяльбаджара, заявило "
+        "Минобороны Азербайджана. Обстрел длился два часа. "
+    )
+    ru = _run(
+        "Кяльбаджар",
+        ru_lead + "Министерство опровергло сообщения о гибели двух своих военнослужащих.",
+    )
+    assert _figures(ru) == set()
+    later = _run(
+        "Kalbajar shooting",
+        _AZ_LEAD + "The ministry said two soldiers were killed; it later denied rumours of a "
+        "retreat.",
+    )
+    assert _figures(later) == {("azerbaijani", "killed", 2)}
+
+
+def test_a_town_that_lies_somewhere_denies_nothing() -> None:
+    """'the city, which lies about 60 km from the border' is no denial (the figure stands);
+    'the reports are lies' is one."""
+    lies = _run(
+        "Tartar shelled",
+        _TARTAR_LEAD + "Its Foreign Ministry said one civilian was killed in the city, which "
+        "lies about 60 km from the border.",
+    )
+    assert _figures(lies) == {("azerbaijani", "killed", 1)}
+    denial = _run(
+        "Tartar shelled",
+        _TARTAR_LEAD + "Its Foreign Ministry said reports are lies and that no civilian was "
+        "killed.",
+    )
+    assert _figures(denial) == set()
