@@ -30,7 +30,7 @@ from bot.classifier.tokens import Tokens
 from bot.classifier.types import Casualties
 from bot.domain import ACTOR_SIDE, Actor, CasualtyKind, Side
 
-__all__ = ["OTHER", "SIDE_TAG", "SPEECH_VERB", "Said", "find_casualties"]
+__all__ = ["OTHER", "SIDE_TAG", "SPEECH_VERB", "Said", "find_casualties", "tells_casualties"]
 
 SIDE_TAG: dict[str, Side] = {
     "armenian": "armenian",
@@ -122,6 +122,7 @@ def find_casualties(
         if m.group in ("kill", "wound", "losses")
         or (m.group == "casualty_claim" and doc.norm.startswith(LOST, m.start))
     ]
+    hits = sorted([*hits, *_inflicted_hits(norm)], key=lambda m: m.start)
     reading = _Reading(doc, default_actor, accusing)
     # the title last: a headline's number rounds or sums what the body tells exactly, so it
     # only stands where the body gives none for that side
@@ -189,7 +190,7 @@ def _add(
     fig = reading.figures.setdefault((side, kind or "", claimant), _Figure(kind=kind))
     fig.died_of_wounds |= of_wounds and hit.group == "kill"
     name = "wounded" if hit.group == "wound" else "killed"  # a toll of losses: the dead
-    if sent.start == 0 and _body_gives(reading.figures, side, name):
+    if sent.start == 0 and _body_gives(reading.figures, (side, claimant), name):
         value = None
     if value is not None:
         old = getattr(fig, name)
@@ -224,6 +225,30 @@ def _denied(doc: Doc, sent: Said, lo: int) -> bool:
         and ";" not in doc.text[m.end : lo]
         for m in doc.signal
     )
+
+
+# "destroyed 14 Azerbaijani soldiers", "уничтожены 14 азербайджанских солдат", "məhv edilib":
+# deaths a side says it inflicted. Only the count's own words (a side, "the enemy") give them a
+# side; never the speaker's.
+_INFLICTED = re.compile(
+    r"\b(?:destroyed|eliminated|neutrali[sz]ed|уничтож\w+|ликвидирова\w+|нейтрализова\w+|"
+    r"ոչնչացր\w+|ոչնչացվ\w+|mehv edil\w*|mehv etdi\w*|zererslesdiril\w*)"
+)
+
+
+def tells_casualties(norm: str, signal: Sequence[Match]) -> bool:
+    """Whether the text has casualty words at all (deaths, wounds, losses, deaths inflicted)."""
+    if any(m.group in ("kill", "wound", "losses") for m in signal):
+        return True
+    return _INFLICTED.search(norm) is not None
+
+
+def _inflicted_hits(norm: str) -> list[Match]:
+    """Casualty words of deaths inflicted ("destroyed"), as "kill" matches tagged so."""
+    return [
+        Match("kill", "signal", "inflicted", m.start(), m.end())
+        for m in _INFLICTED.finditer(norm)
+    ]
 
 
 def _losses_owner(doc: Doc, hit: Match) -> Side | None:
@@ -281,9 +306,21 @@ def _other_voice(norm: str, sent: Said, lo: int) -> bool:
 
 
 def _body_gives(
-    figures: dict[tuple[Side | None, str, Actor], _Figure], side: Side | None, name: str
+    figures: dict[tuple[Side | None, str, Actor], _Figure],
+    whose: tuple[Side | None, Actor],
+    name: str,
 ) -> bool:
-    return any(k[0] == side and getattr(f, name) is not None for k, f in figures.items())
+    """Whether the body gives the title's figure (side, killed or wounded): any voice's when
+    the title names none of a side, else that side's voice (the other side's estimate of the
+    same losses does not replace a ministry's own count)."""
+    side, claimant = whose
+    voice = ACTOR_SIDE.get(claimant)
+    return any(
+        k[0] == side
+        and (voice is None or ACTOR_SIDE.get(k[2]) == voice)
+        and getattr(f, name) is not None
+        for k, f in figures.items()
+    )
 
 
 def _drop_parts(figures: dict[tuple[Side | None, str, Actor], _Figure]) -> None:
@@ -332,6 +369,8 @@ def _victim_side(
         return None
     if _enemy_in(doc, max(sent.start, lo - 30), min(sent.end, phrase[1] + 30)):
         return OTHER[speaker] if speaker else None
+    if hit.tag == "inflicted":
+        return None  # "its units destroyed 14 soldiers": whose, only the words could say
     if _own_word(doc, hi, phrase[1]):
         return speaker
     if doc.lang == "az" and doc.norm.startswith("sehid", hit.start):

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from bot.classifier.casualties import Said, find_casualties
+from bot.classifier.casualties import Said, find_casualties, tells_casualties
 from bot.classifier.dates import DateMention, find_dates, resolve
 from bot.classifier.lexicon import Match
 from bot.classifier.numbers import BIRTH_BEFORE
@@ -161,7 +161,7 @@ def extract_facts(
         by_layer.setdefault(m.layer, []).append(m)
     signal = by_layer.get("signal", [])
     spans = split_sentences(text, title_end, lang)
-    casualty_words = any(m.group in ("kill", "wound", "losses") for m in signal)
+    casualty_words = tells_casualties(norm, signal)
     # word tokens serve head counts and day numbers only; skip them when neither can occur
     tokens = Tokens(norm if casualty_words or _DIGIT.search(text) else "")
     mentions = find_dates(text, tokens, by_layer.get("when", []))

@@ -529,3 +529,42 @@ def test_a_town_that_lies_somewhere_denies_nothing() -> None:
         "killed.",
     )
     assert _figures(denial) == set()
+
+
+_RU_AZ_LEAD = (
+    "Армянские подразделения обстреляли азербайджанские позиции у Кяльбаджара, заявило "
+    "Минобороны Азербайджана. Обстрел длился два часа. "
+)
+
+
+def test_deaths_inflicted_take_a_side_from_their_words_only() -> None:
+    """Russian 'были уничтожены 14 азербайджанских солдат' (destroyed) are Azerbaijan's dead;
+    'его подразделения уничтожили 14 солдат' (its units destroyed 14 soldiers) never become
+    the speaker's own dead."""
+    named = _run(
+        "Кяльбаджар",
+        _RU_AZ_LEAD + "Армянская сторона заявила, что при отражении атаки были уничтожены 14 "
+        "азербайджанских солдат.",
+    )
+    assert ("azerbaijani", "killed", 14) in _figures(named)
+    own = _run(
+        "Кяльбаджар",
+        _RU_AZ_LEAD + "Министерство заявило, что его подразделения уничтожили 14 солдат.",
+    )
+    assert _figures(own) == set()
+
+
+def test_a_ministry_s_headline_figure_stands_beside_the_other_side_s_estimate() -> None:
+    """The headline 'Минобороны Азербайджана сообщило о гибели восьми военнослужащих' keeps
+    the ministry's 8 when the body gives only Armenia's estimate of Azerbaijan's dead (14); a
+    headline naming no voice yields to the body's exact figure."""
+    body = (
+        "Армянская сторона заявила, что при отражении атаки были уничтожены 14 "
+        "азербайджанских солдат."
+    )
+    ministry = _run(
+        "Минобороны Азербайджана сообщило о гибели восьми военнослужащих", _RU_AZ_LEAD + body
+    )
+    assert {("azerbaijani", "killed", 8), ("azerbaijani", "killed", 14)} <= _figures(ministry)
+    plain = _run("Погибли около десяти азербайджанских военных", _RU_AZ_LEAD + body)
+    assert ("azerbaijani", "killed", 10) not in _figures(plain)
