@@ -190,7 +190,7 @@ def _add(
     fig = reading.figures.setdefault((side, kind or "", claimant), _Figure(kind=kind))
     fig.died_of_wounds |= of_wounds and hit.group == "kill"
     name = "wounded" if hit.group == "wound" else "killed"  # a toll of losses: the dead
-    if sent.start == 0 and _body_gives(reading.figures, (side, claimant), name):
+    if sent.start == 0 and _body_gives(reading.figures, (side, claimant, value), name):
         value = None
     if value is not None:
         old = getattr(fig, name)
@@ -307,18 +307,19 @@ def _other_voice(norm: str, sent: Said, lo: int) -> bool:
 
 def _body_gives(
     figures: dict[tuple[Side | None, str, Actor], _Figure],
-    whose: tuple[Side | None, Actor],
+    whose: tuple[Side | None, Actor, int | None],
     name: str,
 ) -> bool:
-    """Whether the body gives the title's figure (side, killed or wounded): any voice's when
-    the title names none of a side, else that side's voice (the other side's estimate of the
-    same losses does not replace a ministry's own count)."""
-    side, claimant = whose
+    """Whether the body gives the title's figure (side, killed or wounded): the same number
+    in any voice, or any number in the title's side's voice, or any voice's when the title
+    names none of a side (the other side's estimate of the same losses does not replace a
+    ministry's own count in its headline)."""
+    side, claimant, value = whose
     voice = ACTOR_SIDE.get(claimant)
     return any(
         k[0] == side
-        and (voice is None or ACTOR_SIDE.get(k[2]) == voice)
         and getattr(f, name) is not None
+        and (voice is None or ACTOR_SIDE.get(k[2]) == voice or getattr(f, name) == value)
         for k, f in figures.items()
     )
 

@@ -568,3 +568,16 @@ def test_a_ministry_s_headline_figure_stands_beside_the_other_side_s_estimate() 
     assert {("azerbaijani", "killed", 8), ("azerbaijani", "killed", 14)} <= _figures(ministry)
     plain = _run("Погибли около десяти азербайджанских военных", _RU_AZ_LEAD + body)
     assert ("azerbaijani", "killed", 10) not in _figures(plain)
+
+
+def test_a_headline_restating_the_body_s_number_is_not_a_second_figure() -> None:
+    """'Four Armenian soldiers dead, Baku cites riposte' over 'Yerevan said Azerbaijani fire
+    killed four soldiers' is one figure, Yerevan's: Baku named in the headline did not give
+    it."""
+    r = _run(
+        "Four Armenian soldiers dead, Baku cites 'riposte'",
+        "Yerevan said Azerbaijani fire killed four soldiers near Nerkin Hand. Baku's border "
+        "guards called it a riposte.",
+    )
+    four = [c for c in r.casualties if c.killed == 4]
+    assert [(c.side, c.claimed_by) for c in four] == [("armenian", "am_gov")]
