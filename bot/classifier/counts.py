@@ -155,24 +155,36 @@ def counts_in(doc: Doc, sent: Span, hits: Sequence[Match], counted: set[str]) ->
             continue
         if not found:
             one = _singular(doc, hit, sent)
-            if one is None:
-                continue
-            out.append(Count(one, hit.start, hit.end, hit, singular=True))
+            if one is not None:
+                out.append(Count(one, hit.start, hit.end, hit, singular=True))
             continue
-        for i, value in _whole_before_part(doc, floor, found):
-            s0, s1 = doc.tokens.starts[i], doc.tokens.ends[i]
-            if _INCLUDING.search(doc.norm, max(floor, s0 - 24), s0):
-                out.append(Count(value, s0, s1, hit, part=True))
-                continue  # "25 people, including two civilians, were killed": a part
-            if _SUBTOTAL.match(doc.norm, s1):
-                if any(c.value for c in out):
-                    continue  # "twelve killed, four of them overnight": part of that figure
-                out.append(Count(value, s0, s1, hit, of_them=True))
-                continue
-            if i > 0 and doc.tokens.words[i - 1] in _INCREMENT and _increment(hit, out, counted):
-                continue  # "another 23 servicemen": the total is told elsewhere
-            out.append(Count(value, s0, s1, hit))
+        _add_found(doc, (floor, hit), _whole_before_part(doc, floor, found), out, counted)
     return out
+
+
+def _add_found(
+    doc: Doc,
+    where: tuple[int, Match],
+    found: Sequence[tuple[int, int]],
+    out: list[Count],
+    counted: set[str],
+) -> None:
+    """Add the counts found for one casualty word (`where`: the floor of the search and the
+    word) to `out`: parts, subtotals and increments marked or left out."""
+    floor, hit = where
+    for i, value in found:
+        s0, s1 = doc.tokens.starts[i], doc.tokens.ends[i]
+        if _INCLUDING.search(doc.norm, max(floor, s0 - 24), s0):
+            out.append(Count(value, s0, s1, hit, part=True))
+            continue  # "25 people, including two civilians, were killed": a part
+        if _SUBTOTAL.match(doc.norm, s1):
+            if any(c.value for c in out):
+                continue  # "twelve killed, four of them overnight": part of that figure
+            out.append(Count(value, s0, s1, hit, of_them=True))
+            continue
+        if i > 0 and doc.tokens.words[i - 1] in _INCREMENT and _increment(hit, out, counted):
+            continue  # "another 23 servicemen": the total is told elsewhere
+        out.append(Count(value, s0, s1, hit))
 
 
 # "Among the wounded are two children", "среди раненых", "including", "yaralananlar arasında":

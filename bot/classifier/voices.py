@@ -26,9 +26,9 @@ import re
 from collections.abc import Sequence
 from typing import Protocol
 
-from bot.classifier.casualties import SIDE_TAG, SPEECH_VERB
 from bot.classifier.lexicon import Match
 from bot.classifier.speakers import INST_ACTOR
+from bot.classifier.victims import SIDE_TAG, SPEECH_VERB
 from bot.domain import ACTOR_SIDE, Actor
 
 __all__ = ["casualty_voices"]
