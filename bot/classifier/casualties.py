@@ -33,10 +33,12 @@ from bot.classifier.lexicon import Match
 from bot.classifier.tokens import Tokens
 from bot.classifier.types import Casualties
 from bot.classifier.victims import (
+    INFLICTED,
     OTHER,
     SIDE_TAG,
     SPEECH_VERB,
     denied,
+    loser_side,
     losses_owner,
     referent_side,
     victim_side,
@@ -164,7 +166,7 @@ def _read_sentence(reading: _Reading, sent: Said, in_sent: list[Match], lead: bo
         elif count.of_them:
             side = referent_side(doc, sent, lo)
         elif count.lost:
-            side = referent_side(doc, sent, hit.start, within=40)
+            side = loser_side(doc, sent, hit.start, ACTOR_SIDE.get(claimant))
         elif value is None and (owner := losses_owner(doc, hit)) is not None:
             side = owner  # "Azerbaijani losses were two dead": the counts after are theirs
         else:
@@ -208,27 +210,18 @@ def _add(
     fig.evidence = f"{fig.evidence} | {snippet}" if fig.evidence else snippet
 
 
-# "destroyed 14 Azerbaijani soldiers", "уничтожены 14 азербайджанских солдат", "məhv edilib":
-# deaths a side says it inflicted. Only the count's own words (a side, "the enemy") give them a
-# side; never the speaker's.
-_INFLICTED = re.compile(
-    r"\b(?:destroyed|eliminated|neutrali[sz]ed|уничтож\w+|ликвидирова\w+|нейтрализова\w+|"
-    r"ոչնչացր\w+|ոչնչացվ\w+|mehv edil\w*|mehv etdi\w*|zererslesdiril\w*)"
-)
-
-
 def tells_casualties(norm: str, signal: Sequence[Match]) -> bool:
     """Whether the text has casualty words at all (deaths, wounds, losses, deaths inflicted)."""
     if any(m.group in ("kill", "wound", "losses") for m in signal):
         return True
-    return _INFLICTED.search(norm) is not None
+    return INFLICTED.search(norm) is not None
 
 
 def _inflicted_hits(norm: str) -> list[Match]:
     """Casualty words of deaths inflicted ("destroyed"), as "kill" matches tagged so."""
     return [
         Match("kill", "signal", "inflicted", m.start(), m.end())
-        for m in _INFLICTED.finditer(norm)
+        for m in INFLICTED.finditer(norm)
     ]
 
 

@@ -122,7 +122,8 @@ def counts_in(doc: Doc, sent: Span, hits: Sequence[Match], counted: set[str]) ->
             if lost is not None:
                 i, value = lost
                 s0, s1 = doc.tokens.starts[i], doc.tokens.ends[i]
-                out.append(Count(value, s0, s1, hit, lost=True))
+                summed = _LOST_SUM.match(doc.norm, s1, sent.end) is not None
+                out.append(Count(None if summed else value, s0, s1, hit, lost=True))
                 consumed = s1
             continue
         if _sum_of_kinds(doc, hit):
@@ -201,6 +202,13 @@ _AND_WOUNDED = re.compile(
 _KILLED_AND = re.compile(
     r"(?:killed|dead|убит\w*|погибш\w*|убитыми|olu|helak olan\w*|զոհ\w*|սպանված\w*)"
     r"\s+(?:and|or|и|или|ve|va|ու|և)\s+$"
+)
+
+
+# "lost up to 30 people killed and wounded": the dead and the wounded together, no figure
+_LOST_SUM = re.compile(
+    r"(?:\s+\w+){0,2}?\s+(?:killed and wounded|dead and wounded|убитыми и ранеными|"
+    r"убитых и раненых|olu ve yarali|զոհ\w* և վիրավոր\w*)"
 )
 
 

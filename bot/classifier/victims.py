@@ -32,15 +32,26 @@ from bot.domain import ACTOR_SIDE, Actor, Side
 
 __all__ = [
     "CLAUSE",
+    "INFLICTED",
     "OTHER",
     "SIDE_TAG",
     "SPEECH_VERB",
     "Clause",
     "denied",
+    "loser_side",
     "losses_owner",
     "referent_side",
     "victim_side",
 ]
+
+
+# "destroyed 14 Azerbaijani soldiers", "уничтожены 14 азербайджанских солдат", "məhv edilib":
+# deaths a side says it inflicted. Only the count's own words (a side, "the enemy") give them a
+# side; never the speaker's.
+INFLICTED = re.compile(
+    r"\b(?:destroyed|eliminated|neutrali[sz]ed|уничтож\w+|ликвидирова\w+|нейтрализова\w+|"
+    r"ոչնչացր\w+|ոչնչացվ\w+|mehv edil\w*|mehv etdi\w*|zererslesdiril\w*)"
+)
 
 
 class Clause(Protocol):
@@ -140,6 +151,18 @@ SPEECH_VERB = re.compile(
     r"հայտն\w*|հայտարար\w*)\b"
 )
 
+
+
+def loser_side(doc: Doc, sent: Clause, lost: int, speaker: Side | None) -> Side | None:
+    """The side of the subject of "lost" at `lost`: the last side named in the 40 characters
+    before it, or the speaker's other side when "the enemy" is named after that side
+    ("Минобороны Армении сообщило, что противник потерял пятерых": Azerbaijan's dead)."""
+    floor = max(sent.start, lost - 40)
+    enemy = [m.start for m in doc.signal if m.group == "enemy" and floor <= m.start < lost]
+    named = [s.start for s in doc.sides if floor <= s.start < lost and s.tag in SIDE_TAG]
+    if enemy and (not named or enemy[-1] > named[-1]):
+        return OTHER[speaker] if speaker else None
+    return referent_side(doc, sent, lost, within=40)
 
 
 def referent_side(doc: Doc, sent: Clause, lo: int, within: int = 0) -> Side | None:
@@ -343,7 +366,12 @@ def _compound(doc: Doc, s: Match) -> bool:
 def _enemy_in(doc: Doc, lo: int, hi: int) -> bool:
     """'The enemy' named as the one losing people ("the adversary has one killed", "enemy
     losses"), not as the one firing ("killed by enemy sniper fire", "противник обстрелял")."""
-    anchors = [m for m in doc.signal if m.group in _AGENT_GROUPS]
+    # "düşmənin 5 hərbçisi məhv edilib": the verb of deaths inflicted is no act of the enemy's
+    anchors = [
+        m
+        for m in doc.signal
+        if m.group in _AGENT_GROUPS and not INFLICTED.match(doc.norm, m.start)
+    ]
     for m in doc.signal:
         if m.group != "enemy" or not lo <= m.start < hi:
             continue

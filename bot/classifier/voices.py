@@ -13,6 +13,8 @@ rules, for the casualty reader only (a claim is never made from them):
   "Их министерство обороны сообщило"): the institution of the side that spoke last;
 - "the region's ombudsman said" in an item naming Karabakh: Karabakh's authorities (the one
   region of this conflict with officials of its own);
+- "the ministry" named alone and speaking ("Nazirlik bildirib ki", "Министерство
+  сообщило"): the last speaker;
 - an office opening the sentence without a country ("The Prosecutor General's Office said")
   right after a sentence whose speaker is of one side: that side's (wire copy goes on with
   the same country's officials).
@@ -86,7 +88,11 @@ def casualty_voices(
             span = (s.start, s.end)
             voice = _official(norm, in_sent, span) or _regions(norm, span, karabakh)
             if voice is None and last is not None:
-                voice = _its(norm, institutions, span, last) or _according(norm, sides, span, last)
+                voice = (
+                    _its(norm, institutions, span, last)
+                    or _according(norm, sides, span, last)
+                    or _the_ministry(norm, span, last)
+                )
             if voice is None:
                 voice = _lang_office(norm, lang, span)
             if voice is None and just_before is not None:
@@ -117,6 +123,27 @@ def _according(
     if m is None or any(m.start() <= s.start < m.end() + 30 for s in sides):
         return None
     return lo, last
+
+
+# "The ministry" named alone opening a sentence: the ministry spoken of before.
+_THE_MINISTRY = re.compile(
+    r"\W*(?:the (?:ministry|army|department)|министерство|ведомство|в министерстве|"
+    r"в ведомстве|nazirlik|nazirliyin|նախարարությունը|նախարարության|գերատեսչությունը)\b"
+)
+
+
+def _the_ministry(norm: str, span: tuple[int, int], last: Actor) -> tuple[int, Actor] | None:
+    """'Nazirlik bildirib ki, ...', 'Министерство сообщило, что ...' (the ministry named
+    alone, speaking): the last speaker's voice."""
+    lo, hi = span
+    m = _THE_MINISTRY.match(norm, lo, hi)
+    if m is None:
+        return None
+    if SPEECH_VERB.search(norm, m.end(), min(hi, m.end() + 40)) or _OFFICE_SAYS.match(
+        norm, m.end(), hi
+    ):
+        return lo, last
+    return None
 
 
 # In Armenian and Azerbaijani reports an office named without a country is the language's

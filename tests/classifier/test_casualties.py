@@ -581,3 +581,50 @@ def test_a_headline_restating_the_body_s_number_is_not_a_second_figure() -> None
     )
     four = [c for c in r.casualties if c.killed == 4]
     assert [(c.side, c.claimed_by) for c in four] == [("armenian", "am_gov")]
+
+
+_KALBAJAR_AZ = (
+    "Erməni bölmələri Kəlbəcər istiqamətində mövqelərimizi atəşə tutub, Müdafiə Nazirliyi "
+    "bildirib. Atışma iki saat davam edib. Kəndlərdə evlər zədələnib. "
+)
+
+
+def test_the_ministry_named_alone_is_the_last_speaker() -> None:
+    """Azerbaijani 'Nazirlik bildirib ki, iki hərbçi həlak olub' (the ministry said two
+    servicemen died) is the ministry's own side's figure; 'bölmələrimiz cavab atəşi açıb'
+    (our units returned fire) in the same sentence leaves the dead without a side."""
+    said = _run("Kəlbəcər", _KALBAJAR_AZ + "Nazirlik bildirib ki, iki hərbçi həlak olub.")
+    assert _figures(said) == {("azerbaijani", "killed", 2)}
+    returned = _run(
+        "Kəlbəcər",
+        _KALBAJAR_AZ
+        + "Nazirlik bildirib ki, bölmələrimiz cavab atəşi açıb, iki hərbçi həlak olub.",
+    )
+    assert _figures(returned) == set()
+
+
+def test_the_enemy_s_dead_destroyed_are_the_other_side_s() -> None:
+    """Azerbaijani 'düşmənin 5 hərbçisi məhv edilib' (5 of the enemy's servicemen were
+    destroyed) are Armenia's dead: the verb of deaths inflicted is no act of the enemy."""
+    r = _run("Kəlbəcər", _KALBAJAR_AZ + "Nazirlik bildirib ki, düşmənin 5 hərbçisi məhv edilib.")
+    assert _figures(r) == {("armenian", "killed", 5)}
+
+
+def test_the_enemy_lost_is_not_the_speaker_s_country() -> None:
+    """Russian 'Минобороны Армении сообщило, что противник потерял пятерых военнослужащих'
+    gives Azerbaijan five dead, not Armenia (named before 'the enemy'); 'Азербайджан потерял
+    пятерых' names the loser."""
+    lead = (
+        "Азербайджанские подразделения обстреляли армянские позиции у Сотка, сообщило "
+        "Минобороны Армении. Обстрел длился два часа. В селе повреждены дома. "
+    )
+    enemy = _run(
+        "Сотк",
+        lead + "Минобороны Армении сообщило, что противник потерял пятерых военнослужащих.",
+    )
+    assert _figures(enemy) == {("azerbaijani", "killed", 5)}
+    named = _run(
+        "Сотк",
+        lead + "Минобороны Армении сообщило, что Азербайджан потерял пятерых военнослужащих.",
+    )
+    assert _figures(named) == {("azerbaijani", "killed", 5)}
