@@ -146,7 +146,7 @@ _SIDE_NOUN = re.compile(r"\s+(?:side s|terefin\w*|կողմի)\s+")
 
 # A speech verb: a voice speaks for what follows.
 SPEECH_VERB = re.compile(
-    r"\b(?:said|says|stated|reported|claimed|announced|told|confirmed|"
+    r"\b(?:said|says|stated|reported|claimed|announced|confirmed|"
     r"заяви\w*|сообщи\w*|утвержда\w*|bildir\w*|iddia ed\w*|melumat yay\w*|"
     r"հայտն\w*|հայտարար\w*)\b"
 )
@@ -258,13 +258,17 @@ def _noun_phrase(doc: Doc, sent: Clause, lo: int, hi: int, hit: Match) -> tuple[
         # ("военнослужащий армянской армии погиб")
         before = [p for p in doc.persons if max(sent.start, lo - 40) <= p.start < lo]
         if before:
-            return before[-1].start, lo
+            start = before[-1].start  # with the side word just before it: "Armenian soldier"
+            adjective = [s for s in doc.sides if 0 <= start - s.end <= 2]
+            return (adjective[-1].start if adjective else start), lo
     if person is None or person.start >= sent.end:
         end = hit.start if hit.start > hi else hi
         return lo, min(sent.end, end + 1)
     end = person.end
     for s in doc.sides:
         gap = doc.norm[person.end : s.start].split()
+        if any(c in doc.text[person.end : s.start] for c in ",;:.()"):
+            continue  # "killing one serviceman; Baku said": the next clause's subject
         if 0 <= s.start - person.end <= 40 and (not gap or (gap[0] == "of" and len(gap) <= 6)):
             end = max(end, s.end)
             break

@@ -628,3 +628,31 @@ def test_the_enemy_lost_is_not_the_speaker_s_country() -> None:
         lead + "Минобороны Армении сообщило, что Азербайджан потерял пятерых военнослужащих.",
     )
     assert _figures(named) == {("azerbaijani", "killed", 5)}
+
+
+def test_the_next_clause_s_subject_is_not_the_count_s_genitive() -> None:
+    """'..., killing one serviceman; Baku said one of its soldiers was wounded': Baku after
+    the ';' is not 'serviceman of Baku' (the dead is Armenia's, the wounded Azerbaijan's);
+    'two soldiers of the Azerbaijani army were killed' keeps its genitive."""
+    r = _run(
+        "Armenian soldier shot dead on Nakhichevan border",
+        "Armenia's Defense Ministry said Azerbaijani troops opened targeted fire at Yeraskh, "
+        "killing one serviceman; Baku said one of its soldiers was wounded.",
+    )
+    assert ("azerbaijani", "killed", 1) not in _figures(r)
+    assert ("azerbaijani", "wounded", 1) in _figures(r)
+    genitive = _run(
+        "Kalbajar shooting",
+        _AZ_LEAD + "The ministry said two soldiers of the Azerbaijani army were killed.",
+    )
+    assert _figures(genitive) == {("azerbaijani", "killed", 2)}
+
+
+def test_one_person_named_with_a_side_adjective() -> None:
+    """The headline 'Armenian soldier shot dead on Nakhichevan border' is one Armenian dead;
+    'Soldier shot dead on Nakhichevan border' names no side."""
+    body = "Azerbaijani troops opened fire at Yeraskh, Armenia's Defense Ministry said."
+    named = _run("Armenian soldier shot dead on Nakhichevan border", body)
+    assert ("armenian", "killed", 1) in _figures(named)
+    plain = _run("Soldier shot dead on Nakhichevan border", "Troops opened fire at Yeraskh.")
+    assert _figures(plain) == set()
