@@ -41,6 +41,9 @@ def _reason(sentence: str) -> str:
         "So far this year, 12 soldiers have been killed on the border.",
         "An earlier statement from the ministry had put the toll at nine dead.",
         "Ранее в понедельник агентство сообщало о девяти погибших.",
+        "Two days earlier, the ministry said a soldier was killed near Jermuk.",
+        "It was the third such attack this month.",
+        "Двумя днями ранее в ведомстве сообщили о гибели военнослужащего.",
     ],
 )
 def test_background_sentences(sentence: str) -> None:
@@ -56,6 +59,8 @@ def test_background_sentences(sentence: str) -> None:
         "Минобороны Армении сообщило, что погибли двое военнослужащих.",
         "A statement from the ministry put the toll at nine dead.",
         "В понедельник агентство сообщило о девяти погибших.",
+        "The ministry said a soldier was killed near Jermuk.",
+        "It was the third attack this month.",
     ],
 )
 def test_event_sentences(sentence: str) -> None:
