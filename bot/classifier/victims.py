@@ -189,7 +189,7 @@ def victim_side(
     lo, hi = span
     speaker = ACTOR_SIDE.get(claimant)
     phrase = _noun_phrase(doc, sent, lo, hi, hit)
-    named = _sides_in(doc, phrase[0], phrase[1], agents=None)
+    named = _sides_in(doc, phrase[0], phrase[1], agents=None) or _owner_before(doc, sent, lo)
     if len(named) == 1:
         return named[0]
     if named:
@@ -274,6 +274,23 @@ def _noun_phrase(doc: Doc, sent: Clause, lo: int, hi: int, hit: Match) -> tuple[
             break
     return lo, min(sent.end, end + 1)
 
+
+
+# A side's possessive right before the count: "Armenia's four soldiers", "erməni tərəfinin 4
+# hərbçisi", "հայկական կողմի չորս զինծառայող", "Ermənistan ordusunun 3 əsgəri".
+_OWNER_GAP = re.compile(
+    r"\s*(?:s|terefinin|ordusunun|qosunlarinin|կողմի|բանակի|զինուժի|стороны|армии)?\s*"
+)
+
+
+def _owner_before(doc: Doc, sent: Clause, lo: int) -> list[Side]:
+    """The side whose possessive stands right before the count at `lo`, if any."""
+    for s in doc.sides:
+        if s.tag in SIDE_TAG and sent.start <= s.start and 0 <= lo - s.end <= 24:
+            between = doc.text[s.end : lo]
+            if _OWNER_GAP.fullmatch(doc.norm, s.end, lo) and not any(c in between for c in ",;:."):
+                return [SIDE_TAG[s.tag]]
+    return []
 
 
 def _same_phrase(gap: str) -> bool:

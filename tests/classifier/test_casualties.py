@@ -656,3 +656,19 @@ def test_one_person_named_with_a_side_adjective() -> None:
     assert ("armenian", "killed", 1) in _figures(named)
     plain = _run("Soldier shot dead on Nakhichevan border", "Troops opened fire at Yeraskh.")
     assert _figures(plain) == set()
+
+
+def test_a_side_s_possessive_before_the_count() -> None:
+    """Azerbaijani 'erməni tərəfinin 4 hərbçisi həlak olub' (4 servicemen of the Armenian
+    side died), told by an Azerbaijani office, are Armenia's dead; 'Ermənistanda, 4 hərbçi'
+    (in Armenia, after a comma) is no possessive."""
+    owner = _run(
+        "Kəlbəcər",
+        _KALBAJAR_AZ + "Baş Prokurorluq bildirib ki, erməni tərəfinin 4 hərbçisi həlak olub.",
+    )
+    assert _figures(owner) == {("armenian", "killed", 4)}
+    comma = _run(
+        "Kəlbəcər",
+        _KALBAJAR_AZ + "Baş Prokurorluq bildirib ki, Ermənistan, 4 hərbçi həlak olub.",
+    )
+    assert ("armenian", "killed", 4) not in _figures(comma)
