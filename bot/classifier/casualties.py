@@ -157,7 +157,7 @@ def _read_sentence(reading: _Reading, sent: Said, in_sent: list[Match], lead: bo
         value, lo, hi, hit = count.value, count.start, count.end, count.hit
         if value is not None:
             reading.counted.add(hit.group)
-        claimant = sent.speaker_at(lo) or reading.default_actor
+        claimant = _claimant(doc.text, sent, lo) or reading.default_actor
         unvoiced = _other_voice(doc.norm, sent, lo)
         if unvoiced:  # "X said ..., and the Karabakh army said two of its troops ...":
             claimant, carried = "media", None  # a voice not named speaks for the count
@@ -223,6 +223,18 @@ def _inflicted_hits(norm: str) -> list[Match]:
         Match("kill", "signal", "inflicted", m.start(), m.end())
         for m in INFLICTED.finditer(norm)
     ]
+
+
+def _claimant(text: str, sent: Said, lo: int) -> Actor | None:
+    """Who speaks for the count at `lo`: `Said.speaker_at`, except a speaker named only after
+    a ':' or ';' that follows the count is not its voice ("At least seven died: Armenia
+    reported four ...": the seven are the outlet's sum, not Armenia's)."""
+    if any(at <= lo for at, _ in sent.speakers):
+        return sent.speaker_at(lo)
+    after = [at for at, _ in sent.speakers if at > lo]
+    if after and any(c in text[lo : after[0]] for c in ":;"):
+        return "media"
+    return sent.speaker_at(lo)
 
 
 def _voiced(sent: Said, claimant: Actor, lead: bool, accusing: frozenset[Side]) -> bool:

@@ -672,3 +672,17 @@ def test_a_side_s_possessive_before_the_count() -> None:
         _KALBAJAR_AZ + "Baş Prokurorluq bildirib ki, Ermənistan, 4 hərbçi həlak olub.",
     )
     assert ("armenian", "killed", 4) not in _figures(comma)
+
+
+def test_a_count_before_a_colon_is_not_the_next_speaker_s() -> None:
+    """'At least seven died: Armenia reported four soldiers killed, Azerbaijan three' - the
+    seven are both sides' dead summed by the outlet, not Armenia's; 'Seven soldiers died,
+    Armenia reported' is Armenia's seven."""
+    lead = "Azerbaijani troops opened fire near Tegh, Armenia's Defence Ministry said. "
+    summed = _run(
+        "Tegh firefight",
+        lead + "At least seven died: Armenia reported four soldiers killed, Azerbaijan three dead.",
+    )
+    assert ("armenian", "killed", 7) not in _figures(summed)
+    own = _run("Tegh firefight", lead + "Seven soldiers died, Armenia reported.")
+    assert _figures(own) == {("armenian", "killed", 7)}
