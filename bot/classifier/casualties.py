@@ -67,6 +67,9 @@ class Said:
     # the side the sentence before accuses of an act: "As a result, three were killed" tells
     # that act's victims
     prior_accused: Side | None = None
+    # the side on whose territory all the places the sentence names lie, when that territory
+    # has never changed hands (`victims.held_side`): civilians there are that side's
+    place_side: Side | None = None
 
     def speaker_at(self, offset: int) -> Actor | None:
         """Who speaks for what the sentence says at `offset`: the last actor named before it

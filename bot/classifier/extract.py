@@ -23,6 +23,7 @@ from bot.classifier.scope import split_sentences
 from bot.classifier.statements import Sentence, claims_of, place_side, read_sentences
 from bot.classifier.tokens import Tokens
 from bot.classifier.types import Casualties, Claim, Location
+from bot.classifier.victims import held_side
 from bot.classifier.voices import casualty_voices
 from bot.domain import ACTOR_SIDE, HEAVY_WEAPONS, Actor, Severity, Side
 
@@ -188,7 +189,7 @@ def extract_facts(
         voices = casualty_voices(all_sentences, norm, by_layer, lang)
         accused_before = [None, *(s.accused for s in all_sentences[:-1])]
         said = [
-            Said(s.start, s.end, voice, not s.background, prior)
+            Said(s.start, s.end, voice, not s.background, prior, held_side(text, s, locations))
             for s, voice, prior in zip(all_sentences, voices, accused_before, strict=True)
         ]
         facts.casualties, facts.unattributed_killed = find_casualties(

@@ -24,10 +24,12 @@ Rules, in this order (each a small function below; `casualties` applies them to 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Protocol
 
 from bot.classifier.counts import Doc
 from bot.classifier.lexicon import Match
+from bot.classifier.types import Location
 from bot.domain import ACTOR_SIDE, Actor, Side
 
 __all__ = [
@@ -38,6 +40,7 @@ __all__ = [
     "SPEECH_VERB",
     "Clause",
     "denied",
+    "held_side",
     "loser_side",
     "losses_owner",
     "referent_side",
@@ -55,7 +58,8 @@ INFLICTED = re.compile(
 
 
 class Clause(Protocol):
-    """A sentence as the side reader needs it: its span and the side accused just before."""
+    """A sentence as the side reader needs it: its span, the side accused just before, the
+    side whose territory its places are on."""
 
     @property
     def start(self) -> int: ...
@@ -65,6 +69,51 @@ class Clause(Protocol):
 
     @property
     def prior_accused(self) -> Side | None: ...
+
+    @property
+    def place_side(self) -> Side | None: ...
+
+
+# Places whose side is not told by the country they lie in: the Karabakh region and the
+# districts around it (held by Armenian forces from the 1990s to 2020 or 2023), the exclaves
+# held by the other side since the 1990s (Artsvashen, Karki/Tigranashen, the Gazakh
+# villages), and the Nakhchivan and Gazakh border villages that changed hands. Civilians in
+# any other place are its country's.
+_CHANGED_HANDS_ADMIN = frozenset(
+    {
+        "Karabakh", "Khankendi", "Khojavend", "Khojaly", "Shusha", "Aghdara", "Aghdam",
+        "Tartar", "Goranboy", "Kalbajar", "Lachin", "Gubadli", "Zangilan", "Jabrayil",
+        "Fuzuli", "East Zangezur", "Gazakh", "Sadarak", "Kangarli",
+    }
+)  # fmt: skip
+_CHANGED_HANDS_IDS = frozenset({"am-artsvashen", "am-tigranashen"})
+_COUNTRY_SIDE: dict[str, Side] = {"AM": "armenian", "AZ": "azerbaijani"}
+
+
+class _Sentence(Protocol):
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
+
+
+def held_side(text: str, sent: _Sentence, locations: Sequence[Location]) -> Side | None:
+    """The side on whose territory all the settlements and districts the sentence names lie,
+    when none of them changed hands; None when it names none, or places of both sides."""
+    sides: set[Side] = set()
+    for loc in locations:
+        if loc.kind not in ("settlement", "district") or not loc.matched:
+            continue
+        if text.find(loc.matched, sent.start, sent.end) < 0:
+            continue
+        if loc.admin in _CHANGED_HANDS_ADMIN or loc.id in _CHANGED_HANDS_IDS:
+            return None
+        side = _COUNTRY_SIDE.get(loc.country)
+        if side is None:
+            return None
+        sides.add(side)
+    return sides.pop() if len(sides) == 1 else None
 
 
 SIDE_TAG: dict[str, Side] = {
@@ -210,20 +259,43 @@ def victim_side(
             _THIRD_PARTY_PEOPLE.search(doc.norm, before, sent.end)
         ):
             return OTHER[sent.prior_accused]  # "X fired on Y. As a result, three died."
+    return _from_context(doc, sent, phrase, speaker if voiced else None, speaker)
+
+
+def _from_context(
+    doc: Doc, sent: Clause, phrase: tuple[int, int], voice: Side | None, speaker: Side | None
+) -> Side | None:
+    """The side of a count whose words name none: the voice's (the speaker's side when it may
+    voice it), civilians' in a place that never changed hands, or the other side of the one
+    attacker named; None when the clause names another side as the victims, the voice's own
+    side or forces act, or people of neither party are named."""
+    lo = phrase[0]
     near_lo, near_hi = max(sent.start, lo - CLAUSE), min(sent.end, phrase[1] + CLAUSE)
     if _third_party(doc, near_lo, near_hi):
         return None  # "two Russian peacekeepers", "including a foreign journalist"
     victims = _sides_in(doc, near_lo, near_hi, agents=False)
     attackers = _sides_in(doc, sent.start, sent.end, agents=True)
+    place = sent.place_side if _civilians(doc, phrase) else None
+    if place is not None and (any(v != place for v in victims) or place in attackers):
+        return None  # civilians of a place, another side named as the victims or attacker
     if speaker is not None:
-        if any(v != speaker for v in victims) or speaker in attackers or not voiced:
-            return None
-        if _own_forces_act(doc, sent, phrase):
-            return None  # "its units killed three soldiers": the speaker's side inflicted them
+        if any(v != speaker for v in victims) or speaker in attackers or voice is None:
+            return place if voice is None and (attackers or sent.prior_accused) else None
+        if _own_forces_act(doc, sent, phrase) or place not in (None, speaker):
+            return None  # "its units killed three soldiers"; civilians of the other side's town
         return speaker
+    if place is not None and (attackers or sent.prior_accused):
+        return place  # "a missile strike on Ganja killed seven civilians"
     if not victims and len(attackers) == 1:
         return OTHER[attackers[0]]  # "Azerbaijani shelling killed two soldiers"
     return None
+
+
+def _civilians(doc: Doc, phrase: tuple[int, int]) -> bool:
+    """Whether the count's own words name civilians ("seven civilians", "mülki şəxs")."""
+    return any(
+        phrase[0] <= p.start < phrase[1] + 1 and p.tag == "civilians" for p in doc.persons
+    )
 
 
 

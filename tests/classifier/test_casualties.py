@@ -686,3 +686,32 @@ def test_a_count_before_a_colon_is_not_the_next_speaker_s() -> None:
     assert ("armenian", "killed", 7) not in _figures(summed)
     own = _run("Tegh firefight", lead + "Seven soldiers died, Armenia reported.")
     assert _figures(own) == {("armenian", "killed", 7)}
+
+
+def test_civilians_of_a_place_that_never_changed_hands() -> None:
+    """Russian 'Снаряд, попавший в Товуз, убил двоих мирных жителей' after an accusation: the
+    civilians of Tovuz are Azerbaijan's; soldiers there could be either side's (no figure)."""
+    lead = (
+        "Армянские подразделения обстреляли азербайджанские позиции, заявило Минобороны "
+        "Азербайджана. Обстрел длился два часа. Работали спасатели. "
+        "Армения обвинила Азербайджан в провокации. "
+    )
+    civilians = _run("Товуз", lead + "Снаряд, попавший в Товуз, убил двоих мирных жителей.")
+    assert _figures(civilians) == {("azerbaijani", "killed", 2)}
+    soldiers = _run("Товуз", lead + "Снаряд, попавший в Товуз, убил двоих военнослужащих.")
+    assert _figures(soldiers) == set()
+
+
+def test_a_speaker_s_side_is_not_given_civilians_of_the_other_side_s_town() -> None:
+    """'Armenia's Defence Ministry said three civilians were killed in Ganja' gives no
+    Armenian figure (Ganja's civilians are Azerbaijan's); 'in Goris' gives Armenia's three."""
+    lead = (
+        "Armenian forces fired missiles at Azerbaijani cities overnight, Baku said. Sirens "
+        "sounded. Rescue teams worked through the night. "
+    )
+    ganja = _run(
+        "Ganja", lead + "Armenia's Defence Ministry said three civilians were killed in Ganja."
+    )
+    assert ("armenian", "killed", 3) not in _figures(ganja)
+    goris = _run("Ganja", lead + "Armenian officials said three civilians were killed in Goris.")
+    assert _figures(goris) == {("armenian", "killed", 3)}
