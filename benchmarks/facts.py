@@ -1,11 +1,16 @@
 """Benchmark the fact extractor on the long articles with gold facts.
 
     python benchmarks/facts.py [--corpus ../shared/corpus/longform.jsonl] [--verbose]
+    python benchmarks/facts.py --corpus benchmarks/data/unseen_longform.jsonl
 
 The facts are scored as an alert would carry them: on the articles the classifier flags as
 incidents (a gold incident it misses loses its figures from the recall). Printed separately for
 the LA half (the one the extractor was tuned on) and the LB half (held out: read for errors
-only after tuning, never tuned on), then for both.
+only after tuning, never tuned on), then for both. Articles whose id is neither `LA…` nor
+`LB…` form one "unseen" set: `benchmarks/data/unseen_longform.jsonl` (U01…U24, written by
+someone who had not read the extractor's rules, in the corpus format) is scored that way as a
+whole held-out set. Never tune on it: its figures are the check on text the extractor has not
+seen.
 
 - casualty figures: each (side, killed|wounded, number) the extractor gives is right when the
   gold has that figure for that side; precision and recall over figures;
@@ -40,6 +45,7 @@ REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = REPO / ".." / "shared" / "corpus" / "longform.jsonl"
 DEFAULT_ITEMS = REPO / ".." / "shared" / "corpus" / "items.jsonl"
 _STANCE = {"accusation": "accuses", "denial": "denies"}
+UNSEEN = "unseen"  # the half of any article that is neither LA nor LB
 _NUMBER = re.compile(r"\d[\d\s.,]*\d|\d")
 
 
@@ -170,7 +176,7 @@ def _row(name: str, t: Tally) -> str:
     lp, lr = _ratio(t.claim_tp, t.claim_pred), _ratio(t.claim_tp, t.claim_gold)
     wp, wr = _ratio(t.weapon_tp, t.weapon_pred), _ratio(t.weapon_tp, t.weapon_gold)
     return (
-        f"{name:<14}{t.articles:>5}{t.flagged:>6}  {cp:5.3f} {cr:5.3f} ({t.fig_tp}/{t.fig_pred}/"
+        f"{name:<18}{t.articles:>5}{t.flagged:>6}  {cp:5.3f} {cr:5.3f} ({t.fig_tp}/{t.fig_pred}/"
         f"{t.fig_gold})  {len(t.fabricated):>4} {len(t.wrong_side):>5}   {lp:5.3f} {lr:5.3f} "
         f"{_f1(lp, lr):5.3f}   {wp:5.3f} {wr:5.3f}"
     )
@@ -190,13 +196,22 @@ def _item(row: dict[str, Any]) -> ItemText:
     )
 
 
+_HALVES = {"LA": "LA (tuned)", "LB": "LB (held out)", UNSEEN: "unseen (held out)"}
+
+
+def half_of(article_id: str) -> str:
+    """The set an article is scored in: its `LA`/`LB` prefix, else the unseen set."""
+    prefix = article_id[:2]
+    return prefix if prefix in ("LA", "LB") else UNSEEN
+
+
 def run(rows: Sequence[dict[str, Any]], verbose: bool) -> dict[str, Tally]:
-    """Tallies per half (by id prefix) and for all articles."""
+    """Tallies per half (LA, LB or unseen, by id) and for all articles."""
     classifier = default_classifier()
     results = classifier.classify_all([_item(r) for r in rows])
     halves: dict[str, Tally] = {}
     for row, result in zip(rows, results, strict=True):
-        score(row, result, halves.setdefault(row["id"][:2], Tally()), verbose)
+        score(row, result, halves.setdefault(half_of(row["id"]), Tally()), verbose)
     total = Tally()
     for t in halves.values():
         total.add(t)
@@ -246,14 +261,14 @@ def main(argv: Iterable[str] | None = None) -> None:
     started = time.perf_counter()
     rows = load(args.corpus)
     halves = run(rows, args.verbose)
-    print(f"Facts on {args.corpus.name}: {len(rows)} articles; LA = tuned on, LB = held out")
+    names = {k: v for k, v in _HALVES.items() if k in halves}
+    print(f"Facts on {args.corpus.name}: {len(rows)} articles; " + ", ".join(names.values()))
     print(
-        f"{'half':<14}{'arts':>5}{'flag':>6}  {'casP':>5} {'casR':>5} (tp/pred/gold)  "
+        f"{'half':<18}{'arts':>5}{'flag':>6}  {'casP':>5} {'casR':>5} (tp/pred/gold)  "
         f"{'fab':>4} {'wside':>5}   {'clmP':>5} {'clmR':>5} {'clmF1':>5}   {'wpnP':>5} {'wpnR':>5}"
     )
-    names = {"LA": "LA (tuned)", "LB": "LB (held out)"}
     for key in sorted(k for k in halves if k != "all"):
-        print(_row(names.get(key, key), halves[key]))
+        print(_row(names[key], halves[key]))
     print(_row("all", halves["all"]))
     for key in sorted(halves):
         t = halves[key]
@@ -264,8 +279,9 @@ def main(argv: Iterable[str] | None = None) -> None:
     if args.items.exists():
         print(short_items(args.items))
     print(f"time: {time.perf_counter() - started:.1f} s")
-    if "LB" in halves:
-        print(_summary("held-out LB", halves["LB"]))
+    for key, label in (("LB", "held-out LB"), (UNSEEN, "held-out unseen")):
+        if key in halves:
+            print(_summary(label, halves[key]))
     print(_summary("all", halves["all"]))
 
 
