@@ -186,7 +186,7 @@ def extract_facts(
     default_actor: Actor = sided[0] if len(speaking) == 1 and sided else "media"
 
     if casualty_words:
-        voices = casualty_voices(all_sentences, norm, by_layer, lang)
+        voices = casualty_voices(all_sentences, (text, norm), by_layer, lang)
         accused_before = [None, *(s.accused for s in all_sentences[:-1])]
         said = [
             Said(s.start, s.end, voice, not s.background, prior, held_side(text, s, locations))

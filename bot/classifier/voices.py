@@ -71,10 +71,15 @@ class _Sentence(Protocol):
 
 
 def casualty_voices(
-    sentences: Sequence[_Sentence], norm: str, by_layer: dict[str, list[Match]], lang: str
+    sentences: Sequence[_Sentence],
+    texts: tuple[str, str],
+    by_layer: dict[str, list[Match]],
+    lang: str,
 ) -> list[tuple[tuple[int, Actor], ...]]:
     """For each sentence, its speakers (where named, actor) for the casualty reader: those the
-    claims found, else an official named by side, else "its <institution>"."""
+    claims found, else one of the voices of the module rules. `texts`: the text and its
+    normalised twin (same offsets)."""
+    text, norm = texts
     sides = by_layer.get("side", [])
     institutions = [m for m in by_layer.get("actor", []) if m.tag in ("mod", "border", "gov")]
     out: list[tuple[tuple[int, Actor], ...]] = []
@@ -86,7 +91,7 @@ def casualty_voices(
         if not named:
             in_sent = [m for m in sides if s.start <= m.start < s.end]
             span = (s.start, s.end)
-            voice = _official(norm, in_sent, span) or _regions(norm, span, karabakh)
+            voice = _official(text, norm, in_sent, span) or _regions(norm, span, karabakh)
             if voice is None and last is not None:
                 voice = (
                     _its(norm, institutions, span, last)
@@ -206,7 +211,9 @@ def _the_office(
     return lo, INST_ACTOR[("karabakh" if before == "karabakh" else ACTOR_SIDE[before], "gov")]
 
 
-def _official(norm: str, sides: Sequence[Match], span: tuple[int, int]) -> tuple[int, Actor] | None:
+def _official(
+    text: str, norm: str, sides: Sequence[Match], span: tuple[int, int]
+) -> tuple[int, Actor] | None:
     """An official of one side named by that side and speaking in the sentence at `span`."""
     lo, hi = span
     for s in sides:
@@ -214,6 +221,8 @@ def _official(norm: str, sides: Sequence[Match], span: tuple[int, int]) -> tuple
             continue
         after = _OFFICE_AFTER.match(norm, s.end, min(hi, s.end + 48))
         before = _OFFICE_BEFORE.search(norm, max(lo, s.start - 24), s.start)
+        if after is not None and any(c in text[s.end : after.end()] for c in ",;:.()"):
+            after = None  # "Azerbaijani positions near Kalbajar, officials said": not theirs
         if after is None and before is None:
             continue
         said_from = after.end() if after is not None else s.end

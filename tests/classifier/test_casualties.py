@@ -168,7 +168,8 @@ _TARTAR_LEAD = (
 def test_an_official_named_by_side_speaks_for_its_side() -> None:
     """'a Karabakh official said 12 people had been killed' is Karabakh's (the Armenian
     side's) figure; the same official named without a speech verb ('visited') speaks for
-    nothing."""
+    nothing, nor do 'officials' a comma away from a side ('Azerbaijani positions near
+    Kalbajar, officials said')."""
     said = _run(
         "Fighting in Karabakh",
         _KARABAKH_LEAD + "Later a Karabakh official said 12 people had been killed.",
@@ -180,6 +181,12 @@ def test_an_official_named_by_side_speaks_for_its_side() -> None:
         _KARABAKH_LEAD + "Later a Karabakh official visited 12 people who had been killed.",
     )
     assert _figures(visited) == set()
+    elsewhere = _run(
+        "Fighting in Karabakh",
+        _KARABAKH_LEAD + "Fire hit Azerbaijani positions near Kalbajar, officials said, and "
+        "two soldiers were killed.",
+    )
+    assert not any(c.claimed_by == "az_gov" for c in elsewhere.casualties)
 
 
 def test_its_institution_is_the_last_speaker_s() -> None:
