@@ -51,8 +51,9 @@ __all__ = ["OTHER", "SIDE_TAG", "SPEECH_VERB", "Said", "find_casualties", "tells
 _DIED_OF_WOUNDS = re.compile(
     r"di(?:ed|es|ing) (?:of|from) (?:his |her |their |a |the )?(?:\w+ )?(?:wounds?|injur(?:y|ies))|"
     r"di(?:ed|es) in (?:the )?hospital|"
-    r"succumbed|скончал\w* (?:в (?:госпитале|больнице)|от ран)|умер\w* (?:от ран|в больнице)|"
-    r"վիրավորումներից մահաց|հիվանդանոցում մահաց|yaralarindan|xestexanada (?:vefat|dunyasini)"
+    r"succumbed|(?:скончал|умер)\w* (?:в (?:госпитале|больнице)|от (?:полученных )?ран)|"
+    r"(?:վիրավորումներից|վնասվածքներից) մահաց|հիվանդանոցում մահաց|"
+    r"yaralar(?:in)?dan|xestexanada (?:vefat|dunyasini)"
 )
 # Sentences (the title included) that make the lead of a report.
 _LEAD = 3

@@ -722,3 +722,17 @@ def test_a_speaker_s_side_is_not_given_civilians_of_the_other_side_s_town() -> N
     assert ("armenian", "killed", 3) not in _figures(ganja)
     goris = _run("Ganja", lead + "Armenian officials said three civilians were killed in Goris.")
     assert _figures(goris) == {("armenian", "killed", 3)}
+
+
+def test_died_of_wounds_in_russian_is_one_death() -> None:
+    """Russian 'военнослужащий скончался от полученных ранений' is one death, no wounded;
+    'военнослужащий получил ранения' is one wounded."""
+    died = _run(
+        "Кяльбаджар",
+        _RU_AZ_LEAD + "Министерство сообщило, что военнослужащий скончался от полученных ранений.",
+    )
+    assert _figures(died) == {("azerbaijani", "killed", 1)}
+    hurt = _run(
+        "Кяльбаджар", _RU_AZ_LEAD + "Министерство сообщило, что военнослужащий получил ранения."
+    )
+    assert _figures(hurt) == {("azerbaijani", "wounded", 1)}
