@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Literal, Protocol
 
 from bot.classifier.counts import Doc
 from bot.classifier.lexicon import Match
@@ -39,6 +39,7 @@ __all__ = [
     "SIDE_TAG",
     "SPEECH_VERB",
     "Clause",
+    "Voicing",
     "denied",
     "held_side",
     "loser_side",
@@ -55,6 +56,10 @@ INFLICTED = re.compile(
     r"\b(?:destroyed|eliminated|neutrali[sz]ed|уничтож\w+|ликвидирова\w+|нейтрализова\w+|"
     r"ոչնչացր\w+|ոչնչացվ\w+|mehv edil\w*|mehv etdi\w*|zererslesdiril\w*)"
 )
+
+
+# How a speaker may voice a count whose words name no side (see `casualties._voiced`).
+Voicing = Literal["", "lead", "attack"]
 
 
 class Clause(Protocol):
@@ -230,7 +235,7 @@ def victim_side(
     span: tuple[int, int],
     hit: Match,
     carried: Side | None,
-    voiced: bool,
+    voiced: Voicing,
 ) -> Side | None:
     """Whose casualties the count at text[span] are, or None when the text leaves it unclear.
     `voiced`: the sentence is in the lead and its speaker's side accuses the other in the
@@ -259,16 +264,22 @@ def victim_side(
             _THIRD_PARTY_PEOPLE.search(doc.norm, before, sent.end)
         ):
             return OTHER[sent.prior_accused]  # "X fired on Y. As a result, three died."
-    return _from_context(doc, sent, phrase, speaker if voiced else None, speaker)
+    voice = speaker if voiced else None
+    return _from_context(doc, sent, phrase, (voice, voiced == "attack"), speaker)
 
 
 def _from_context(
-    doc: Doc, sent: Clause, phrase: tuple[int, int], voice: Side | None, speaker: Side | None
+    doc: Doc,
+    sent: Clause,
+    phrase: tuple[int, int],
+    voicing: tuple[Side | None, bool],
+    speaker: Side | None,
 ) -> Side | None:
     """The side of a count whose words name none: the voice's (the speaker's side when it may
     voice it), civilians' in a place that never changed hands, or the other side of the one
     attacker named; None when the clause names another side as the victims, the voice's own
     side or forces act, or people of neither party are named."""
+    voice, needs_attack = voicing  # whether the voice holds only with an attack named
     lo = phrase[0]
     near_lo, near_hi = max(sent.start, lo - CLAUSE), min(sent.end, phrase[1] + CLAUSE)
     if _third_party(doc, near_lo, near_hi):
@@ -283,6 +294,8 @@ def _from_context(
             return place if voice is None and (attackers or sent.prior_accused) else None
         if _own_forces_act(doc, sent, phrase) or place not in (None, speaker):
             return None  # "its units killed three soldiers"; civilians of the other side's town
+        if needs_attack and OTHER[speaker] not in attackers:
+            return place  # past the lead, only a count of this attack ("... fired by ... killed")
         return speaker
     if place is not None and (attackers or sent.prior_accused):
         return place  # "a missile strike on Ganja killed seven civilians"

@@ -37,11 +37,18 @@ def _figures(result: Classification) -> set[tuple[str | None, str, int]]:
 
 
 def test_speaker_past_the_lead_gives_its_own_side() -> None:
-    """Past the lead, 'the army said three soldiers were killed' is the speaker's own side
-    (the speaker carried over from the release); when the speaker's own units are the ones
+    """Past the lead, 'the army said three soldiers were killed in Azerbaijani shelling' is
+    the speaker's own side (the speaker carried over from the release, the attack named in
+    the sentence); 'the army said three soldiers were killed', with no attack named, may be
+    an earlier event or a running total: no figure; when the speaker's own units are the ones
     acting ('its units killed three soldiers') the count is no figure of its side."""
+    attack = _run(
+        "Sotk shelled",
+        _AM_LEAD + "The army said three soldiers were killed in Azerbaijani shelling.",
+    )
+    assert _figures(attack) == {("armenian", "killed", 3)}
     bare = _run("Sotk shelled", _AM_LEAD + "The army said three soldiers were killed.")
-    assert _figures(bare) == {("armenian", "killed", 3)}
+    assert _figures(bare) == set()
     own = _run("Sotk shelled", _AM_LEAD + "The army said three of its soldiers were killed.")
     assert _figures(own) == {("armenian", "killed", 3)}
     acting = _run("Sotk shelled", _AM_LEAD + "The army said its units killed three soldiers.")
@@ -72,7 +79,9 @@ def test_people_of_neither_party_are_no_side_s() -> None:
         "Sotk shelled", _AM_LEAD + "The ministry said two foreign journalists were wounded."
     )
     assert _figures(journalists) == set()
-    soldiers = _run("Sotk shelled", _AM_LEAD + "The ministry said two soldiers were wounded.")
+    soldiers = _run(
+        "Sotk shelled", _AM_LEAD + "The ministry said Azerbaijani fire wounded two soldiers."
+    )
     assert _figures(soldiers) == {("armenian", "wounded", 2)}
 
 
@@ -172,7 +181,8 @@ def test_an_official_named_by_side_speaks_for_its_side() -> None:
     Kalbajar, officials said')."""
     said = _run(
         "Fighting in Karabakh",
-        _KARABAKH_LEAD + "Later a Karabakh official said 12 people had been killed.",
+        _KARABAKH_LEAD + "Later a Karabakh official said 12 people had been killed in the "
+        "Azerbaijani shelling.",
     )
     assert _figures(said) == {("armenian", "killed", 12)}
     assert any(c.claimed_by == "karabakh" and c.killed == 12 for c in said.casualties)
@@ -194,9 +204,11 @@ def test_its_institution_is_the_last_speaker_s() -> None:
     Azerbaijan's figure (its 'Foreign Ministry' is no foreigner); 'Its Foreign Ministry met
     two civilians who were wounded' says nothing of its own."""
     said = _run(
-        "Tartar shelled", _TARTAR_LEAD + "Its Foreign Ministry said two civilians were killed."
+        "Tartar shelled",
+        _TARTAR_LEAD + "Its Foreign Ministry said two civilians were killed by Armenian shelling.",
     )
     assert _figures(said) == {("azerbaijani", "killed", 2)}
+    assert [c.claimed_by for c in said.casualties if c.killed] == ["az_gov"]
     met = _run(
         "Tartar shelled", _TARTAR_LEAD + "Its Foreign Ministry met two civilians who were wounded."
     )
@@ -208,12 +220,14 @@ def test_counts_joined_by_and_after_the_casualty_word() -> None:
     side); 'killed three soldiers, and two civilians fled' gives the soldiers only."""
     both = _run(
         "Tartar shelled",
-        _TARTAR_LEAD + "A blast killed three soldiers and two civilians, the ministry said.",
+        _TARTAR_LEAD + "An Armenian shell killed three soldiers and two civilians, the ministry "
+        "said.",
     )
     assert _figures(both) == {("azerbaijani", "killed", 3), ("azerbaijani", "killed", 2)}
     fled = _run(
         "Tartar shelled",
-        _TARTAR_LEAD + "A blast killed three soldiers, and two civilians fled, the ministry said.",
+        _TARTAR_LEAD + "An Armenian shell killed three soldiers, and two civilians fled, the "
+        "ministry said.",
     )
     assert _figures(fled) == {("azerbaijani", "killed", 3)}
 
@@ -223,10 +237,14 @@ def test_one_person_with_an_age_before_the_noun() -> None:
     residents were killed' gives no number."""
     one = _run(
         "Tartar shelled",
-        _TARTAR_LEAD + "The ministry said a 45-year-old local resident was killed.",
+        _TARTAR_LEAD + "The ministry said a 45-year-old local resident was killed by Armenian "
+        "shelling.",
     )
     assert _figures(one) == {("azerbaijani", "killed", 1)}
-    many = _run("Tartar shelled", _TARTAR_LEAD + "The ministry said local residents were killed.")
+    many = _run(
+        "Tartar shelled",
+        _TARTAR_LEAD + "The ministry said local residents were killed by Armenian shelling.",
+    )
     assert _figures(many) == set()
 
 
@@ -235,8 +253,8 @@ def test_a_border_named_is_no_party_s_people() -> None:
     speaker's side stands; 'Armenian civilians' would."""
     r = _run(
         "Tartar shelled",
-        _TARTAR_LEAD + "The ministry said one civilian was killed in the town, which lies "
-        "about 60 km from the Armenian border.",
+        _TARTAR_LEAD + "The ministry said one civilian was killed by Armenian shelling in the "
+        "town, which lies about 60 km from the Armenian border.",
     )
     assert _figures(r) == {("azerbaijani", "killed", 1)}
     named = _run(
@@ -312,7 +330,8 @@ def test_according_to_an_office_of_a_side() -> None:
     )
     according = _run(
         "Обстрел Тертера",
-        lead + "По данным Генеральной прокуратуры Азербайджана, погибли пятеро мирных жителей.",
+        lead + "По данным Генеральной прокуратуры Азербайджана, в результате армянского "
+        "обстрела погибли пятеро мирных жителей.",
     )
     assert _figures(according) == {("azerbaijani", "killed", 5)}
     visited = _run(
@@ -357,7 +376,8 @@ def test_groups_of_one_kind_counted_together_add_up() -> None:
     of different kinds ('two soldiers and three civilians') stay two figures."""
     same = _run(
         "Tartar shelled",
-        _TARTAR_LEAD + "A blast killed two conscripts and three officers, the ministry said.",
+        _TARTAR_LEAD + "An Armenian shell killed two conscripts and three officers, the "
+        "ministry said.",
     )
     assert _figures(same) == {("azerbaijani", "killed", 5)}
 
@@ -403,7 +423,8 @@ def test_the_region_s_ombudsman_is_karabakh_s() -> None:
     )
     said = _run(
         "Fighting in Karabakh",
-        lead + "The region's human rights ombudsman said 40 people had been wounded.",
+        lead + "The region's human rights ombudsman said 40 people had been wounded in the "
+        "Azerbaijani shelling.",
     )
     assert _figures(said) == {("armenian", "wounded", 40)}
     visited = _run(
@@ -414,21 +435,20 @@ def test_the_region_s_ombudsman_is_karabakh_s() -> None:
 
 
 def test_an_office_without_a_country_right_after_a_side_s_speaker() -> None:
-    """'The Prosecutor General's Office said 19 civilians had been wounded' right after
-    Azerbaijan's Foreign Ministry spoke is Azerbaijan's figure; after a sentence with no
-    speaker the office's country is unknown and the figure is left out."""
+    """'The Prosecutor General's Office said 19 civilians had been wounded by Armenian
+    shelling' right after Azerbaijan's Foreign Ministry spoke is Azerbaijan's figure, in
+    Azerbaijan's voice; past the lead, the same office with no attack named gives no figure
+    (it may tell an earlier event or a running total)."""
     opening = (
         "Armenian forces shelled Tartar overnight, Azerbaijani officials said. "
-        "Azerbaijan confirmed the strike. "
+        "Azerbaijan confirmed the strike. Azerbaijan's Foreign Ministry called it a war crime. "
     )
-    office = "The Prosecutor General's Office said 19 civilians had been wounded."
-    after_speaker = _run(
-        "Tartar shelled",
-        opening + "Azerbaijan's Foreign Ministry called it a war crime. " + office,
-    )
-    assert _figures(after_speaker) == {("azerbaijani", "wounded", 19)}
-    after_none = _run("Tartar shelled", opening + "Sirens sounded in the town. " + office)
-    assert _figures(after_none) == set()
+    office = "The Prosecutor General's Office said 19 civilians had been wounded"
+    attack = _run("Tartar shelled", opening + office + " by Armenian shelling.")
+    assert _figures(attack) == {("azerbaijani", "wounded", 19)}
+    assert [c.claimed_by for c in attack.casualties if c.wounded] == ["az_gov"]
+    bare = _run("Tartar shelled", opening + office + ".")
+    assert _figures(bare) == set()
 
 
 _TARTAR_AZ = (
@@ -443,7 +463,7 @@ def test_according_to_the_statement_is_the_last_speaker_s() -> None:
     source, whose side is not the ministry's."""
     released = _run(
         "Tərtər atəşə tutulub",
-        _TARTAR_AZ + "Açıqlanan məlumata görə, hücum nəticəsində 3 mülki şəxs həlak olub.",
+        _TARTAR_AZ + "Açıqlanan məlumata görə, erməni hücumu nəticəsində 3 mülki şəxs həlak olub.",
     )
     assert _figures(released) == {("azerbaijani", "killed", 3)}
     other = _run(
@@ -460,8 +480,8 @@ def test_an_office_in_an_azerbaijani_report_is_azerbaijan_s() -> None:
     Azerbaijani office's figure; the office named as a place ('binasında') speaks for none."""
     said = _run(
         "Tərtər atəşə tutulub",
-        _TARTAR_AZ + "Baş Prokurorluq məlumat yayıb ki, atəş nəticəsində 2 polis əməkdaşı "
-        "həyatını itirib.",
+        _TARTAR_AZ + "Baş Prokurorluq məlumat yayıb ki, erməni atəşi nəticəsində 2 polis "
+        "əməkdaşı həyatını itirib.",
     )
     assert _figures(said) == {("azerbaijani", "killed", 2)}
     place = _run(
@@ -477,14 +497,15 @@ def test_a_person_named_and_kin_counted() -> None:
     casualties."""
     en = _run(
         "Tartar shelled",
-        _TARTAR_LEAD + "Azerbaijan's Foreign Ministry said a shell killed Ali Mammadov and three "
-        "relatives in their home.",
+        _TARTAR_LEAD + "Azerbaijan's Foreign Ministry said an Armenian shell killed Ali Mammadov "
+        "and three relatives in their home.",
     )
     assert _figures(en) == {("azerbaijani", "killed", 4)}
     lead = "Ադրբեջանական զինուժը գիշերը հրետակոծել է Սոթքի մոտ գտնվող գյուղը, հայտնում է ՀՀ ՊՆ-ն։ "
     hy = _run(
         "Սոթքը հրետակոծվել է",
-        lead + "ՀՀ ՊՆ-ն հայտնել է, որ զոհվել են Արմեն Սարգսյանը և նրա ընտանիքի երկու անդամ։",
+        lead + "ՀՀ ՊՆ-ն հայտնել է, որ ադրբեջանական հրետակոծության հետևանքով զոհվել են Արմեն "
+        "Սարգսյանը և նրա ընտանիքի երկու անդամ։",
     )
     assert _figures(hy) == {("armenian", "killed", 3)}
     evacuated = _run(
@@ -526,8 +547,8 @@ def test_a_town_that_lies_somewhere_denies_nothing() -> None:
     'the reports are lies' is one."""
     lies = _run(
         "Tartar shelled",
-        _TARTAR_LEAD + "Its Foreign Ministry said one civilian was killed in the city, which "
-        "lies about 60 km from the border.",
+        _TARTAR_LEAD + "Its Foreign Ministry said one civilian was killed by Armenian shelling "
+        "in the city, which lies about 60 km from the border.",
     )
     assert _figures(lies) == {("azerbaijani", "killed", 1)}
     denial = _run(
@@ -600,7 +621,10 @@ def test_the_ministry_named_alone_is_the_last_speaker() -> None:
     """Azerbaijani 'Nazirlik bildirib ki, iki hərbçi həlak olub' (the ministry said two
     servicemen died) is the ministry's own side's figure; 'bölmələrimiz cavab atəşi açıb'
     (our units returned fire) in the same sentence leaves the dead without a side."""
-    said = _run("Kəlbəcər", _KALBAJAR_AZ + "Nazirlik bildirib ki, iki hərbçi həlak olub.")
+    said = _run(
+        "Kəlbəcər",
+        _KALBAJAR_AZ + "Nazirlik bildirib ki, erməni atəşi nəticəsində iki hərbçi həlak olub.",
+    )
     assert _figures(said) == {("azerbaijani", "killed", 2)}
     returned = _run(
         "Kəlbəcər",
@@ -729,10 +753,13 @@ def test_died_of_wounds_in_russian_is_one_death() -> None:
     'военнослужащий получил ранения' is one wounded."""
     died = _run(
         "Кяльбаджар",
-        _RU_AZ_LEAD + "Министерство сообщило, что военнослужащий скончался от полученных ранений.",
+        _RU_AZ_LEAD + "Министерство сообщило, что после армянского обстрела военнослужащий "
+        "скончался от полученных ранений.",
     )
     assert _figures(died) == {("azerbaijani", "killed", 1)}
     hurt = _run(
-        "Кяльбаджар", _RU_AZ_LEAD + "Министерство сообщило, что военнослужащий получил ранения."
+        "Кяльбаджар",
+        _RU_AZ_LEAD + "Министерство сообщило, что после армянского обстрела военнослужащий "
+        "получил ранения.",
     )
     assert _figures(hurt) == {("azerbaijani", "wounded", 1)}
