@@ -21,7 +21,14 @@ from bot.clustering.followups import (
     followup_action,
 )
 from bot.clustering.incident import IncidentState
-from bot.clustering.scoring import JOIN_SCORE, other_sides_dead, pair_score, time_score
+from bot.clustering.scoring import (
+    JOIN_SCORE,
+    ONE_DAY,
+    other_sides_dead,
+    pair_score,
+    shares_identity,
+    time_score,
+)
 from bot.clustering.types import (
     AreaLookup,
     Assignment,
@@ -45,8 +52,9 @@ DEFAULT_WAR_GAP: Final = timedelta(days=14)
 _WAR_SCORE: Final = 3.0
 _ALONE_GAP: Final = timedelta(days=1.5)
 _ALONE: Final = 0.5  # the only incident of the day, for a report that names no place
-_ALONE_MAJOR: Final = 1.0  # the same when one of them is a major (high, critical) event
+_ALONE_MAJOR: Final = 1.0  # the same when both are major (high, critical) events
 _TIMELESS_EXTRA: Final = 2.0  # content evidence a report without time needs beyond JOIN_SCORE
+_DAY_MONTH_EXTRA: Final = 0.5  # the same for one whose text names a day of the incident
 _TIMELESS_CANDIDATES: Final = 8  # incidents a report without time is weighed against, at most
 _TIMELESS_SAMPLE: Final = 2  # their first and latest reports it is compared with
 
@@ -151,7 +159,10 @@ class Clusterer:
         evidence than a dated report needs (no time agrees for it), or opens its own.
 
         Only incidents sharing a specific place or a name with it are weighed (looked up in
-        `_by_content`): without time nothing less can reach the score it needs.
+        `_by_content`): without time nothing less can reach the score it needs. Topic evidence
+        (a place, weapons, stances) is not enough: a name, a number or a figure must be shared,
+        or the day and month its text names must be a day of the incident. A day and month
+        that is none of the incident's days rules it out.
         """
         shared: Counter[str] = Counter()
         for key in _content_keys(feats):
@@ -159,7 +170,7 @@ class Clusterer:
         # the incidents sharing most, a bounded few: a busy batch has hundreds per name or place
         ranked = sorted(shared, key=lambda i: (-shared[i], self._opened[i]))[:_TIMELESS_CANDIDATES]
         best: IncidentState | None = None
-        best_score = JOIN_SCORE + _TIMELESS_EXTRA
+        best_margin = 0.0
         for incident_id in sorted(ranked, key=self._opened.__getitem__):
             incident = self._incidents[incident_id]
             if incident.timeless or not _places_compatible(incident, feats):
@@ -167,10 +178,21 @@ class Clusterer:
             members = incident.members
             if len(members) > 2 * _TIMELESS_SAMPLE:
                 members = members[:_TIMELESS_SAMPLE] + members[-_TIMELESS_SAMPLE:]
-            scores = [pair_score(m, feats) for m in members]
-            score = max((x for x in scores if x is not None), default=None)
-            if score is not None and score >= best_score:
-                best, best_score = incident, score + 1e-9  # the first of equal ones
+            day = _day_agreement(incident, feats)
+            if day is False:
+                continue
+            day = day and not incident.war  # a war has a report on nearly every day
+            scores = [
+                x for m in members
+                if (x := pair_score(m, feats)) is not None and (day or shares_identity(m, feats))
+            ]  # fmt: skip
+            if not scores:
+                continue
+            # the named day stands for the time a dated report has; the year stays unknown
+            need = JOIN_SCORE + (_DAY_MONTH_EXTRA if day else _TIMELESS_EXTRA)
+            margin = max(scores) + (time_score(timedelta(0)) if day else 0.0) - need
+            if margin >= best_margin:
+                best, best_margin = incident, margin + 1e-9  # the first of equal ones
         if best is None:
             incident = self._open(report, feats)
             incident.timeless = True
@@ -346,6 +368,8 @@ class Clusterer:
         war_wide = incident.war and feats.severity >= HIGH
         if not war_wide and not _places_compatible(incident, feats):
             return None
+        # a report placed only by a region the war is fought in ("в боях в Карабахе") is of it
+        war_wide = war_wide or (incident.war and feats.primary_broad)
         best: float | None = None  # the best pair; the first of equal ones, as max() would
         for member in _sample(incident.members):
             if abs(member.time - feats.time) <= self.window:
@@ -358,7 +382,7 @@ class Clusterer:
             and (not feats.primary_areas or not incident.primary_areas)
             and not any(other_sides_dead(m, feats) for m in incident.members)
         ):
-            score += _ALONE_MAJOR if max(feats.severity, incident.severity) >= HIGH else _ALONE
+            score += _ALONE_MAJOR if min(feats.severity, incident.severity) >= HIGH else _ALONE
         return max(score, JOIN_SCORE) if war_wide else score
 
 
@@ -367,6 +391,29 @@ def _content_keys(feats: ReportFeatures) -> set[str]:
     return {f"p:{i}" for i in feats.specific_ids} | {
         f"t:{t}" for t in feats.tokens if not t.startswith("#")
     }
+
+
+def _day_agreement(incident: IncidentState, feats: ReportFeatures) -> bool | None:
+    """Whether the day and month a report without time names is a day of the incident (within
+    a day: "the night of the 18th to the 19th"); None when it names none."""
+    if feats.day_month is None:
+        return None
+    month, day = feats.day_month
+    for member in incident.members:
+        if member.timeless:
+            continue
+        try:
+            named = member.time.replace(month=month, day=day)
+        except ValueError:  # 29 February in another year
+            continue
+        for year in (-1, 0, 1):  # 31 December and 1 January are a day apart
+            try:
+                moment = named.replace(year=named.year + year)
+            except ValueError:
+                continue
+            if abs(moment - member.time) <= ONE_DAY + timedelta(hours=12):
+                return True
+    return False
 
 
 def _day(moment: datetime) -> int:

@@ -8,7 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final
 
-from bot.classifier.dates import MONTHS
+from bot.classifier.dates import MONTHS, find_dates
+from bot.classifier.normalize import normalize
+from bot.classifier.numbers import NUMBER_WORDS, count_at
+from bot.classifier.tokens import Tokens
 from bot.classifier.types import Casualties, Location
 from bot.clustering.areas import BROAD_KINDS, COARSE_KINDS
 from bot.clustering.names import (
@@ -28,6 +31,7 @@ __all__ = [
     "HIGH",
     "MAX_BACKDATE",
     "ReportFeatures",
+    "day_month",
     "event_time",
     "explicit_date",
     "name_tokens",
@@ -47,6 +51,7 @@ def name_tokens(report: Report) -> frozenset[str]:
     matched = " ".join(loc.matched for loc in report.classification.locations).lower()
     features: set[str] = set()
     for text in (report.title.strip(), report.summary.strip()):
+        features.update(_word_counts(text, lang))
         for match in TOKEN_RE.finditer(text):
             token = match.group()
             if token.isdecimal():  # not isdigit(): int() rejects "²"
@@ -68,6 +73,23 @@ def name_tokens(report: Report) -> frozenset[str]:
             if len(stem) >= MIN_TOKEN and stem not in NOISE_STEMS and stem.isalpha():
                 features.add(stem)
     return frozenset(features)
+
+
+def _word_counts(text: str, lang: str) -> set[str]:
+    """Counts written in words ("seven", "семеро", "յոթ", "yeddi") as number tokens ("#7"), so
+    "seven killed" and "7 killed" and "семеро погибших" agree; three and more, like digits."""
+    norm = normalize(text)
+    if not any(word in NUMBER_WORDS for word in norm.split()):
+        return set()  # most texts write no count in words: skip the tokenising
+    tokens = Tokens(norm)
+    found: set[str] = set()
+    for i, word in enumerate(tokens.words):
+        if word.isdecimal() or word not in NUMBER_WORDS:
+            continue
+        value = count_at(tokens, i, text, lang)
+        if value is not None and value >= 3:
+            found.add(f"#{value}")
+    return found
 
 
 _MONTH_STEMS: Final = frozenset(name[:4] for name in MONTHS)
@@ -115,6 +137,7 @@ class ReportFeatures:
     primary_specific: frozenset[str]
     areas: frozenset[str]  # border sectors
     primary_areas: frozenset[str]
+    primary_broad: bool  # placed only by regions or provinces that span several sectors
     primary_points: tuple[tuple[float, float], ...]
     sides: frozenset[Side]  # sides that speak in the report
     denial_sides: frozenset[Side]
@@ -123,6 +146,8 @@ class ReportFeatures:
     heavy_weapons: frozenset[str]  # the heavy ones among `weapons`, compared for every pair
     casualties: tuple[Casualties, ...]
     tokens: frozenset[str]
+    # (month, day) the text of a report without time names ("18 июня", "Հունիսի 4-ին"), no year
+    day_month: tuple[int, int] | None = None
 
 
 def report_features(report: Report, areas_of: AreaLookup) -> ReportFeatures:
@@ -148,12 +173,13 @@ def report_features(report: Report, areas_of: AreaLookup) -> ReportFeatures:
     def specific(locs: Iterable[Location]) -> frozenset[str]:
         return frozenset(loc.id for loc in locs if loc.kind not in COARSE_KINDS)
 
+    timeless = report.timeless and cls.event_date is None
     official = {ACTOR_SIDE[c.actor] for c in cls.claims if c.actor in ACTOR_SIDE}
     if not official and report.side is not None:
         official = {report.side}  # the source's declared side, not a guess from its name
     return ReportFeatures(
         time=event_time(report),
-        timeless=report.timeless and report.classification.event_date is None,
+        timeless=timeless,
         explicit_date=explicit_date(report),
         severity=severity_rank(cls.severity),
         location_ids=tuple(loc.id for loc in locations),
@@ -161,6 +187,8 @@ def report_features(report: Report, areas_of: AreaLookup) -> ReportFeatures:
         primary_specific=specific(primary),
         areas=areas(locations),
         primary_areas=areas(primary),
+        primary_broad=bool(primary)
+        and all(loc.kind in COARSE_KINDS and len(area_cache[loc.id]) > 1 for loc in primary),
         primary_points=tuple((loc.lat, loc.lon) for loc in primary if loc.kind not in COARSE_KINDS),
         sides=frozenset(official),
         denial_sides=frozenset(
@@ -177,4 +205,13 @@ def report_features(report: Report, areas_of: AreaLookup) -> ReportFeatures:
         heavy_weapons=frozenset(cls.weapons) & HEAVY_WEAPONS,
         casualties=cls.casualties,
         tokens=name_tokens(report),
+        day_month=day_month(f"{report.title}\n{report.summary}") if timeless else None,
     )
+
+
+def day_month(text: str) -> tuple[int, int] | None:
+    """The first day and month the text names, without a year: (month, day), or None."""
+    for mention in find_dates(text, Tokens(normalize(text)), ()):
+        if mention.day is not None and mention.month is not None:
+            return mention.month, mention.day
+    return None

@@ -38,6 +38,9 @@ _FOLDS: Final[tuple[tuple[str, str], ...]] = (
     ("shch", "s"), ("dzh", "j"), ("kh", "h"), ("gh", "g"), ("zh", "j"), ("dj", "j"),
     ("sh", "s"), ("ch", "c"), ("ts", "c"), ("tz", "c"), ("ou", "u"), ("ow", "u"), ("ye", "e"),
     ("x", "h"), ("q", "g"), ("w", "v"), ("y", "i"),
+    # Russian writes h as г (Ибрагимов = Ibrahimov, Гусейн = Huseyn): every h left after the
+    # folds above becomes g, on both sides of a comparison.
+    ("h", "g"),
 )  # fmt: skip
 STEM: Final = 6  # tokens agree when their skeletons share this many first letters
 MIN_TOKEN: Final = 4
@@ -84,10 +87,12 @@ def skeleton(token: str, lang: str) -> str:
         if mapped is None:
             mapped = anyascii(ch).lower()  # any script: Armenian, Cyrillic, Georgian, Arabic...
         out.extend(part for part in mapped if "a" <= part <= "z")
-    # Armenian հ is often dropped in other languages (Harutyunyan, Арутюнян).
-    text = "".join(out).removeprefix("h")
+    text = "".join(out)
     for old, new in _FOLDS:
         text = text.replace(old, new)
+    # An initial h is dropped in Russian for Armenian names (Harutyunyan, Арутюнян) and written
+    # г for Azerbaijani ones (Hasanov, Гасанов): with h folded into g, an initial g goes.
+    text = text.removeprefix("g")
     folded: list[str] = []
     for ch in text:
         if not folded or folded[-1] != ch:

@@ -6,15 +6,26 @@ from datetime import timedelta
 from typing import Final
 
 from bot.clustering.areas import any_near
-from bot.clustering.features import HIGH, ReportFeatures
+from bot.clustering.features import CRITICAL, HIGH, ReportFeatures
 
-__all__ = ["JOIN_SCORE", "ONE_DAY", "other_sides_dead", "pair_score", "time_score"]
+__all__ = [
+    "JOIN_SCORE",
+    "ONE_DAY",
+    "other_sides_dead",
+    "pair_score",
+    "shares_identity",
+    "time_score",
+]
 
 
 JOIN_SCORE: Final = 2.0
 
 _PLACE_SAME: Final = 2.5  # a primary place of one is a place of the other
 _PLACE_NEAR: Final = 1.5  # same sector, or primary places within NEIGHBOUR_KM
+# A sector shared only because one report names a region or province spanning several ("on
+# the Nakhchivan border" and Yeraskh): compatible, but it says little about which event, unless
+# both reports are critical (an offensive along a whole front is placed by its region).
+_PLACE_BROAD: Final = 0.5
 _MAJOR_TAIL: Final = 0.5  # time evidence, within the window, between two major reports
 _TOKEN: Final = 1.0  # a shared name (a killed or captured person, an operation) or number
 _TOKENS_MAX: Final = 2.0  # one shared name and the same day join: names cross outlets
@@ -64,6 +75,14 @@ def pair_score(member: ReportFeatures, feats: ReportFeatures) -> float | None:
     return score
 
 
+def shares_identity(member: ReportFeatures, feats: ReportFeatures) -> bool:
+    """Whether two reports share what names one event rather than one kind of event: a name or
+    a number, or the same casualty figure. Places, weapons and stances are topic evidence."""
+    if not member.tokens.isdisjoint(feats.tokens):
+        return True
+    return bool(member.casualties and feats.casualties and _casualty_score(member, feats))
+
+
 def _dead_sides(feats: ReportFeatures) -> frozenset[str]:
     return frozenset(c.side for c in feats.casualties if c.killed and c.side is not None)
 
@@ -85,7 +104,12 @@ def _place_score(member: ReportFeatures, feats: ReportFeatures) -> float | None:
     if not feats.primary_areas or not member.primary_areas:
         return 0.0
     if not feats.primary_areas.isdisjoint(member.primary_areas):
-        return _PLACE_NEAR
+        if (
+            feats.primary_broad == member.primary_broad
+            or min(feats.severity, member.severity) >= CRITICAL
+        ):
+            return _PLACE_NEAR
+        return _PLACE_BROAD
     if any_near(feats.primary_points, member.primary_points):
         return _PLACE_NEAR
     return None
