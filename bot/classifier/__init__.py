@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from bot.classifier.extract import extract_facts, grade_severity
-from bot.classifier.features import Evidence, compute_features
+from bot.classifier.features import Evidence, PlaceSets, compute_features
 from bot.classifier.lang import LanguageDetector, is_az_cyrillic
 from bot.classifier.lexicon import Lexicon, Match, load_lexicon
 from bot.classifier.model import Model, load_model
@@ -88,7 +88,7 @@ class Analysis:
 class Classifier:
     """Loads the shipped resources once; `classify` is pure and does no I/O."""
 
-    __slots__ = ("_border_ids", "_detector", "_lexicon", "_model", "_places")
+    __slots__ = ("_detector", "_lexicon", "_model", "_place_sets", "_places")
 
     def __init__(
         self,
@@ -96,13 +96,13 @@ class Classifier:
         model: Model,
         places: PlaceFinder,
         detector: LanguageDetector | None = None,
-        border_ids: frozenset[str] = frozenset(),
+        place_sets: PlaceSets | None = None,
     ) -> None:
         self._lexicon = lexicon
         self._model = model
         self._places = places
         self._detector = detector or LanguageDetector()
-        self._border_ids = border_ids
+        self._place_sets = place_sets or PlaceSets()
 
     @classmethod
     def load(cls) -> Classifier:
@@ -111,7 +111,11 @@ class Classifier:
 
         gaz = default_gazetteer()
         border = frozenset(p.id for p in gaz.places if p.sector is not None)
-        return cls(load_lexicon(), load_model(), gaz, border_ids=border)
+        # the former line of contact: places Karabakh Armenian forces held until October 2023
+        contested = frozenset(
+            p.id for p in gaz.places if p.sector is not None and p.sector.startswith("karabakh")
+        )
+        return cls(load_lexicon(), load_model(), gaz, place_sets=PlaceSets(border, contested))
 
     @property
     def model(self) -> Model:
@@ -120,7 +124,7 @@ class Classifier:
 
     def with_model(self, model: Model) -> Classifier:
         """The same classifier scoring with other weights (training and benchmarks)."""
-        return Classifier(self._lexicon, model, self._places, self._detector, self._border_ids)
+        return Classifier(self._lexicon, model, self._places, self._detector, self._place_sets)
 
     def classify(self, item: ItemText) -> Classification:
         """Decide whether `item` reports a new border incident and extract its facts."""
@@ -177,7 +181,7 @@ class Classifier:
         published = item.published
         facts = extract_facts(text, norm, title_end, matches, lang, published, locations)
         feats = compute_features(
-            text, title_end, matches, facts, locations, published, self._border_ids
+            text, title_end, matches, facts, locations, published, self._place_sets, lang, norm
         )
         score, signals = self._model.score(feats)
         incident = score >= self._model.threshold

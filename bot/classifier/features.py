@@ -9,13 +9,16 @@ trainer's starting point, domain knowledge) and the function that computes it, s
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
+from bot.classifier.causes import explain_violence
 from bot.classifier.dates import bare_months
 from bot.classifier.extract import Facts
 from bot.classifier.lexicon import Match
+from bot.classifier.scope import background_reason, split_sentences
 from bot.classifier.types import Location
 from bot.domain import ACTOR_SIDE, HEAVY_WEAPONS
 
@@ -26,6 +29,7 @@ __all__ = [
     "Evidence",
     "Feature",
     "FeatureInput",
+    "PlaceSets",
     "compute_features",
     "prior_weights",
 ]
@@ -43,6 +47,24 @@ class Evidence:
     drops: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class PlaceSets:
+    """Gazetteer ids the features treat apart.
+
+    `border`: places on a border sector (without any, every place in Armenia or Azerbaijan
+    counts as one); `contested`: places on the former Karabakh line of contact, which Karabakh
+    Armenian forces held until `CONTESTED_UNTIL`: there, a place in Azerbaijan alone does not
+    make a report one party's domestic news.
+    """
+
+    border: frozenset[str] = frozenset()
+    contested: frozenset[str] = frozenset()
+
+
+# the September 2023 offensive and the dissolution of the Karabakh authorities
+CONTESTED_UNTIL = datetime(2023, 10, 1, tzinfo=UTC)
+
+
 @dataclass(slots=True)
 class FeatureInput:
     """What every feature function reads of one item, computed once by `compute_features`."""
@@ -53,7 +75,7 @@ class FeatureInput:
     facts: Facts
     locations: Sequence[Location]
     published: datetime | None
-    border_ids: frozenset[str]
+    place_sets: PlaceSets
     signal: list[Match] = field(default_factory=list)
     by_group: dict[str, list[Match]] = field(default_factory=dict)
     groups: set[str] = field(default_factory=set)
@@ -131,22 +153,19 @@ _GROUP_PRIORS: dict[str, float] = {
     "nonhostile": -2.5, "domestic": -1.5, "foreign_conflict": -1.0, "turkey": -1.0,
     "drills_arms": -1.0, "sports_econ": -1.0, "analysis": -1.0, "rhetoric": -0.3,
     "aggregate": -1.0, "rights_report": -1.5,
-    "bereaved": -1.5, "foreign_troops": -1.5,
+    "bereaved": -1.5, "foreign_troops": -1.5, "local_quarrel": -1.5,
 }  # fmt: skip
 for _group, _prior in _GROUP_PRIORS.items():
     _group_feature(_group, _prior)
 
 _VIOLENCE = frozenset({"fire", "combat", "kill", "wound", "capture", "incursion", "missing"})
+_VIOLENCE_GROUPS = _VIOLENCE | {"damage", "losses"}  # scoped to the event in long articles
 _CLAUSE = 60  # characters between a fire word and its target
 _BACKGROUND = frozenset({"history", "analysis", "talks", "exchange", "humanitarian"})
 _TITLE_BACKGROUND = frozenset({"history", "analysis", "talks", "rights_report", "exchange"})
 _PARTY = {"armenian": "AM", "karabakh": "AM", "azerbaijani": "AZ"}
 _SIDE_PARTY = {"armenian": "AM", "azerbaijani": "AZ"}
 _MINISTRY_TAGS = frozenset({"mod", "border", "am_mod", "az_mod", "karabakh"})
-_CASUALTY_DERIVED = (
-    "kill", "wound", "missing", "numbered_casualties", "title_violence", "violence_attributed",
-)  # fmt: skip
-_VIOLENCE_DERIVED = (*_CASUALTY_DERIVED, "fire", "combat", "heavy_weapon", "fire_at_position")
 
 
 @_register("title_violence", 1.0, "fire, fighting, casualties, capture, incursion in the headline")
@@ -172,26 +191,33 @@ def _event_date(inp: FeatureInput) -> Evidence | None:
     return Evidence(1.0, facts.date_evidence) if facts.event_date is not None else None
 
 
-def _age_days(inp: FeatureInput) -> int | None:
+def _aged(inp: FeatureInput, lo: float, hi: float) -> Evidence | None:
+    """The event date, if it lies `lo` to `hi` days (inclusive) before publication."""
     if inp.facts.event_date is None or inp.published is None:
         return None
-    return (inp.published - inp.facts.event_date).days
+    age = (inp.published - inp.facts.event_date).days
+    if not lo <= age <= hi:
+        return None
+    return Evidence(1.0, f"{inp.facts.date_evidence} ({age} d old)")
 
 
 @_register("date_recent", 0.8, "the event date is within a week before publication")
 def _date_recent(inp: FeatureInput) -> Evidence | None:
-    age = _age_days(inp)
-    if age is None or not -1 <= age <= 7:
-        return None
-    return Evidence(1.0, f"{inp.facts.date_evidence} ({age} d old)")
+    return _aged(inp, -1, 7)
+
+
+@_register(
+    "date_weeks", -1.0,
+    "the event date is one to four weeks before publication: past the days in which follow-ups "
+    "of an incident come, before the anniversaries (a report or a look back on an event)",
+)  # fmt: skip
+def _date_weeks(inp: FeatureInput) -> Evidence | None:
+    return _aged(inp, 8, 31)
 
 
 @_register("date_old", -2.5, "the event date is more than a month before publication")
 def _date_old(inp: FeatureInput) -> Evidence | None:
-    age = _age_days(inp)
-    if age is None or age <= 31:
-        return None
-    return Evidence(1.0, f"{inp.facts.date_evidence} ({age} d old)")
+    return _aged(inp, 32, math.inf)
 
 
 @_register(
@@ -382,6 +408,15 @@ def _quiet_headline(inp: FeatureInput) -> Evidence | None:
     return Evidence(1.0, "headline: " + inp.text[: min(inp.title_end, 80)])
 
 
+@_register(
+    "title_court", -1.0,
+    "a court, trial, hearing or verdict in the headline: proceedings about acts of the past",
+)  # fmt: skip
+def _title_court(inp: FeatureInput) -> Evidence | None:
+    ms = [m for m in inp.signal if m.start < inp.title_end and m.group == "court"]
+    return Evidence(1.0, inp.snippets(ms)) if ms else None
+
+
 @_register("title_history", -1.0, "an anniversary, history, analysis or talks cue in the headline")
 def _title_history(inp: FeatureInput) -> Evidence | None:
     ms = [m for m in inp.signal if m.start < inp.title_end and m.group in _TITLE_BACKGROUND]
@@ -392,7 +427,7 @@ def _title_history(inp: FeatureInput) -> Evidence | None:
 def _violence_explained(inp: FeatureInput) -> Evidence | None:
     end = _lead_end(inp)
     lead = {m.group for m in inp.signal if m.start < end}
-    explained = _explained(inp.groups, inp.feats, bool(inp.border), bool(inp.sides), lead)
+    explained = explain_violence(inp.groups, inp.feats, bool(inp.border), bool(inp.sides), lead)
     if explained is None:
         return None
     reason, dropped = explained
@@ -408,6 +443,30 @@ def prior_weights() -> dict[str, float]:
     return {f.name: f.prior for f in REGISTRY}
 
 
+# A text this long is an article, not a feed item: its later paragraphs tell background.
+_LONG_TEXT = 900
+
+
+def _event_spans(
+    text: str, norm: str, title_end: int, lang: str, matches: Sequence[Match],
+    published: datetime | None,
+) -> list[tuple[int, int]]:  # fmt: skip
+    """The spans of a long article that may tell its event: the headline, the first sentence
+    and every later sentence that names no earlier time (`scope.background_reason`)."""
+    spans = split_sentences(text, title_end, lang)
+    scope = [m for m in matches if m.layer == "scope"]
+    out: list[tuple[int, int]] = []
+    for i, span in enumerate(spans):
+        inside = [m for m in scope if span[0] <= m.start < span[1]]
+        if i < 2 or not background_reason(norm, span, inside, published):
+            out.append(span)
+    return out
+
+
+def _in_event(matches: Sequence[Match], spans: Sequence[tuple[int, int]]) -> list[Match]:
+    return [m for m in matches if any(lo <= m.start < hi for lo, hi in spans)]
+
+
 def compute_features(
     text: str,
     title_end: int,
@@ -415,16 +474,26 @@ def compute_features(
     facts: Facts,
     locations: Sequence[Location],
     published: datetime | None,
-    border_ids: frozenset[str] = frozenset(),
+    place_sets: PlaceSets | None = None,
+    lang: str = "en",
+    norm: str | None = None,
 ) -> dict[str, Evidence]:
     """Feature values with their evidence, registry order; absent features are 0.
 
-    `border_ids` are the gazetteer ids of places on a border sector; without them every place
-    in Armenia or Azerbaijan counts as a border place. A feature that explains the violence
-    away (`Evidence.drops`) removes the features it names.
+    `place_sets`: see `PlaceSets`. A feature that explains the violence
+    away (`Evidence.drops`) removes the features it names. In a long article (`norm` given),
+    violence and the parties count only where the event may be told (`_event_spans`): the
+    killed of the 2020 war in its background paragraphs are not evidence of today's event.
     """
-    inp = FeatureInput(text, title_end, matches, facts, locations, published, border_ids)
+    sets = place_sets or PlaceSets()
+    inp = FeatureInput(text, title_end, matches, facts, locations, published, sets)
     inp.signal = [m for m in matches if m.layer == "signal"]
+    if norm is not None and len(text) > _LONG_TEXT:
+        spans = _event_spans(text, norm, title_end, lang, matches, published)
+        told = set(_in_event(inp.signal, spans))
+        inp.signal = [m for m in inp.signal if m.group not in _VIOLENCE_GROUPS or m in told]
+        sides = set(_in_event([m for m in matches if m.layer == "side"], spans))
+        matches = [m for m in matches if m.layer != "side" or m in sides]
     for m in inp.signal:
         inp.by_group.setdefault(m.group, []).append(m)
     inp.groups = set(inp.by_group)
@@ -432,13 +501,19 @@ def compute_features(
     inp.border = [
         loc
         for loc in inp.local
-        if (loc.id in border_ids if border_ids else True) and loc.kind not in ("country", "region")
+        if (not sets.border or loc.id in sets.border) and loc.kind not in ("country", "region")
     ]
     inp.sides = [m for m in matches if m.layer == "side" and m.tag in _PARTY]
     inp.ministry = [m for m in matches if m.layer == "actor" and m.tag in _MINISTRY_TAGS]
     inp.parties = {_PARTY[m.tag] for m in inp.sides}
-    inp.parties |= {loc.country for loc in inp.local if loc.kind not in ("country", "region")}
+    # a place names its country's party; so does the country's name, in any language CLDR
+    # knows (the side layer's party words cover only the languages the lexicon has)
+    inp.parties |= {loc.country for loc in inp.local if loc.kind != "region"}
     inp.parties |= {_SIDE_PARTY[s] for s in facts.accused if s in _SIDE_PARTY}
+    if (published is None or published < CONTESTED_UNTIL) and any(
+        loc.id in sets.contested for loc in inp.local
+    ):
+        inp.parties |= {"AM", "AZ"}  # the line of contact had two sides
     feats = inp.feats
     # The group features in one pass over the groups found (the same as their `compute`, a
     # third of the features' cost), then the others in registry order.
@@ -453,67 +528,3 @@ def compute_features(
         for name in ev.drops:
             feats.pop(name, None)
     return feats
-
-
-def _explained(
-    groups: set[str],
-    feats: Mapping[str, Evidence],
-    local_place: bool,
-    named_party: bool,
-    lead_groups: set[str],
-) -> tuple[str, tuple[str, ...]] | None:
-    """Violence whose cause the text names and which is not enemy action, if so.
-
-    The policy's hard negatives (a soldier killed by an old mine or a blizzard, live-fire
-    drills, a patrol that saw no incidents, a village shooting between neighbours, another
-    country's war) carry the same words as an attack; each of the many violence features
-    would otherwise outweigh the one feature naming the cause. Then those features are
-    dropped and the cause is a feature.
-    """
-    if "no_context" in feats and "enemy" not in groups:
-        # neither party, nor one of their places, nor "the enemy": another country's border
-        return "violence that names neither Armenia, Azerbaijan nor their places", (
-            *_VIOLENCE_DERIVED, "ministry", "numbered_casualties", "position", "forces"
-        )
-    # "Fire" alone may be a shot in an accident; aimed at a position, or by an enemy, it is
-    # not, nor is fire by an accused side, unless the headline or lead tells of the mine or the
-    # accident: then the accusation may be "the mine was laid by their forces".
-    hostile = (
-        "enemy" in groups
-        or "fire_at_position" in feats
-        or (
-            "fire" in groups
-            and ("accusation" in feats or "position" in groups)
-            and not lead_groups & {"nonhostile", "landmine"}
-        )
-    )
-    if groups & {"nonhostile", "landmine"} and not hostile:
-        return "deaths or wounds from a mine, an accident or the weather", _CASUALTY_DERIVED
-    if (
-        "drills_arms" in groups
-        and not groups & {"enemy", "kill", "wound", "damage"}
-        and not ("accusation" in feats and "position" in groups)  # fired *at positions*
-    ):
-        return "firing in drills", _VIOLENCE_DERIVED
-    if (
-        "calm" in groups
-        and not groups & {"enemy", "kill", "wound", "capture", "damage"}
-        and "accusation" not in feats
-    ):
-        return "a report that nothing happened", _VIOLENCE_DERIVED
-    if (
-        "foreign_conflict" in groups
-        and not local_place
-        and "enemy" not in groups
-        and "accusation" not in feats
-        and not (named_party and "position" in groups)  # fire at Armenian/Azerbaijani posts
-    ):
-        return "violence in another conflict", _VIOLENCE_DERIVED
-    if (
-        "domestic" in groups
-        and not groups & {"forces", "enemy"}
-        and "ministry" not in feats
-        and "accusation" not in feats
-    ):
-        return "a crime or police matter, no armed forces named", _VIOLENCE_DERIVED
-    return None

@@ -50,7 +50,7 @@ import importlib.resources
 import io
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Final
@@ -274,10 +274,10 @@ class Gazetteer:
             resource = importlib.resources.files("bot.classifier").joinpath("data")
             text = resource.joinpath("gazetteer.tsv").read_text(encoding="utf-8")
             source = "bot/classifier/data/gazetteer.tsv"
-        else:
-            text = path.read_text(encoding="utf-8")
-            source = str(path)
-        return cls(list(_parse(text, source)))
+            extra = resource.joinpath("country_names.tsv").read_text(encoding="utf-8")
+            return cls(_with_names(list(_parse(text, source)), extra))
+        text = path.read_text(encoding="utf-8")
+        return cls(list(_parse(text, str(path))))
 
     # -- lookup
 
@@ -451,9 +451,21 @@ def _parse_row(row: dict[str, str], source: str) -> _Entry:
     return _Entry(place, tuple(raw), frozenset(row["context"].split()))
 
 
+def _with_names(entries: list[_Entry], text: str) -> list[_Entry]:
+    """`entries` with more names for matching from `country_names.tsv` (id, language, name:
+    the countries in every CLDR language, written by `scripts/cldr_country_names.py`)."""
+    extra: dict[str, list[tuple[str, str]]] = {}
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            place_id, lang, name = line.split("\t")
+            extra.setdefault(place_id, []).append((lang, name))
+    return [replace(e, raw_names=e.raw_names + tuple(extra.get(e.place.id, ()))) for e in entries]
+
+
 def _spellings(lang: str, name: str) -> Iterator[tuple[str, frozenset[str]]]:
-    """Folded keys for one name with the endings each allows."""
-    group = rules.LANG_GROUP[lang]
+    """Folded keys for one name with the endings each allows (a language without rules of
+    its own takes English's: the name, or the name + "s")."""
+    group = rules.LANG_GROUP.get(lang, "en")
     variants = {name}
     if group == "hy":  # the ligature "և" and "եւ" are the same letters
         variants |= {name.replace("և", "եւ"), name.replace("եւ", "և")}

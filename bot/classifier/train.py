@@ -148,7 +148,7 @@ def fit(
     reg[-1] = 1e-4  # the intercept is (almost) free
     w = mu.copy()
     for _ in range(50):
-        p = 1.0 / (1.0 + np.exp(-(xb @ w)))
+        p = 1.0 / (1.0 + np.exp(-np.clip(xb @ w, -60.0, 60.0)))
         grad = xb.T @ (p - ya) + reg * (w - mu)
         hess = (xb * (p * (1 - p))[:, None]).T @ xb + np.diag(reg)
         step = np.linalg.solve(hess, grad)

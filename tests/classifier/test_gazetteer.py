@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -340,3 +342,29 @@ def test_corpus_locations_resolve(gaz: Gazetteer) -> None:
     # Mid-sentence, as the names stand in the items (a few flags reject sentence openers).
     unresolved = {n for n in names - NOT_IN_SCOPE if not gaz.find(f"near {n}")}
     assert unresolved <= KNOWN_UNRESOLVED
+
+
+def test_country_names_file_matches_babels_cldr_data() -> None:
+    """`data/country_names.tsv` is what `scripts/cldr_country_names.py` writes from Babel's
+    CLDR data (so nobody edits it by hand and a Babel upgrade is noticed)."""
+    script = Path(__file__).resolve().parents[2] / "scripts" / "cldr_country_names.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--check"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Αρμενία και Αζερμπαϊτζάν",  # Greek
+        "Armenia i Azerbejdżan",  # Polish
+        "Örményország és Azerbajdzsán",  # Hungarian
+        "Armênia e Azerbaijão",  # Portuguese
+    ],
+)
+def test_both_countries_are_found_in_languages_without_a_column(text: str) -> None:
+    """Armenia and Azerbaijan are found in languages the gazetteer has no column for, from
+    CLDR's names, so a report in any of them names its parties."""
+    gaz = default_gazetteer()
+    assert {loc.id for loc in gaz.find(text)} == {"am", "az"}
