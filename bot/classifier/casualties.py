@@ -70,7 +70,7 @@ class Said:
     # that act's victims
     prior_accused: Side | None = None
     # the side on whose territory all the places the sentence names lie, when that territory
-    # has never changed hands (`victims.held_side`): civilians there are that side's
+    # has never changed hands (`held.held_side`): civilians there are that side's
     place_side: Side | None = None
 
     def speaker_at(self, offset: int) -> Actor | None:

@@ -17,13 +17,13 @@ from datetime import UTC, datetime, timedelta
 
 from bot.classifier.casualties import Said, find_casualties, tells_casualties
 from bot.classifier.dates import DateMention, find_dates, resolve
+from bot.classifier.held import held_side
 from bot.classifier.lexicon import Match
 from bot.classifier.numbers import BIRTH_BEFORE
 from bot.classifier.scope import split_sentences
 from bot.classifier.statements import Sentence, claims_of, place_side, read_sentences
 from bot.classifier.tokens import Tokens
 from bot.classifier.types import Casualties, Claim, Location
-from bot.classifier.victims import held_side
 from bot.classifier.voices import casualty_voices
 from bot.domain import ACTOR_SIDE, HEAVY_WEAPONS, Actor, Severity, Side
 

@@ -24,12 +24,10 @@ Rules, in this order (each a small function below; `casualties` applies them to 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from typing import Literal, Protocol
 
 from bot.classifier.counts import Doc
 from bot.classifier.lexicon import Match
-from bot.classifier.types import Location
 from bot.domain import ACTOR_SIDE, Actor, Side
 
 __all__ = [
@@ -41,7 +39,6 @@ __all__ = [
     "Clause",
     "Voicing",
     "denied",
-    "held_side",
     "loser_side",
     "losses_owner",
     "referent_side",
@@ -77,48 +74,6 @@ class Clause(Protocol):
 
     @property
     def place_side(self) -> Side | None: ...
-
-
-# Places whose side is not told by the country they lie in: the Karabakh region and the
-# districts around it (held by Armenian forces from the 1990s to 2020 or 2023), the exclaves
-# held by the other side since the 1990s (Artsvashen, Karki/Tigranashen, the Gazakh
-# villages), and the Nakhchivan and Gazakh border villages that changed hands. Civilians in
-# any other place are its country's.
-_CHANGED_HANDS_ADMIN = frozenset(
-    {
-        "Karabakh", "Khankendi", "Khojavend", "Khojaly", "Shusha", "Aghdara", "Aghdam",
-        "Tartar", "Goranboy", "Kalbajar", "Lachin", "Gubadli", "Zangilan", "Jabrayil",
-        "Fuzuli", "East Zangezur", "Gazakh", "Sadarak", "Kangarli",
-    }
-)  # fmt: skip
-_CHANGED_HANDS_IDS = frozenset({"am-artsvashen", "am-tigranashen"})
-_COUNTRY_SIDE: dict[str, Side] = {"AM": "armenian", "AZ": "azerbaijani"}
-
-
-class _Sentence(Protocol):
-    @property
-    def start(self) -> int: ...
-
-    @property
-    def end(self) -> int: ...
-
-
-def held_side(text: str, sent: _Sentence, locations: Sequence[Location]) -> Side | None:
-    """The side on whose territory all the settlements and districts the sentence names lie,
-    when none of them changed hands; None when it names none, or places of both sides."""
-    sides: set[Side] = set()
-    for loc in locations:
-        if loc.kind not in ("settlement", "district") or not loc.matched:
-            continue
-        if text.find(loc.matched, sent.start, sent.end) < 0:
-            continue
-        if loc.admin in _CHANGED_HANDS_ADMIN or loc.id in _CHANGED_HANDS_IDS:
-            return None
-        side = _COUNTRY_SIDE.get(loc.country)
-        if side is None:
-            return None
-        sides.add(side)
-    return sides.pop() if len(sides) == 1 else None
 
 
 SIDE_TAG: dict[str, Side] = {
