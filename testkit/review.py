@@ -118,8 +118,9 @@ def _reports(number: int) -> tuple[ReportRef, ...]:
 def samples() -> list[Sample]:
     """The fixed sample incidents, each showing one kind of alert."""
     views = [
-        ("claim", _view(1, ["am-sotk"], [_says("am_mod", "accusation", accused=["azerbaijani"])],
-                        sectors=["gegharkunik-kalbajar"])),
+        ("claim", _view(
+            1, ["am-sotk"], [_says("am_mod", "accusation", accused=["azerbaijani"], acts=["fire"])],
+            sectors=["gegharkunik-kalbajar"])),
         ("counter-claim, several places", _view(
             2, ["am-sotk", "am-kut", "az-kalbajar-district", "am-gegharkunik-province"],
             [_says("am_mod", "accusation", accused=["azerbaijani"], acts=["shelling"],
@@ -127,7 +128,7 @@ def samples() -> list[Sample]:
              _says("az_mod", "accusation", accused=["armenian"], acts=["fire"],
                    at=["az-kalbajar-district"])],
             severity="high", weapons=("mortar",), sectors=["gegharkunik-kalbajar"])),
-        ("denial", _view(
+        ("denial; an accusation naming no act", _view(
             3, ["am-tegh"],
             [_says("az_mod", "accusation", accused=["armenian"]), _says("am_mod", "denial")],
             sectors=["syunik-lachin"])),
@@ -135,7 +136,8 @@ def samples() -> list[Sample]:
                               severity="low", sectors=["ararat-nakhchivan"])),
         ("casualties with side and kind, two claimants of one figure", _view(
             5, ["am-verin-shorzha"],
-            [_says("am_mod", "accusation", accused=["azerbaijani"]), _says("az_mod", "denial")],
+            [_says("am_mod", "accusation", accused=["azerbaijani"], acts=["fire"]),
+             _says("az_mod", "denial")],
             severity="high",
             casualties=[CasualtyFigure("armenian", "servicemen", "am_mod", 1, 2),
                         CasualtyFigure("armenian", "servicemen", "media", 1, 2),

@@ -21,7 +21,12 @@ from bot.classifier.held import held_side
 from bot.classifier.lexicon import Match
 from bot.classifier.numbers import BIRTH_BEFORE
 from bot.classifier.scope import split_sentences
-from bot.classifier.statements import Sentence, claims_of, place_side, read_sentences
+from bot.classifier.statements import (
+    Sentence,
+    claims_of,
+    place_side,
+    read_sentences,
+)
 from bot.classifier.tokens import Tokens
 from bot.classifier.types import Casualties, Claim, Location
 from bot.classifier.voices import casualty_voices
@@ -57,6 +62,8 @@ _CLOCK_HINT = re.compile(r"\d[:.]\d\d|\d\s*[ap]\.?m\b", re.IGNORECASE)
 # The lookbehind comes after the digits (same condition: no digit, '.', ',' or ':' before the
 # year) so the regex engine can skip ahead to a "1" or "2" instead of trying every position.
 _YEAR_RE = re.compile(r"((?:19|20)\d\d)(?<![\d.,:]\d\d\d\d)(?![\d])")
+
+
 @dataclass(slots=True)
 class Facts:
     """What the extractor found; `clock`, `years` and `date_evidence` feed the model."""
@@ -186,14 +193,10 @@ def extract_facts(
     default_actor: Actor = sided[0] if len(speaking) == 1 and sided else "media"
 
     if casualty_words:
-        voices = casualty_voices(all_sentences, (text, norm), by_layer, lang)
-        accused_before = [None, *(s.accused for s in all_sentences[:-1])]
-        said = [
-            Said(s.start, s.end, voice, not s.background, prior, held_side(text, s, locations))
-            for s, voice, prior in zip(all_sentences, voices, accused_before, strict=True)
-        ]
+        said = _said(all_sentences, (text, norm), by_layer, lang, locations)
+        accusing = _accusing(facts.claims, sentences)
         facts.casualties, facts.unattributed_killed = find_casualties(
-            text, norm, tokens, by_layer, said, lang, default_actor, _accusing(facts.claims)
+            text, norm, tokens, by_layer, said, lang, default_actor, accusing
         )
     facts.event_date, facts.date_evidence = _event_date(text, mentions, published, spans, signal)
     if _CLOCK_HINT.search(text):
@@ -204,12 +207,60 @@ def extract_facts(
     return facts
 
 
-def _accusing(claims: Sequence[Claim]) -> frozenset[Side]:
+@dataclass(frozen=True, slots=True)
+class _Whole:
+    """A whole sentence made of its clauses: where, who speaks in it, whom it accuses."""
+
+    start: int
+    end: int
+    actors: tuple[Actor, ...]
+    where: tuple[int, ...]
+    accused: Side | None
+    background: bool
+
+
+def _said(
+    sentences: Sequence[Sentence],
+    texts: tuple[str, str],
+    by_layer: dict[str, list[Match]],
+    lang: str,
+    locations: Sequence[Location],
+) -> list[Said]:
+    """Whole sentences for the casualty reader, each with the speakers of all its clauses (and
+    the voices `voices` reads where they name none), the side the sentence before accuses and
+    the side whose never-contested territory its places are on."""
+    by_span: dict[tuple[int, int], list[Sentence]] = {}
+    for s in sentences:
+        by_span.setdefault(s.sentence, []).append(s)
+    wholes = [
+        _Whole(
+            lo,
+            hi,
+            tuple(a for c in clauses for a in c.actors),
+            tuple(w for c in clauses for w in c.where),
+            next((c.accused for c in clauses if c.accused), None),
+            bool(clauses[0].background),
+        )
+        for (lo, hi), clauses in by_span.items()
+    ]
+    voices = casualty_voices(wholes, texts, by_layer, lang)
+    accused_before = [None, *(w.accused for w in wholes[:-1])]
+    return [
+        Said(w.start, w.end, voice, not w.background, prior, held_side(texts[0], w, locations))
+        for w, voice, prior in zip(wholes, voices, accused_before, strict=True)
+    ]
+
+
+def _accusing(claims: Sequence[Claim], sentences: Sequence[Sentence]) -> frozenset[Side]:
     """The sides on record in the item accusing the other: a side reporting an attack on
     itself. Only their voice gives a figure its side when the figure's words name none (a
-    local shooting, an air crash or a mine accident has no accuser)."""
+    local shooting, an air crash or a mine accident has no accuser). An accusation that only
+    condemns ("a war crime") or names an operation tells no attack on the speaker's people."""
+    indirect = {s.text[:300] for s in sentences if not s.direct}
     return frozenset(
-        ACTOR_SIDE[c.actor] for c in claims if c.actor in ACTOR_SIDE and c.stance == "accusation"
+        ACTOR_SIDE[c.actor]
+        for c in claims
+        if c.actor in ACTOR_SIDE and c.stance == "accusation" and c.evidence not in indirect
     )
 
 

@@ -26,6 +26,7 @@ import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -33,7 +34,7 @@ import ahocorasick
 
 from bot.classifier.normalize import normalize_pattern
 
-__all__ = ["Group", "Lexicon", "Match", "load_lexicon"]
+__all__ = ["Group", "Lexicon", "Match", "group_pattern", "load_lexicon"]
 
 _GAP = r" +(?:\S+ +){0,2}"
 
@@ -205,8 +206,44 @@ def _groups_from_toml(data: Mapping[str, Any]) -> dict[str, tuple[Group, dict[st
     return out
 
 
+def _shipped_text() -> str:
+    return resources.files("bot.classifier").joinpath("data/lexicon.toml").read_text("utf-8")
+
+
 def load_lexicon(text: str | None = None) -> Lexicon:
     """Load the shipped `data/lexicon.toml` (or the TOML given as `text`)."""
-    if text is None:
-        text = resources.files("bot.classifier").joinpath("data/lexicon.toml").read_text("utf-8")
-    return Lexicon(_groups_from_toml(tomllib.loads(text)))
+    return Lexicon(_groups_from_toml(tomllib.loads(_shipped_text() if text is None else text)))
+
+
+def _pattern_regex(pattern: str) -> str:
+    parts: list[str] = []
+    gap = False
+    for word in pattern.split():
+        if word == "_":
+            gap = True
+            continue
+        if parts:
+            parts.append(r"\s+(?:\S+\s+){0,2}" if gap else r"\s+")
+        gap = False
+        star = word.endswith("*")
+        parts.append(re.escape(word.rstrip("*")) + (r"\w*" if star else r"(?!\w)"))
+    return "".join(parts)
+
+
+@cache
+def group_pattern(*names: str) -> str:
+    """A regex (source, no flags) matching any pattern of the shipped groups `names` in a
+    `normalize`d text, whole words as in `find`, longest first.
+
+    For the few rules that need a word list inside a wider pattern ("<a country> also denied",
+    "it said"): the list stays in the lexicon, the shape of the rule in the code.
+    """
+    groups = _groups_from_toml(tomllib.loads(_shipped_text()))
+    patterns = {
+        normalize_pattern(raw)
+        for name in names
+        for raws in groups[name][1].values()
+        for raw in raws
+    }
+    alternatives = sorted((_pattern_regex(p) for p in patterns if p), key=len, reverse=True)
+    return r"(?<!\w)(?:" + "|".join(alternatives) + ")"

@@ -23,6 +23,7 @@ from sentencex import get_sentence_boundaries
 
 from bot.classifier.dates import MONTHS
 from bot.classifier.lexicon import Match
+from bot.classifier.numbers import BIRTH_BEFORE
 
 __all__ = ["Sentence", "background_reason", "split_sentences"]
 
@@ -109,7 +110,7 @@ def background_reason(
     words = norm[lo:hi].split()
     for i, word in enumerate(words):
         if len(word) == 4 and word.isdecimal() and word[:2] in ("19", "20"):
-            if int(word) < published.year and not _is_count(words, i):
+            if int(word) < published.year and not _is_count(words, i) and not _is_birth(words, i):
                 return f"year: {word}"
             continue
         month = _MONTH_FORMS.get(word)
@@ -122,6 +123,17 @@ def _is_count(words: Sequence[str], i: int) -> bool:
     """'1990 soldiers' is rare but possible: a year is followed by no person noun we know."""
     nxt = words[i + 1] if i + 1 < len(words) else ""
     return nxt in ("people", "soldiers", "человек", "военнослужащих")
+
+
+_BIRTH_AFTER = ("года рождения", "г р", "թ ծնված", "ծնված", "tevellud", "il tevellud")
+
+
+def _is_birth(words: Sequence[str], i: int) -> bool:
+    """A birth year ("born in 1980", "1980 года рождения", "1980 թ. ծնված") dates a person,
+    not the event."""
+    before = words[max(0, i - 2) : i]
+    after = " ".join(words[i + 1 : i + 4])
+    return any(w in BIRTH_BEFORE for w in before) or after.startswith(_BIRTH_AFTER)
 
 
 def _earlier_month(month: int, published: datetime) -> bool:

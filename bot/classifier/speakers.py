@@ -16,15 +16,17 @@ from dataclasses import dataclass
 
 from bot.classifier.casualties import OTHER as _OTHER
 from bot.classifier.casualties import SIDE_TAG as _SIDE_TAG
-from bot.classifier.lexicon import Match
+from bot.classifier.lexicon import Match, group_pattern
 from bot.domain import ACTOR_SIDE, Actor, Side
 
 __all__ = [
     "INST_ACTOR",
+    "SPEECH",
     "Context",
     "claim_source_side",
     "country_speaks",
     "named_speakers",
+    "opener",
     "speakers_only",
 ]
 
@@ -52,6 +54,8 @@ INST_ACTOR: dict[tuple[str, str], Actor] = {
     ("russia", "border"): "am_border",  # Russian border guards serve on Armenia's borders
     ("russia", "gov"): "third_party",
 }
+# A speech verb (the lexicon's `speech` group), for the rules below and `statements`'s
+SPEECH = group_pattern("speech", "speech_more")
 _LANG_SIDE: dict[str, Side] = {"hy": "armenian", "az": "azerbaijani"}
 
 # Words after a side word that make it the source of a claim ("Baku's claim", "Azerbaijani
@@ -72,7 +76,7 @@ def _resolve_actor(m: Match, sides: Sequence[Match], norm: str) -> tuple[Actor |
         gap_before = m.start - s.end
         gap_after = s.start - m.end
         if 0 <= gap_before <= 3 or _possessor(norm, s, m) or (
-            0 <= gap_after <= 5 and norm[m.end : s.start].strip() in ("", "of", "s", "of the")
+            0 <= gap_after <= 5 and norm[m.end : s.start].strip() in ("", "of", "s", "of the", "in")
         ):
             actor = INST_ACTOR.get((s.tag, m.tag))
             if actor is not None:
@@ -86,7 +90,7 @@ def _possessor(norm: str, side: Match, inst: Match) -> bool:
     gap = norm[side.end : inst.start]
     words = gap.split()
     possessive = norm[side.start : side.end].endswith(" s") or words[:1] == ["s"]
-    return 0 <= len(gap) <= 24 and possessive and len(words) <= 4
+    return 0 <= inst.start - side.end <= 24 and possessive and len(words) <= 4
 
 
 def claim_source_side(sides: Sequence[Match], norm: str) -> Side | None:
@@ -125,16 +129,13 @@ class Context:
 # usually the one accused ("atəşkəsi Azərbaycan tərəfi pozub": the Azerbaijani side broke the
 # ceasefire), and its figures must not go to it.
 _SIDE_PHRASE = re.compile(r"\b(?:side|сторон\w*|t[əe]r[əe]f\w*|կողմ\w*)")
+# (not after "was", "were": "the Azerbaijani side was told to leave" is spoken to)
 _SPEECH_AFTER = re.compile(
-    r"\W*(?:\w+\W+){0,4}?(?:said|says|say|stated|states|reported|reports|claimed|claims|"
-    r"announced|insisted|denied|denies|accused|accuses|blamed|told|gave|described|"
-    r"излож\w*|рассказ\w*|опис\w*|заяв\w*|сообщ\w*|утвержда\w*|отрица\w*|обвин\w*|отмети\w*|счита\w*|"
-    r"bildir\w*|aciqla\w*|iddia\w*|tekzib\w*|ittiham\w*|melumat\w*|behanat\w*|"
-    r"հայտն\w*|հայտարար\w*|նշ\w*|հերք\w*|մեղադր\w*|պնդ\w*)\b"
+    r"\W*(?:(?!was\b|were\b|been\b)\w+\W+){0,4}?(?:" + SPEECH + r"|(?:"
+    + "|".join(_CLAIM_WORDS) + r")\w*)"
 )
-_SPEECH_BEFORE = re.compile(
-    r"(?:according to|по (?:данным|словам|информации|заявлению)|в заявлении)\s+(?:the\s+)?$"
-)
+_SOURCE = group_pattern("speech_source")
+_SPEECH_BEFORE = re.compile(_SOURCE + r"\s+(?:the\s+)?$")
 
 
 def _speaks(am: Match, norm: str, end: int) -> bool:
@@ -150,36 +151,44 @@ def _speaks(am: Match, norm: str, end: int) -> bool:
 # A country or its capital as the subject of a speech verb: "Baku also accused", "Yerevan
 # denied", "Азербайджан заявил", "Ermənistan bildirib" (the government speaks).
 _COUNTRY_SPEAKS = re.compile(
-    r"\s+(?:(?:also|then|again|later|in turn|has|had|have|в свою очередь|же|также|isə|da|də)\s+)?"
-    r"(?:accused|accuses|blamed|blames|denied|denies|rejected|rejects|said|says|claimed|claims|"
-    r"insisted|обвинил\w*|обвиня\w*|отрица\w*|опроверг\w*|заявил\w*|заявля\w*|утвержда\w*|"
-    r"ittiham\w*|tekzib\w*|bildir\w*|iddia\w*|մեղադր\w*|հերք\w*|հայտարար\w*)\b"
+    r"\s+(?:(?:also|then|again|later|in turn|has|had|have|в свою очередь|же|также|это|вновь|снова|"
+    r"isə|da|də)"
+    r"\s+)?" + SPEECH
 )
 
 
 # In Armenian and Azerbaijani the verb ends the clause: a sentence opening with a country
 # ("İrəvan, öz növbəsində, Azərbaycanı ... ittiham edir") and ending with a speech verb has
 # that country as its speaker.
-_VERB_LAST = re.compile(
-    r"(?:ittiham\w*|tekzib\w*|bildir\w*|iddia\w*|beyan\w*|vurgula\w*|"
-    r"մեղադր\w*|հերք\w*|հայտարար\w*|հայտն\w*|պնդ\w*)(?:\s+\w+){0,2}\W*$"
-)
+_VERB_LAST = re.compile(SPEECH + r"(?:\s+\w+){0,2}\W*$")
+
+
+# A side named by an adjective ("Azerbaijani", "армянская", "ադրբեջանական") is no subject of
+# a speech verb: "Azerbaijani reports" are reports, "Baku reports" speaks.
+_ADJECTIVE = re.compile(r"(?:ian|ani|ск\w*|ական\w*)$")
 
 
 def country_speaks(
-    sides: Sequence[Match], norm: str, span: tuple[int, int]
+    sides: Sequence[Match], norm: str, span: tuple[int, int], verb_last: bool = True
 ) -> tuple[list[Actor], list[int]]:
-    """A sentence naming no speaker but a country speaking ("Baku also accused Armenian
-    forces of shelling", "İrəvan ... ittiham edir"): that country's government, once."""
+    """A country speaking ("Baku also accused Armenian forces of shelling", "İrəvan ...
+    ittiham edir"): that country's government, once. `verb_last`: a sentence opening with a
+    country and ending with a speech verb counts (Armenian and Azerbaijani word order, in a
+    sentence that names no other speaker)."""
     lo, hi = span
     for s in sides:
         side = _SIDE_TAG.get(s.tag)
         if side is None:
             continue
-        if _COUNTRY_SPEAKS.match(norm, s.end, hi):
+        # "Baku denied" (not "Azerbaijani reports that": an adjective is no subject), "по
+        # версии Баку", "по данным армянской стороны"
+        subject = not _ADJECTIVE.search(norm, s.start, s.end)
+        if (subject and _COUNTRY_SPEAKS.match(norm, s.end, hi)) or _SPEECH_BEFORE.search(
+            norm, max(lo, s.start - 30), s.start
+        ):
             return [INST_ACTOR[(s.tag, "gov")]], [s.start]
         opening = not norm[lo : s.start].strip()
-        if opening and _VERB_LAST.search(norm, s.end, hi):
+        if verb_last and opening and _VERB_LAST.search(norm, s.end, hi):
             return [INST_ACTOR[(s.tag, "gov")]], [s.start]
     return [], []
 
@@ -189,24 +198,28 @@ _THAT = re.compile(r"\b(?:that|что|будто|որ|ki)\b|:")
 
 
 def speakers_only(
-    actors: list[Actor], where: list[int], norm: str, end: int
+    actors: list[Actor], where: list[int], norm: str, end: int, opener: int | None = None
 ) -> tuple[list[Actor], list[int]]:
     """Drop actors that are talked about, not speaking: a third party named after a side's
     speaker ("Armenia's Foreign Ministry accused Azerbaijan of aggression in the Russian
     peacekeepers' zone"), and an actor named inside what the first speaker says ("the
-    spokesman said that Aliyev ...") unless a speech word follows it ("..., while Baku said")."""
-    if len(actors) < 2:
+    spokesman said that Aliyev ...") unless a speech word follows it ("..., while Baku said").
+    `opener`: where the sentence's first speaking institution is named, when its country is
+    unknown ("Foreign Ministry spokesman X wrote that Azerbaijan's leader ...")."""
+    unnamed = opener is not None and (not where or opener < min(where))
+    if len(actors) < 2 and not unnamed:
         return actors, where
-    first = min(range(len(actors)), key=lambda i: where[i])
+    first = min(range(len(actors)), key=lambda i: where[i]) if actors else -1
+    start = opener if unnamed and opener is not None else where[first]
     sided = [w for a, w in zip(actors, where, strict=True) if a in ACTOR_SIDE]
     # what the first speaker says starts after its speech verb ("the ministry said the
     # operation ...") or after "that"
-    verb = _SPEECH_AFTER.match(norm, where[first], min(end, where[first] + 60))
-    that = verb if verb is not None else _THAT.search(norm, where[first], end)
+    verb = _SPEECH_AFTER.match(norm, start, min(end, start + 60))
+    that = verb if verb is not None else _THAT.search(norm, start, end)
     keep_a: list[Actor] = []
     keep_w: list[int] = []
     for i, (actor, at) in enumerate(zip(actors, where, strict=True)):
-        if i != first:
+        if i != first or unnamed:
             if actor == "third_party" and sided and min(sided) < at:
                 continue
             reported = that is not None and that.end() <= at
@@ -215,6 +228,11 @@ def speakers_only(
         keep_a.append(actor)
         keep_w.append(at)
     return keep_a, keep_w
+
+
+def opener(actor_matches: Sequence[Match], c: Context) -> int | None:
+    """Where the sentence's first speaking actor is named (see `speakers_only`)."""
+    return next((am.start for am in actor_matches if _speaks(am, c.norm, c.end)), None)
 
 
 def named_speakers(

@@ -15,16 +15,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.classifier.agents import agent_sides
 from bot.classifier.casualties import OTHER as _OTHER
 from bot.classifier.casualties import SIDE_TAG as _SIDE_TAG
-from bot.classifier.lexicon import Match
+from bot.classifier.lexicon import Match, group_pattern
 from bot.classifier.scope import background_reason
 from bot.classifier.speakers import (
     INST_ACTOR,
+    SPEECH,
     Context,
     claim_source_side,
     country_speaks,
     named_speakers,
+    opener,
     speakers_only,
 )
 from bot.classifier.types import Claim, Location
@@ -32,17 +35,34 @@ from bot.domain import ACTOR_SIDE, Action, Actor, Side, Stance
 
 __all__ = ["Sentence", "claims_of", "place_side", "read_sentences"]
 
-# A sentence that names no speaker but says "it said", "the ministry added", "заявили в
-# ведомстве", "հայտնել են", "bildirib" speaks for the last speaker named before it.
-_SPEECH = re.compile(
-    r"\b(?:(?:it|he|she|they|the ministry|the statement|the army|the service|the agency)\s+"
-    r"(?:\w+\s+)?(?:said|says|added|adds|stated|confirmed|reported|noted|claimed|insisted|"
-    r"announced|accused|denied|blamed)|according to the (?:ministry|statement|army|service)|"
-    r"говорится|добави\w*|отмети\w*|уточни\w*|подчеркну\w*|сообщили в|заявили в|"
-    r"в ведомстве|в заявлении|по данным ведомства|там (?:заявили|сообщили|отметили)|"
-    r"в ответ (?:заявили|сообщили)|"
-    r"հավելել|նշել|հայտնել|շեշտել|ընդգծել|bildirilib|qeyd olunub|vurgulanib|elave edilib)\b"
+# A sentence that names no speaker but says "it said", "the ministry added", "там заявили",
+# "по данным ведомства", or speaks with no subject of its own ("говорится", "bildirilib",
+# "նշվում է") speaks for the last speaker named before it; so, in Armenian, which drops the
+# subject, does any speech verb ("հայտնել են"). A verb with a subject of its own that is no
+# actor ("жители заявили", "kənd sakinləri bildirib") does not.
+_CARRIED = re.compile(
+    r"\b(?:it|he|she|they|the ministry|the statement|the army|the service|the agency|там|"
+    r"в ведомстве|в министерстве|в заявлении|в ответ)\s+(?:\w+\s+)?" + SPEECH
+    + r"|" + group_pattern("speech_source")
+    + r"\s+(?:the\s+)?(?:ministry|statement|army|service|ведомства|министерства)\b"
+    + r"|" + group_pattern("speech_impersonal")
 )
+_PRO_DROP = frozenset({"hy"})
+_SPEECH_RE = re.compile(SPEECH)
+_VERB_LAST = frozenset({"hy", "az"})  # languages whose verb ends the clause
+
+
+def _carried(norm: str, lo: int, hi: int, lang: str) -> bool:
+    """Whether a sentence naming no speaker speaks for the last one (see `_CARRIED`)."""
+    if lang in _PRO_DROP and _SPEECH_RE.search(norm, lo, hi):
+        return True
+    return _CARRIED.search(norm, lo, hi) is not None
+
+
+def _start(m: Match) -> int:
+    return m.start
+
+
 def _per_span(matches: Sequence[Match], spans: Sequence[tuple[int, int]]) -> list[list[Match]]:
     """The matches starting in each span, in their order, for all spans in one pass.
 
@@ -73,70 +93,10 @@ class Sentence:
     outright: bool = False  # the accusation is said in so many words ("accused", "blamed")
     action: Action | None = None
     denies: bool = False  # also denies ("called it a provocation and Baku's claim nonsense")
-
-
-# After a side's name, the place or people that are hit, not the ones firing.
-_VICTIM_NOUN = re.compile(
-    r"\s*(?:s\s+)?(?:positions?|territory|villages?|settlements?|civilians?|homes?|border|side s|"
-    r"позици\w*|территори\w*|сел\w*|населенн\w*|мирн\w*|դիրք\w*|տարածք\w*|գյուղ\w*|"
-    r"movqe\w*|erazi\w*|kend\w*)\b"
-)
-_BY_SIDE = re.compile(r"(?:from|by|со стороны|from the direction of)(?: the)?\s*$")
-_FROM_BEFORE = re.compile(r"(?:\bfrom|с территории|с позиций)\s+(?:the\s+)?(?:territory of\s+)?$")
-_FROM_AFTER = re.compile(r"\s*(?:s\s+)?(?:erazisinden|movqelerinden|տարածքից|դիրքերից)")
-_SIDE_BY = re.compile(r"^\s*(?:s )?(?:tərəfindən|terefinden|կողմից|стороной)")
-
-
-def _acts(s: Match, anchors: Sequence[Match], norm: str) -> bool:
-    """A side named as the subject of an act ("Azerbaijan launched intensive shelling") or as
-    where fire came from ("fire from the Armenian side", "erməni tərəfindən")."""
-    for a in anchors:
-        if a.group not in ("fire", "incursion"):
-            continue
-        gap = norm[s.end : a.start]
-        words = gap.split()
-        if any(w in ("and", "и", "և", "ve", "or", "called", "urged") for w in words):
-            continue
-        if 0 <= a.start - s.end <= 48 and len(words) <= 4 and not _VICTIM_NOUN.match(gap):
-            return True  # "Azerbaijan launched shelling", "Armenian units opened fire"
-        if 0 <= s.start - a.end <= 40 and _BY_SIDE.search(norm, a.end, s.start):
-            return True
-    fire = any(a.group == "fire" for a in anchors)
-    if fire and _FROM_BEFORE.search(norm, max(0, s.start - 30), s.start):
-        return True  # "launched from Armenian territory", "с территории Армении"
-    if fire and _FROM_AFTER.match(norm, s.end):
-        return True  # "Ermənistan ərazisindən", "Ադրբեջանի տարածքից"
-    return bool(_SIDE_BY.match(norm, s.end))
-
-
-def _agent_sides(sides: Sequence[Match], signal: Sequence[Match], norm: str) -> list[Side]:
-    """Sides named as the ones acting: "Azerbaijani units", "ВС Азербайджана", "Armenian fire".
-
-    `sides` and `signal` are the side and signal matches of one sentence.
-    """
-    anchors = [m for m in signal if m.group in ("forces", "fire", "combat", "incursion")]
-    hurt = [m.start for m in signal if m.group in ("kill", "wound")]
-    # "Armenian forces were killed": forces that suffer are victims, not agents
-    anchors = [
-        a for a in anchors if a.group != "forces" or not any(0 <= h - a.end <= 24 for h in hurt)
-    ]
-    out: list[Side] = []
-    for s in sides:
-        side = _SIDE_TAG.get(s.tag)
-        if side is None:
-            continue
-        if _acts(s, anchors, norm) and side not in out:
-            out.append(side)
-            continue
-        for a in anchors:
-            before = 0 <= a.start - s.end <= 3  # "Azerbaijani forces", "Armenian fire"
-            after = a.group == "forces" and 0 <= s.start - a.end <= 4  # "ВС Азербайджана"
-            if (before or after) and side not in out:
-                # "Armenian positions came under fire": a victim, not an agent
-                gap = norm[s.end : a.start] if before else norm[a.end : s.start]
-                if gap.strip() in ("", "s", "of", "of the"):
-                    out.append(side)
-    return out
+    # the accusation stands on an act against the speaker's side, not only on words that
+    # condemn ("treacherous", "genocide") or an operation named ("Azerbaijan's offensive")
+    direct: bool = True
+    sentence: tuple[int, int] = (0, 0)  # the whole sentence this clause belongs to
 
 
 _VIOLENT = frozenset({"fire", "combat", "incursion", "capture", "kill", "wound"})
@@ -175,17 +135,27 @@ def _stance(
     sides: Sequence[Match],
     stance_words: Sequence[Match],
     actors: Sequence[Actor],
+    armed: bool = False,
+    returned: bool = False,
 ) -> tuple[Stance, Side | None]:
     """What a sentence's speakers do: deny, accuse (whom) or only claim.
 
     An accusation needs an accused side other than the speaker's: named as the attacker
     ("Azerbaijani forces shelled", "fire from the Armenian side"), named after an accusing
     word ("accused Armenia of", "возложил ответственность на ВС Армении"), or "the enemy".
-    Third parties accuse only in so many words.
+    Third parties accuse only in so many words. `armed`: the sentence names a weapon, whose
+    side is the one acting ("missiles launched from Armenian territory"); `returned`: it
+    says the speaker's side returned fire.
     """
-    accuse = [m for m in stance_words if m.tag == "accuse"]
+    accuse = [m for m in stance_words if m.tag in ("accuse", "condemn")]
     accused: Side | None = None
     if "denial" in groups or (_denies(groups, stance_words) and not accuse):
+        source = claim_source_side(sides, norm)  # "denied Azerbaijani reports that ..."
+        others = [a for a in agents if a not in (own_side, source)]
+        if own_side is not None and others and groups & _VIOLENT:
+            # "rejected the accusation and said Azerbaijani troops had opened fire first":
+            # both (the denial is kept by `Sentence.denies`)
+            return "accusation", others[0]
         return "denial", None
     if accuse:
         after = [
@@ -205,8 +175,10 @@ def _stance(
         accused = others[0]
     elif "enemy" in groups and own_side is not None:
         accused = _OTHER[own_side]
-    if accused is not None and groups & _VIOLENT:
+    if accused is not None and (groups & _VIOLENT or armed):
         return "accusation", accused
+    if accused is None and own_side is not None and returned:
+        return "accusation", _OTHER[own_side]  # "our units returned fire": they fired first
     return "claim", accused
 
 
@@ -214,9 +186,7 @@ def _denies(groups: set[str], stance_words: Sequence[Match]) -> bool:
     return "denial" in groups or any(m.tag == "deny" for m in stance_words)
 
 
-def _denier(
-    sides: Sequence[Match], signal: Sequence[Match], norm: str, lo: int
-) -> Side | None:
+def _denier(sides: Sequence[Match], signal: Sequence[Match], norm: str, lo: int) -> Side | None:
     """Who denies in a sentence naming no official: a country named before the denial word
     ("Azerbaijan denied", "В Ереване ... назвали не соответствующими действительности"),
     or the other side of the one named as the source of the claim denied."""
@@ -234,6 +204,78 @@ def _denier(
     return _SIDE_TAG[before[0].tag] if before else None
 
 
+@dataclass(frozen=True, slots=True)
+class _Parts:
+    """One sentence's span and its matches, by layer."""
+
+    lo: int
+    hi: int
+    signal: list[Match]
+    sides: list[Match]
+    actors: list[Match]
+    scope: list[Match]
+    stance: list[Match]
+    arms: list[Match]
+    acts: list[Match]
+
+
+def _parts(
+    spans: list[tuple[int, int]], signal: list[Match], by_layer: dict[str, list[Match]]
+) -> list[_Parts]:
+    layers = ("side", "actor", "scope", "stance", "weapon", "act")
+    per = [_per_span(signal, spans), *(_per_span(by_layer.get(n, []), spans) for n in layers)]
+    return [_Parts(lo, hi, *row) for (lo, hi), *row in zip(spans, *per, strict=True)]
+
+
+def _agents(p: _Parts, norm: str) -> list[Side]:
+    return agent_sides(p.sides, sorted([*p.signal, *p.acts], key=_start), norm, p.arms)
+
+
+def _named(
+    p: _Parts, norm: str, lang: str, agents: list[Side], place_side: Side | None
+) -> tuple[list[Actor], list[int]]:
+    """The speakers a sentence names: actors, a country speaking, a country denying."""
+    groups = {m.group for m in p.signal}
+    denial = "denial" in groups
+    context = Context(norm, lang, p.sides, agents, "enemy" in groups, denial, place_side, p.hi)
+    actors, where = named_speakers(p.actors, context)
+    # a country speaking beside a named actor ("Baku denies it and says the peacekeepers' cars
+    # pass"): in order, then those talked about are dropped
+    countries = country_speaks(p.sides, norm, (p.lo, p.hi), not actors and lang in _VERB_LAST)
+    for actor, at in zip(*countries, strict=True):
+        # ("Минобороны Азербайджана утверждает": the country is the named ministry's)
+        if ACTOR_SIDE.get(actor) not in {ACTOR_SIDE.get(a) for a in actors}:
+            i = bisect_right(where, at)
+            actors.insert(i, actor)
+            where.insert(i, at)
+    actors, where = speakers_only(actors, where, norm, p.hi, opener(p.actors, context))
+    if not actors and denial:
+        denier = _denier(p.sides, p.signal, norm, p.lo)
+        if denier is not None:  # "Армения свою причастность отрицает": its government
+            actors, where = [INST_ACTOR[(denier, "gov")]], [p.lo]
+    return actors, where
+
+
+def _stance_of(
+    p: _Parts, norm: str, agents: list[Side], actors: list[Actor]
+) -> tuple[Stance, Side | None, bool]:
+    """A clause's stance and accused side (`_stance`), and whether the accusation is direct:
+    it stands without words that only condemn and without an operation named."""
+    groups = {m.group for m in p.signal}
+    own_side = next((ACTOR_SIDE[a] for a in actors if a in ACTOR_SIDE), None)
+    armed = bool(p.arms)
+    span = (p.lo, p.hi)
+    sides, back = p.sides, any(m.tag == "return" for m in p.acts)
+    stance, accused = _stance(
+        norm, span, groups, agents, own_side, sides, p.stance, actors, armed, back
+    )
+    direct = stance != "accusation" or _stance(
+        norm, span, groups, agent_sides(p.sides, p.signal, norm, p.arms),
+        own_side, p.sides, [m for m in p.stance if m.tag != "condemn"], actors, armed, back,
+    )[0] == "accusation"  # fmt: skip
+    return stance, accused, direct
+
+
 def read_sentences(
     text: str,
     norm: str,
@@ -247,39 +289,30 @@ def read_sentences(
     """Each sentence's speakers, stance, accused side, act and scope (`scope` is the item's
     publication time and the days it names, offset and date)."""
     out: list[Sentence] = []
-    signal_in = _per_span(signal, spans)
-    sides_in = _per_span(by_layer.get("side", []), spans)
-    actors_in = _per_span(by_layer.get("actor", []), spans)
-    scope_in = _per_span(by_layer.get("scope", []), spans)
-    stances_in = _per_span(by_layer.get("stance", []), spans)
-    arms_in = _per_span(by_layer.get("weapon", []), spans)
     speaker: tuple[Actor, ...] = ()
-    for (lo, hi), in_sig, sides, actor_matches, marks, stance_in, arms in zip(
-        spans, signal_in, sides_in, actors_in, scope_in, stances_in, arms_in, strict=True
-    ):
-        groups = {m.group for m in in_sig}
-        agents = _agent_sides(sides, in_sig, norm)
-        enemy = "enemy" in groups
-        denial = "denial" in groups
-        context = Context(norm, lang, sides, agents, enemy, denial, place_side, hi)
-        actors, where = named_speakers(actor_matches, context)
-        actors, where = speakers_only(actors, where, norm, hi)
-        if not actors:
-            actors, where = country_speaks(sides, norm, (lo, hi))
+    # scope is judged on whole sentences ("In May 2018 ...; Baku then accused"), speakers and
+    # stance on clauses ("Yerevan calls it a blockade; Baku denies it")
+    scopes = _per_span(by_layer.get("scope", []), spans)
+    reasons = [
+        background_reason(norm, span, marks, scope[0], scope[1])
+        for span, marks in zip(spans, scopes, strict=True)
+    ]
+    clauses, parents = _clauses(text, spans)
+    split = len(clauses) > len(spans)
+    whole = _parts(spans, signal, by_layer) if split else []
+    for p, parent in zip(_parts(clauses, signal, by_layer), parents, strict=True):
+        lo, hi = p.lo, p.hi
+        groups = {m.group for m in p.signal}
+        agents = _agents(p, norm)
+        # an unnamed institution takes its side from the whole sentence's attacker
+        # ("Azerbaijan launches offensive; ombudsman says 25 dead")
+        context_agents = agents or (_agents(whole[parent], norm) if split else [])
+        actors, where = _named(p, norm, lang, context_agents, place_side)
         if actors:
             speaker = tuple(actors)
-        elif speaker and _SPEECH.search(norm, lo, hi):
-            actors = list(speaker)  # "it said", "the ministry added"
-            where = [lo] * len(actors)
-        elif denial and not any(a in ACTOR_SIDE for a in actors):
-            denier = _denier(sides, in_sig, norm, lo)
-            if denier is not None:  # "Армения свою причастность отрицает": its government
-                actors, where = [*actors, INST_ACTOR[(denier, "gov")]], [*where, lo]
-        own_side = next((ACTOR_SIDE[a] for a in actors if a in ACTOR_SIDE), None)
-        stance, accused = _stance(
-            norm, (lo, hi), groups, agents, own_side, sides, stance_in, actors
-        )
-        background = background_reason(norm, (lo, hi), marks, scope[0], scope[1])
+        elif speaker and _carried(norm, lo, hi, lang):
+            actors, where = list(speaker), [lo] * len(speaker)  # "it said", "the ministry added"
+        stance, accused, direct = _stance_of(p, norm, agents, actors)
         if not actors and stance == "accusation" and _goes_on(speaker, accused):
             actors, where = list(speaker), [lo] * len(speaker)
         out.append(
@@ -291,13 +324,40 @@ def read_sentences(
                 stance,
                 accused,
                 " ".join(text[lo:hi].split()),
-                background,
-                any(m.tag == "accuse" for m in stance_in),
-                _action(norm, in_sig, arms),
-                _denies(groups, stance_in),
+                reasons[parent],
+                any(m.tag == "accuse" for m in p.stance),
+                _action(norm, p.signal, p.arms),
+                _denies(groups, p.stance),
+                direct,
+                spans[parent],
             )
         )
     return out
+
+
+_CLAUSE_BREAK = re.compile(r";\s+")
+_CLAUSE_WORDS = 4  # a clause shorter than this is a list item ("Sotk; Kut; Jermuk")
+
+
+def _clauses(
+    text: str, spans: Sequence[tuple[int, int]]
+) -> tuple[list[tuple[int, int]], list[int]]:
+    """Each sentence cut at its semicolons into clauses that each have words enough to say
+    something (so "Yerevan calls it a blockade; Baku denies it" has two speakers), with the
+    index of the sentence each clause belongs to."""
+    clauses: list[tuple[int, int]] = []
+    parents: list[int] = []
+    for i, (lo, hi) in enumerate(spans):
+        start = lo
+        for m in _CLAUSE_BREAK.finditer(text, lo, hi):
+            head, tail = text[start : m.start()], text[m.end() : hi]
+            if len(head.split()) >= _CLAUSE_WORDS and len(tail.split()) >= _CLAUSE_WORDS:
+                clauses.append((start, m.start() + 1))
+                parents.append(i)
+                start = m.end()
+        clauses.append((start, hi))
+        parents.append(i)
+    return clauses, parents
 
 
 def _goes_on(speaker: tuple[Actor, ...], accused: Side | None) -> bool:
@@ -325,7 +385,9 @@ def place_side(locations: Sequence[Location]) -> Side | None:
 
 
 def claims_of(
-    sentences: Sequence[Sentence], signal: Sequence[Match], text: str,
+    sentences: Sequence[Sentence],
+    signal: Sequence[Match],
+    text: str,
     locations: Sequence[Location],
 ) -> list[Claim]:
     """One claim per (actor, stance, accused) from the event's sentences; an item that names
@@ -363,12 +425,14 @@ def claims_of(
                 )
     if claims:
         return claims
-    violent = [s for s in sentences if s.stance != "claim" or s.accused]
+    # the outlet itself accuses or reports, never denies
+    violent = [s for s in sentences if s.stance == "accusation" or s.accused]
     if violent or any(m.group in ("fire", "kill", "wound", "capture") for m in signal):
         first = violent[0] if violent else sentences[0] if sentences else None
         if first is not None:
             claims.append(
                 Claim(actor="media", stance=first.stance, evidence=first.text[:300],
-                      accused=first.accused)
+                      accused=first.accused, action=first.action,
+                      place_ids=_places_in(text, first, locations))
             )  # fmt: skip
     return claims

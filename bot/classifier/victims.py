@@ -27,7 +27,7 @@ import re
 from typing import Literal, Protocol
 
 from bot.classifier.counts import Doc
-from bot.classifier.lexicon import Match
+from bot.classifier.lexicon import Match, group_pattern
 from bot.domain import ACTOR_SIDE, Actor, Side
 
 __all__ = [
@@ -154,11 +154,8 @@ _SIDE_NOUN = re.compile(r"\s+(?:side s|terefin\w*|կողմի)\s+")
 
 
 # A speech verb: a voice speaks for what follows.
-SPEECH_VERB = re.compile(
-    r"\b(?:said|says|stated|reported|claimed|announced|confirmed|"
-    r"заяви\w*|сообщи\w*|утвержда\w*|bildir\w*|iddia ed\w*|melumat yay\w*|"
-    r"հայտն\w*|հայտարար\w*)\b"
-)
+# The lexicon's speech verbs, with two the casualty reader also takes as a voice.
+SPEECH_VERB = re.compile(group_pattern("speech") + r"|\b(?:confirmed|melumat yay\w*)\b")
 
 
 

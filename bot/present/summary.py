@@ -119,7 +119,9 @@ def _statement_lines(view: IncidentView, lang: str) -> list[str]:
         near = "_near" if places else ""
         extra = {"places": places} if places else {}
         if "accusation" in statement.stances and statement.accused:
-            action = actions[0] if actions else "fire"
+            # an accusation that names no act ("called the attack treacherous") says whom
+            # it blames, never an act nobody named
+            action = actions[0] if actions else "blame"
             accused = join_names([t(lang, f"side_{s}") for s in statement.accused], lang)
             key = f"claim_accuses_{action}{near}"
             lines.append(_said(lang, key, statement.actor, accused=accused, **extra))

@@ -44,6 +44,7 @@ def _reason(sentence: str) -> str:
         "Two days earlier, the ministry said a soldier was killed near Jermuk.",
         "It was the third such attack this month.",
         "Двумя днями ранее в ведомстве сообщили о гибели военнослужащего.",
+        "В 1998 году рядовой был ранен на этом участке границы.",
     ],
 )
 def test_background_sentences(sentence: str) -> None:
@@ -61,8 +62,11 @@ def test_background_sentences(sentence: str) -> None:
         "В понедельник агентство сообщило о девяти погибших.",
         "The ministry said a soldier was killed near Jermuk.",
         "It was the third attack this month.",
+        "Ранение получил рядовой Иван Петров 1998 года рождения.",
+        "Private Aram Petrosyan, born in 1998, was wounded at his post.",
+        "Վիրավորվել է 1998 թ. ծնված շարքային Արամ Պետրոսյանը։",
     ],
 )
 def test_event_sentences(sentence: str) -> None:
-    """The event told today, this week or on its date is not background."""
+    """The event told today, this week or on its date is not background; nor is a birth year."""
     assert _reason(sentence) == ""

@@ -44,7 +44,7 @@ def test_review_covers_every_language_alert_kind_and_menu() -> None:
     """Each language has the fixed alerts, the follow-up, the digest and every settings page."""
     for lang in LANGUAGES:
         titles = {s.title for s in by_lang(lang)}
-        for name in ("claim", "denial", "no town found", "follow-up",
+        for name in ("claim", "denial; an accusation naming no act", "no town found", "follow-up",
                      "casualties without side or kind", "counter-claim, several places"):
             assert f"Alert: {name}" in titles, (lang, name)
         assert "Digest" in titles

@@ -63,6 +63,25 @@ def test_plural_actor_names_agree() -> None:
                                     "силы открыли огонь"]
 
 
+def test_an_accusation_naming_no_act_says_whom_it_blames() -> None:
+    """An accusation with no act ("called the attack treacherous") blames the other side in
+    every language; it never says they "opened fire", which nobody said."""
+    view = _view((ActorStatement("az_gov", ("accusation",), ("armenian",), (), ("am-sotk",)),))
+    assert _bullets(view) == [
+        "Azerbaijani officials hold Armenian forces responsible for the incident near Sotk"
+    ]
+    for lang in LANGUAGES:
+        line = _bullets(view, lang)[0]
+        assert t(lang, "side_armenian") in line
+        assert t(lang, "claim_accuses_fire.many", who="", accused="") not in line
+
+
+def test_an_accusation_with_an_act_keeps_it() -> None:
+    """The twin: an accusation that names fire says so."""
+    view = _view((ActorStatement("az_gov", ("accusation",), ("armenian",), ("fire",)),))
+    assert _bullets(view) == ["Azerbaijani officials say Armenian forces opened fire"]
+
+
 def test_one_figure_from_two_sources_is_one_line_and_losses_without_figures() -> None:
     """The same figure from the ministry and the media is one line naming each claimant once,
     the ministry first; the other side's losses without a figure say so."""
@@ -112,7 +131,7 @@ def test_one_sided_claim_is_attributed_and_flagged() -> None:
     text = render_alert(incident(casualties=(DEATHS,)), REPORTS, "en")
     plain = parse_html_entities(text)[0]
     who = t("en", "actor_am_mod")
-    assert f"{who} says Azerbaijani forces opened fire" in plain
+    assert f"{who} holds Azerbaijani forces responsible" in plain  # no act named: none said
     assert f"Armenian servicemen: {tn('en', 'cas_killed', 2)}, according to {who}" in plain
     assert t("en", "one_side_only") in plain
     assert t("en", "not_confirmed") in plain
