@@ -12,6 +12,7 @@ Console mode swaps only the request backend (see `bot.ops.console`).
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import re
 from collections.abc import Awaitable
@@ -22,7 +23,7 @@ from urllib.parse import urlsplit
 from telegram.ext import Application, ApplicationBuilder, CallbackContext, ContextTypes
 
 import handlers
-from bot.classifier import default_classifier
+from bot.classifier import Classifier, ItemText, default_classifier
 from bot.clustering import Clusterer
 from bot.db.engine import create_engine, migrate
 from bot.db.store import Store
@@ -37,6 +38,7 @@ from bot.ops.console import CONSOLE_CHAT_ID, CONSOLE_TOKEN, ConsoleIO, ConsoleRe
 from bot.ops.leader import CHECK_INTERVAL, Leadership, election_for, replica_name
 from bot.ops.metrics import Metrics
 from bot.ops.web import WebServer
+from bot.present import i18n
 from bot.services import BotData, Services
 from bot.settings import Settings
 from handlers.concurrency import PerChatUpdateProcessor
@@ -195,8 +197,23 @@ def _post_init(settings: Settings, console: ConsoleIO | None) -> Any:
                  len(sources), leader.role, name, settings.console_mode)
         await handlers.set_commands(application)
         _schedule(application, settings)
+        _freeze_start_up_heap(classifier)
 
     return post_init
+
+
+def _freeze_start_up_heap(classifier: Classifier) -> None:
+    """Load what the first poll and alert would read, then freeze everything start-up built.
+
+    It lives as long as the process (libraries, the classifier's tables, catalogs, the
+    clusterer's incidents). Frozen, it is no longer re-scanned by every full garbage
+    collection: each one holds every thread, the event loop's included, and took 100-400 ms
+    during a big first poll (benchmarks/hostile.py). `_post_shutdown` unfreezes it.
+    """
+    i18n.preload()
+    classifier.classify(ItemText("start-up", "Border Watch starts"))  # it loads its models
+    gc.collect()
+    gc.freeze()
 
 
 async def _start_web(services: Services, settings: Settings) -> WebServer | None:
@@ -270,6 +287,7 @@ async def _post_shutdown(application: BotApp) -> None:
     await asyncio.to_thread(services.images.close)
     await services.store.close()
     application.bot_data.services = None
+    gc.unfreeze()  # an application started again in this process (tests) freezes anew
     log.info("app.stopped")
 
 

@@ -688,6 +688,7 @@ class FakeTelegram:
         paid_per_second: int | None = 1000,
         latency: float = 0.0,
         strict_chats: bool = False,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         """Configure the fake; nothing listens until `start`.
 
@@ -698,6 +699,9 @@ class FakeTelegram:
         sends count against ``paid_per_second`` instead of ``global_per_second``.
         ``latency`` delays every reply (seconds) to imitate a network round trip.
         ``strict_chats`` makes unknown chats "chat not found" instead of inventing them.
+        ``clock`` (seconds, monotonic) is what the rate limits count time by; a test that
+        checks the limits themselves passes one it moves by hand, so a busy machine's
+        scheduling cannot refill a bucket between two requests.
         """
         bot_id, sep, _ = token.partition(":")
         if not sep or not bot_id.isdigit():
@@ -711,6 +715,7 @@ class FakeTelegram:
         }
         self.latency = latency
         self.strict_chats = strict_chats
+        self._clock = clock
         self._lock = threading.RLock()
         self._cond = threading.Condition(self._lock)
         self._limits = _RateLimits(
@@ -723,6 +728,10 @@ class FakeTelegram:
         )
         self._server: LoopbackServer | None = None
         self._stopping = threading.Event()
+        self._init_world()
+
+    def _init_world(self) -> None:
+        """The fake's world, empty: no updates, messages, chats, faults or records yet."""
         self._update_ids = itertools.count(100_000_001)
         self._callback_ids = itertools.count(7_000_000_000_001)
         self._updates: list[JSONDict] = []
@@ -1365,7 +1374,7 @@ class FakeTelegram:
     def _admit_send(self, chat_id: int, paid: bool) -> None:
         chat = self._chat(chat_id, create=True)
         retry = self._limits.admit(
-            chat_id, chat["type"] in ("group", "supergroup"), paid, time.monotonic()
+            chat_id, chat["type"] in ("group", "supergroup"), paid, self._clock()
         )
         if retry is not None:
             self._rejected_429 += 1

@@ -1,2 +1,4 @@
-"""Feed → item: the sources file, the shared HTTP client, feed and channel parsing, the poll
-cycle with source health and backoff, the SSRF guard and OPML."""
+"""Feed → item: the sources file, the shared HTTP client, feed and channel parsing, what is
+new since the last poll, the poll schedule and backoff, the poll cycle with source health,
+the intake (new entries stored, classified and handed to the clustering in batches), the SSRF
+guard and OPML."""

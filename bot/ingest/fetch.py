@@ -10,10 +10,11 @@ connection, redirect hops included, goes to an address the SSRF guard checked
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email.utils
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -131,30 +132,40 @@ async def fetch_feed(
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    try:
+    with _fetch_errors(source, deadline):
         async with asyncio.timeout(deadline):
             async with client.stream("GET", url, headers=headers) as response:
                 if response.status_code == 304:
                     return _result(response, b"")
                 _raise_for_status(response, source)
-                declared = response.headers.get("Content-Length")
-                declared_size = (
-                    int(declared) if declared and declared.isascii() and declared.isdigit() else 0
-                )
-                if declared_size > max_bytes * 20:
-                    raise FeedTooLargeError(
-                        f"declared body of {declared} bytes is over the cap", source=source
-                    )
-                chunks: list[bytes] = []
-                size = 0
-                async for chunk in response.aiter_bytes():
-                    size += len(chunk)
-                    if size > max_bytes:
-                        raise FeedTooLargeError(
-                            f"body over the cap of {max_bytes} bytes", source=source
-                        )
-                    chunks.append(chunk)
-                return _result(response, b"".join(chunks))
+                return _result(response, await _capped_body(response, max_bytes, source))
+
+
+async def _capped_body(response: httpx.Response, max_bytes: int, source: str) -> bytes:
+    """The decoded body; `FeedTooLargeError` as soon as it (or its declared size) is too big.
+
+    The cap counts decoded bytes, so a gzip bomb stops at the cap; a declared length far
+    over the cap is refused before anything is read.
+    """
+    declared = response.headers.get("Content-Length")
+    declared_size = int(declared) if declared and declared.isascii() and declared.isdigit() else 0
+    if declared_size > max_bytes * 20:
+        raise FeedTooLargeError(f"declared body of {declared} bytes is over the cap", source=source)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > max_bytes:
+            raise FeedTooLargeError(f"body over the cap of {max_bytes} bytes", source=source)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@contextlib.contextmanager
+def _fetch_errors(source: str, deadline: float) -> Iterator[None]:
+    """Turn what httpx, the deadline and the SSRF guard raise into our `FetchError`s."""
+    try:
+        yield
     except TimeoutError:
         raise TransientFetchError(
             f"no complete answer within {deadline:.0f}s", source=source

@@ -1,5 +1,13 @@
 """OPML import and export of the source list.
 
+The export is for operators: a backup to import into another Border Watch, and a list to
+open in an ordinary feed reader. Feeds are `type="rss"` outlines with their `xmlUrl`. A
+public Telegram channel has no feed a reader could subscribe to (the bot reads its web
+preview page, `https://t.me/s/<name>`, which is HTML), so it is written as a `type="link"`
+outline to the channel (`url="https://t.me/<name>"`), as OPML 2.0 writes links: feed
+readers import only outlines with an `xmlUrl` and pass over these, while `/importopml`
+reads them back as channels. A comment in the document says so.
+
 OPML is parsed with defusedxml (no entity expansion, no external entities) and written with
 `xml.etree`, which escapes every attribute.
 """
@@ -9,12 +17,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
+from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from bot.domain import PERSPECTIVES
+from bot.ingest.telegram import CANONICAL_BASE, channel_name, channel_of
 
 __all__ = ["MAX_OPML_BYTES", "OpmlEntry", "parse_opml", "render_opml"]
 
@@ -44,7 +54,7 @@ def parse_opml(data: bytes | str) -> list[OpmlEntry]:
         raise ValueError("not an OPML document")
     entries: list[OpmlEntry] = []
     for outline in root.iter("outline"):
-        url = (outline.get("xmlUrl") or outline.get("xmlurl") or "").strip()
+        url = _source_url(outline)
         if not url:
             continue
         name = (outline.get("title") or outline.get("text") or url).strip()[:200]
@@ -61,14 +71,38 @@ def parse_opml(data: bytes | str) -> list[OpmlEntry]:
     return entries
 
 
+def _source_url(outline: ET.Element) -> str | None:
+    """A feed outline's `xmlUrl`, or the link of a Telegram channel's link outline."""
+    url = (outline.get("xmlUrl") or outline.get("xmlurl") or "").strip()
+    if url:
+        return url
+    link = (outline.get("url") or "").strip()
+    if (
+        (outline.get("type") or "").lower() == "link"
+        and urlsplit(link).scheme in {"http", "https"}
+        and channel_name(link) is not None
+    ):
+        return link
+    return None
+
+
 def render_opml(entries: Sequence[OpmlEntry], title: str = "Border Watch sources") -> bytes:
-    """An OPML 2.0 document listing `entries`."""
+    """An OPML 2.0 document listing `entries`: feeds to subscribe to, channels as links."""
     root = ET.Element("opml", version="2.0")
     head = ET.SubElement(root, "head")
     ET.SubElement(head, "title").text = title
     body = ET.SubElement(root, "body")
+    if any(channel_of(entry.url) for entry in entries):
+        body.append(ET.Comment(
+            " Telegram channels have no RSS feed: they are listed as links (type=\"link\"),"
+            " which feed readers pass over. Border Watch reads their public web preview, and"
+            " /importopml adds them back as channels. "
+        ))
     for entry in entries:
         attrs = {"type": "rss", "text": entry.name, "title": entry.name, "xmlUrl": entry.url}
+        if (channel := channel_of(entry.url)) is not None:
+            attrs = {"type": "link", "text": entry.name, "title": entry.name,
+                     "url": f"{CANONICAL_BASE}/{channel}"}
         if entry.lang:
             attrs["language"] = entry.lang
         if entry.perspective:

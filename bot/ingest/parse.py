@@ -106,50 +106,13 @@ def split_feed(body: bytes) -> FeedLayout | None:
     """
     if declares_entities(body) or body[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in body[:4]:
         return None
-    parser = expat.ParserCreate()
-    parser.buffer_text = True
-    spans: list[tuple[int, int]] = []
-    guids: Counter[str] = Counter()
-    depth = item_depth = item_start = 0
-    guid: list[str] | None = None
-
-    def start(name: str, attrs: dict[str, str]) -> None:
-        nonlocal depth, item_depth, item_start, guid
-        depth += 1
-        local = name.rpartition(":")[2]
-        if not item_depth:
-            # rss > channel > item, rdf:RDF > item, feed > entry
-            if local in _ITEMS and depth <= 3:
-                item_depth, item_start = depth, parser.CurrentByteIndex
-        elif depth == item_depth + 1 and local in _GUIDS:
-            guid = []
-
-    def end(name: str) -> None:
-        nonlocal depth, item_depth, guid
-        if guid is not None and depth == item_depth + 1:
-            if text := "".join(guid).strip():
-                guids[text] += 1
-            guid = None
-        elif item_depth and depth == item_depth:
-            end_tag = _END_TAG.match(body, parser.CurrentByteIndex)
-            if end_tag is None or end_tag[1] != name.encode():
-                raise ValueError("an empty item element")  # <item/>: no end tag to cut at
-            spans.append((item_start, end_tag.end()))
-            item_depth = 0
-        depth -= 1
-
-    def text(data: str) -> None:
-        if guid is not None:
-            guid.append(data)
-
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    parser.CharacterDataHandler = text
+    cutter = _ItemCutter(body)
     try:
-        parser.Parse(body, True)
+        cutter.parser.Parse(body, True)
     except (expat.ExpatError, ValueError, LookupError):
         return None  # LookupError: a declared encoding Python does not know; feedparser copes
-    if not spans or any(count > 1 for count in guids.values()):
+    spans = cutter.spans
+    if not spans or any(count > 1 for count in cutter.guids.values()):
         return None
     if any(body[a:b].strip() for (_, a), (b, _) in pairwise(spans)):
         return None  # channel elements between items (a link that bases relative ones)
@@ -158,6 +121,49 @@ def split_feed(body: bytes) -> FeedLayout | None:
         items=tuple(body[a:b] for a, b in spans),
         tail=body[spans[-1][1] :],
     )
+
+
+class _ItemCutter:
+    """expat handlers noting each item's byte span and counting the items' guids."""
+
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+        self.parser = expat.ParserCreate()
+        self.parser.buffer_text = True
+        self.parser.StartElementHandler = self.start
+        self.parser.EndElementHandler = self.end
+        self.parser.CharacterDataHandler = self.text
+        self.spans: list[tuple[int, int]] = []
+        self.guids: Counter[str] = Counter()
+        self.depth = self.item_depth = self.item_start = 0
+        self.guid: list[str] | None = None  # the text of the guid being read
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        self.depth += 1
+        local = name.rpartition(":")[2]
+        if not self.item_depth:
+            # rss > channel > item, rdf:RDF > item, feed > entry
+            if local in _ITEMS and self.depth <= 3:
+                self.item_depth, self.item_start = self.depth, self.parser.CurrentByteIndex
+        elif self.depth == self.item_depth + 1 and local in _GUIDS:
+            self.guid = []
+
+    def end(self, name: str) -> None:
+        if self.guid is not None and self.depth == self.item_depth + 1:
+            if text := "".join(self.guid).strip():
+                self.guids[text] += 1
+            self.guid = None
+        elif self.item_depth and self.depth == self.item_depth:
+            end_tag = _END_TAG.match(self.body, self.parser.CurrentByteIndex)
+            if end_tag is None or end_tag[1] != name.encode():
+                raise ValueError("an empty item element")  # <item/>: no end tag to cut at
+            self.spans.append((self.item_start, end_tag.end()))
+            self.item_depth = 0
+        self.depth -= 1
+
+    def text(self, data: str) -> None:
+        if self.guid is not None:
+            self.guid.append(data)
 
 
 def declares_entities(body: bytes) -> bool:
@@ -264,12 +270,7 @@ def parse_feed(
     Cloudflare challenge answers 200 with HTML), or XML so broken that nothing was read.
     """
     now = now or datetime.now(UTC)
-    if not body.strip():
-        raise FeedParseError("empty body")
-    if _HTMLISH.match(body[:512]):
-        raise FeedParseError("HTML page instead of a feed")
-    if declares_entities(body):
-        raise FeedParseError("refused: the document declares XML entities (entity expansion)")
+    _refuse_non_feed(body)
     headers = {"content-location": url}
     if content_type:
         headers["content-type"] = content_type
@@ -282,44 +283,56 @@ def parse_feed(
         if not parsed.get("version"):
             raise FeedParseError("no feed found in the body")
         return []
-    base = parsed.get("feed", {}).get("link") or url
-    base = urljoin(url, base)
+    base = urljoin(url, parsed.get("feed", {}).get("link") or url)
     guids = Counter(e.get("id") for e in entries if e.get("id"))
     out: list[FeedEntry] = []
     seen: set[str] = set()
     for entry in entries:
-        title = clean_text(entry.get("title"), limit=MAX_TITLE)
-        summary_raw = entry.get("summary") or ""
-        if not summary_raw and entry.get("content"):
-            summary_raw = entry["content"][0].get("value", "")
-        summary = clean_text(summary_raw, limit=MAX_SUMMARY)
-        if not title and not summary:
-            continue
-        if not title:
-            title = summary[:120]
-        link = _absolute_link(entry.get("link"), base)
-        published = _entry_date(entry, now)
-        guid = entry.get("id") or None
-        # A guid repeated on several items (one site puts the same one on all) identifies
-        # nothing; fall back to the link, then to the text.
-        if guid and guids[guid] == 1:
-            key = _digest("guid", guid)
-        elif link:
-            key = _digest("link", normalize_url(link) or link)
-        else:
-            key = _digest("text", title, summary[:200])
-        if key in seen:
-            continue
-        seen.add(key)
-        out.append(
-            FeedEntry(
-                dedupe_key=key,
-                title=title,
-                summary=summary,
-                url=link,
-                url_norm=normalize_url(link),
-                published=published,
-                guid=guid if guid and guids[guid] == 1 else None,
-            )
-        )
+        item = _entry(entry, base=base, guids=guids, now=now)
+        if item is not None and item.dedupe_key not in seen:
+            seen.add(item.dedupe_key)
+            out.append(item)
     return out
+
+
+def _refuse_non_feed(body: bytes) -> None:
+    """`FeedParseError` for an empty body, an HTML page or a document declaring entities."""
+    if not body.strip():
+        raise FeedParseError("empty body")
+    if _HTMLISH.match(body[:512]):
+        raise FeedParseError("HTML page instead of a feed")
+    if declares_entities(body):
+        raise FeedParseError("refused: the document declares XML entities (entity expansion)")
+
+
+def _entry(entry: Any, *, base: str, guids: Counter[Any], now: datetime) -> FeedEntry | None:
+    """One feedparser entry as a `FeedEntry`; None when it has neither title nor text."""
+    title = clean_text(entry.get("title"), limit=MAX_TITLE)
+    summary_raw = entry.get("summary") or ""
+    if not summary_raw and entry.get("content"):
+        summary_raw = entry["content"][0].get("value", "")
+    summary = clean_text(summary_raw, limit=MAX_SUMMARY)
+    if not title and not summary:
+        return None
+    if not title:
+        title = summary[:120]
+    link = _absolute_link(entry.get("link"), base)
+    guid = entry.get("id") or None
+    # A guid repeated on several items (one site puts the same one on all) identifies
+    # nothing; fall back to the link, then to the text.
+    unique = guid if guid and guids[guid] == 1 else None
+    if unique:
+        key = _digest("guid", unique)
+    elif link:
+        key = _digest("link", normalize_url(link) or link)
+    else:
+        key = _digest("text", title, summary[:200])
+    return FeedEntry(
+        dedupe_key=key,
+        title=title,
+        summary=summary,
+        url=link,
+        url_norm=normalize_url(link),
+        published=_entry_date(entry, now),
+        guid=unique,
+    )

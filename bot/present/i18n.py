@@ -48,6 +48,7 @@ __all__ = [
     "month_day",
     "normalize_language",
     "number",
+    "preload",
     "short_date",
     "t",
     "tn",
@@ -167,3 +168,19 @@ def day_time(moment: datetime, lang: str) -> str:
 def short_date(moment: datetime, lang: str) -> str:
     """"24 Nov 2026" in the reader's language."""
     return format_date(moment.date(), format="medium", locale=normalize_language(lang))
+
+
+def preload() -> None:
+    """Read every catalog and every language's locale data now (at start-up).
+
+    Otherwise each is read on first use, tens of milliseconds each on the event loop,
+    in the middle of rendering the first alert after a start.
+    """
+    moment = datetime(2026, 1, 1, 9, 5)
+    for lang in LANGUAGES:
+        _catalog(lang)
+        _translations(lang)
+        number(12345, lang)
+        join_names(["a", "b", "c"], lang)
+        day_time(moment, lang)
+        short_date(moment, lang)

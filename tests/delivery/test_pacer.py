@@ -15,20 +15,33 @@ from testkit.telegram_api import FakeTelegram
 
 
 async def test_a_reply_goes_before_the_broadcasts_tail() -> None:
-    """With alerts queued for slots, a reply waiting later is served next."""
-    pacer = Pacer(50.0)
+    """With alerts queued for slots, a reply waiting later is served next. The pacer's clock
+    is the test's: each slot opens when the test moves it, so a busy machine changes nothing."""
+    clock = [100.0]
+    pacer = Pacer(50.0, clock=lambda: clock[0])
     order: list[str] = []
+    grew = asyncio.Event()
 
     async def take(name: str, priority: int) -> None:
         await pacer.acquire(priority)
         order.append(name)
+        grew.set()
+
+    async def granted(count: int) -> None:
+        async with asyncio.timeout(5):
+            while len(order) < count:
+                await grew.wait()
+                grew.clear()
 
     broadcast = [asyncio.create_task(take(f"alert{n}", Priority.LOW)) for n in range(6)]
-    await asyncio.sleep(0.05)  # two or three alerts have gone
-    await take("reply", Priority.REPLY)
-    await asyncio.gather(*broadcast)
-    assert order.index("reply") <= 4
-    assert order[-1].startswith("alert")
+    await granted(1)  # the first slot is free at once; the next opens when the clock moves
+    clock[0] += 1.0
+    await granted(2)
+    reply = asyncio.create_task(take("reply", Priority.REPLY))
+    while not reply.done() or not all(task.done() for task in broadcast):
+        clock[0] += 1.0
+        await granted(len(order) + 1)
+    assert order == ["alert0", "alert1", "reply", "alert2", "alert3", "alert4", "alert5"]
 
 
 async def test_a_429_pauses_slows_and_is_won_back() -> None:

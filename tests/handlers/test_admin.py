@@ -133,3 +133,19 @@ async def test_addsource_takes_a_public_channel(bot: Bot) -> None:
     assert "not a valid" in (reply.plain_text or "").lower()
     reply = await bot.ask(OPERATOR, "/removesource t.me/some_channel")
     assert "Removed @some_channel" in (reply.plain_text or "")
+
+
+async def test_exported_channel_imports_back_as_the_channel(bot: Bot) -> None:
+    """A channel in the OPML export (a link outline, which other readers skip) is read back
+    by /importopml as the same channel source."""
+    await bot.ask(OPERATOR, "/addsource https://t.me/some_channel")
+    export = await bot.ask(OPERATOR, "/exportopml")
+    document = export.params["document"]
+    assert isinstance(document, Upload)
+    assert b'url="https://t.me/some_channel"' in document.data
+    await bot.ask(OPERATOR, "/removesource @some_channel")
+    reply = await bot.ask(OPERATOR, "/importopml\n" + document.data.decode())
+    assert "enabled again: 1" in (reply.plain_text or "").lower()
+    store = bot.app.bot_data.services.store
+    rows = [row for row in await store.all_sources() if row.url == "https://t.me/s/some_channel"]
+    assert [row.enabled for row in rows] == [True]

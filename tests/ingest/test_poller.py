@@ -17,7 +17,8 @@ from bot.clustering import Clusterer
 from bot.db.store import IncidentRecord, NewItem, Store
 from bot.db.tables import Item, SourceRow
 from bot.ingest.fetch import build_http_client
-from bot.ingest.poller import Poller, next_slot
+from bot.ingest.poller import Poller
+from bot.ingest.schedule import next_slot
 from bot.ingest.sources import Source
 from bot.settings import load_settings
 from testkit.feed_server import FeedServer, rss

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import string
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from babel.messages.plurals import get_plural
 
 from bot.domain import ACTORS
+from bot.present import i18n
 from bot.present.i18n import (
     LANGUAGES,
     catalog_forms,
@@ -152,3 +154,35 @@ def test_one_entry_per_key(lang: str) -> None:
     path = HANDLERS / "bot" / "locale" / lang / "LC_MESSAGES" / "messages.po"
     ids = re.findall(r'^msgid "(.+)"$', path.read_text("utf-8"), flags=re.M)
     assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+
+
+_OPENED: list[str] = []
+_WATCHING: list[bool] = []
+
+
+def _audit(event: str, args: tuple[object, ...]) -> None:
+    if _WATCHING and event == "open":
+        _OPENED.append(str(args[0]))
+
+
+def test_preload_leaves_no_file_to_read_at_the_first_alert() -> None:
+    """After `preload` (run at start-up), rendering text, counts, numbers, lists and dates in
+    every language opens no file: nothing is read on the event loop at the first alert."""
+    i18n._catalog.cache_clear()
+    i18n._translations.cache_clear()
+    i18n.preload()
+    sys.addaudithook(_audit)  # an audit hook stays for the process: it records only when asked
+    moment = datetime(2026, 12, 1, 9, 5, tzinfo=UTC)
+    _WATCHING.append(True)
+    try:
+        for lang in LANGUAGES:
+            t(lang, "help")
+            tn(lang, "opml_exported", 21)
+            i18n.number(12345, lang)
+            join_names(["Sotk", "Kut"], lang)
+            month_day(moment, lang)
+            i18n.day_time(moment, lang)
+            i18n.short_date(moment, lang)
+    finally:
+        _WATCHING.clear()
+    assert _OPENED == []
