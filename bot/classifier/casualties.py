@@ -4,16 +4,20 @@ Rules (each a small function below):
 
 - only event sentences count (`scope`): a number from a background sentence is never a figure;
 - a figure is a head count read by `counts` ("two soldiers were killed", "гибели семи
-  военнослужащих", "a soldier was killed"); a subtotal ("five of them"), a part ("among the
-  wounded are two children") or a sum ("killed and wounded") is no figure of its own;
-- the victim's side comes, in this order, from a side word in the number's own noun phrase
-  ("two Armenian soldiers"), from "the enemy"/"the adversary" (the other side of who speaks),
-  from a possessive ("its servicemen", "our", "наших", "մեր", "hərbçimiz": the speaker's side),
-  then from who speaks when nothing in the sentence names the other side as victim, and only
-  in the title and lead (where wire copy tells the event) and when that speaker's side accuses
-  the other in the item (a local shooting, a crash or an accident has no accuser; later
-  paragraphs tell earlier incidents and the other side's account). The side named as the
-  attacker ("Azerbaijani fire", "Armenian forces") never gets the figure;
+  военнослужащих", "a soldier was killed", "destroyed 14 soldiers"); a subtotal ("five of
+  them"), a part ("among the wounded are two children", "25 people, including two
+  civilians") or a sum ("killed and wounded") is no figure of its own;
+- whose people they are is `victims`' reading of the words around the count. Who speaks gives
+  the side only when the count's words name none and the speaker may voice it (`_voiced`): in
+  the title and lead when that speaker's side accuses the other in the item (wire copy tells
+  the event there); anywhere when the sentence names (or carries over: "it said", "its
+  Foreign Ministry", see `voices`) an official of one side as its speaker and the item tells
+  hostilities (a local shooting, a crash or an accident has no accuser);
+- figures merge per (side, kind, claimant): a count restated or raised keeps the larger,
+  groups of one kind counted by one casualty word add up ("two workers and four police
+  officers"), a death told in the singular beside a count of that side is one of them, a
+  headline's number yields to the body's unless it is a ministry's own count beside the other
+  side's estimate;
 - when the side or the number stays unclear the figure is left out and a figure-less
   `Casualties` says that casualties were reported ("casualties reported, figures unclear").
 """
@@ -24,34 +28,36 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from bot.classifier.counts import LOST, Doc, counts_in
-from bot.classifier.lexicon import Match, group_pattern
+from bot.classifier.counts import LOST, Count, Doc, counts_in
+from bot.classifier.lexicon import Match
 from bot.classifier.tokens import Tokens
 from bot.classifier.types import Casualties
+from bot.classifier.victims import (
+    INFLICTED,
+    OTHER,
+    SIDE_TAG,
+    SPEECH_VERB,
+    Voicing,
+    denied,
+    loser_side,
+    losses_owner,
+    referent_side,
+    victim_side,
+)
 from bot.domain import ACTOR_SIDE, Actor, CasualtyKind, Side
 
-__all__ = ["Said", "find_casualties"]
+__all__ = ["OTHER", "SIDE_TAG", "SPEECH_VERB", "Said", "find_casualties", "tells_casualties"]
 
-SIDE_TAG: dict[str, Side] = {
-    "armenian": "armenian",
-    "karabakh": "armenian",
-    "azerbaijani": "azerbaijani",
-}
-OTHER: dict[Side, Side] = {"armenian": "azerbaijani", "azerbaijani": "armenian"}
 # One person first wounded and then dead: the wound words of such a sentence are that person's.
 _DIED_OF_WOUNDS = re.compile(
-    r"di(?:ed|es|ing) (?:of|from) (?:his |her |their )?(?:wounds|injuries)|"
+    r"di(?:ed|es|ing) (?:of|from) (?:his |her |their |a |the )?(?:\w+ )?(?:wounds?|injur(?:y|ies))|"
     r"di(?:ed|es) in (?:the )?hospital|"
-    r"succumbed|скончал\w* (?:в (?:госпитале|больнице)|от ран)|умер\w* (?:от ран|в больнице)|"
-    r"վիրավորումներից մահաց|հիվանդանոցում մահաց|yaralarindan|xestexanada (?:vefat|dunyasini)"
+    r"succumbed|(?:скончал|умер)\w* (?:в (?:госпитале|больнице)|от (?:полученных )?ран)|"
+    r"(?:վիրավորումներից|վնասվածքներից) մահաց|հիվանդանոցում մահաց|"
+    r"yaralar(?:in)?dan|xestexanada (?:vefat|dunyasini)"
 )
 # Sentences (the title included) that make the lead of a report.
 _LEAD = 3
-_CLAUSE = 60  # characters around a count in which another side named makes its side unclear
-_AGENT_GROUPS = frozenset({"fire", "forces", "combat", "incursion"})
-_OWN = frozenset({"its", "their", "our", "наших", "своих", "наши", "свои", "մեր", "bizim"})
-# Azerbaijani first-person plural possessive on a person noun: "hərbçimiz", "əsgərlərimiz".
-_AZ_OUR = re.compile(r"(?:imiz|imizden|imizin|umuz|lerimiz|larimiz)$")
 @dataclass(frozen=True, slots=True)
 class Said:
     """One sentence as the casualty reader needs it: where, who speaks, event or background."""
@@ -60,6 +66,12 @@ class Said:
     end: int
     speakers: tuple[tuple[int, Actor], ...]  # (where named, actor), in order
     event: bool
+    # the side the sentence before accuses of an act: "As a result, three were killed" tells
+    # that act's victims
+    prior_accused: Side | None = None
+    # the side on whose territory all the places the sentence names lie, when that territory
+    # has never changed hands (`held.held_side`): civilians there are that side's
+    place_side: Side | None = None
 
     def speaker_at(self, offset: int) -> Actor | None:
         """Who speaks for what the sentence says at `offset`: the last actor named before it
@@ -78,6 +90,21 @@ class _Figure:
     evidence: str = ""
     singular: set[str] = field(default_factory=set)  # fields read from "a soldier was killed"
     died_of_wounds: bool = False
+    # where the casualty word of each field's count stands: groups of one side counted with
+    # one word ("killed two workers and four police officers") add up
+    word_at: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class _Reading:
+    """What reading one item's casualty sentences builds up, and what it goes by."""
+
+    doc: Doc
+    default_actor: Actor
+    accusing: frozenset[Side]
+    figures: dict[tuple[Side | None, str, Actor], _Figure] = field(default_factory=dict)
+    unattributed: int = 0  # the largest death count whose side stayed unclear
+    counted: set[str] = field(default_factory=set)  # casualty words already given a count
 
 
 def find_casualties(
@@ -91,12 +118,12 @@ def find_casualties(
     accusing: frozenset[Side] = frozenset(),
 ) -> tuple[list[Casualties], int]:
     """The event's casualty figures, one per (side, kind, claimant) (see the module rules;
-    `accusing`: the sides that accuse the other in the item, see `_victim_side`), and the
+    `accusing`: the sides that accuse the other in the item, see `_voiced`), and the
     largest death count whose side stayed unclear: never shown as a figure, it still tells
     how grave the event is (severity)."""
     doc = Doc(
         text, norm, tokens, lang, by_layer.get("side", []), by_layer.get("person", []),
-        by_layer.get("signal", []),
+        by_layer.get("signal", []), by_layer.get("weapon", []),
     )  # fmt: skip
     hits = [
         m
@@ -104,70 +131,138 @@ def find_casualties(
         if m.group in ("kill", "wound", "losses")
         or (m.group == "casualty_claim" and doc.norm.startswith(LOST, m.start))
     ]
-    figures: dict[tuple[Side | None, str, Actor], _Figure] = {}
-    unattributed = 0
-    counted: set[str] = set()  # casualty words already given a count ("kill", "wound")
+    hits = sorted([*hits, *_inflicted_hits(norm)], key=lambda m: m.start)
+    reading = _Reading(doc, default_actor, accusing)
     # the title last: a headline's number rounds or sums what the body tells exactly, so it
     # only stands where the body gives none for that side
     title = [s for s in sentences if s.start == 0][:1]
     # the title and lead tell the event (wire style): there a count whose words name no side
     # is the speaker's side's (named or the item's); past the lead, where earlier incidents
-    # and the other side's account are told, only the words of the figure give its side
-    # ("two of its own soldiers", "Azerbaijani servicemen", "the enemy's losses")
+    # and the other side's account are told, the sentence must name its own speaker
     lead = {id(s) for s in sentences[:_LEAD]}
     for sent in [*[s for s in sentences if s.start != 0], *title]:
-        if not sent.event:
-            continue
-        in_sent = [h for h in hits if sent.start <= h.start < sent.end]
-        of_wounds = _DIED_OF_WOUNDS.search(doc.norm, sent.start, sent.end) is not None
-        if of_wounds:  # "a soldier wounded on Monday died in hospital": one death, no wounded
-            in_sent = [h for h in in_sent if h.group != "wound"]
-        carried: Side | None = None
-        for count in counts_in(doc, sent, in_sent, counted):
-            value, lo, hi, hit = count.value, count.start, count.end, count.hit
-            if value is not None:
-                counted.add(hit.group)
-            claimant = sent.speaker_at(lo) or default_actor
-            unvoiced = _other_voice(doc.norm, sent, lo)
-            if unvoiced:  # "X said ..., and the Karabakh army said two of its troops ...":
-                claimant, carried = "media", None  # a voice not named speaks for the count
-            if count.part or unvoiced:
-                side = None  # a part of a group, or an unnamed voice's count: no figure
-            elif count.of_them:
-                side = _referent_side(doc, sent, lo)
-            elif count.lost:
-                side = _referent_side(doc, sent, hit.start, within=40)
-            else:
-                voiced = id(sent) in lead and ACTOR_SIDE.get(claimant) in accusing
-                side = _victim_side(doc, sent, claimant, (lo, hi), hit, carried, voiced)
-            carried = side
-            if side is None:
-                if value is not None and hit.group == "kill":
-                    unattributed = max(unattributed, value)
-                value = None  # whose they are is unclear: say casualties, not a number
-            kind = _kind_near(doc.persons, lo, hit, sent)
-            fig = figures.setdefault((side, kind or "", claimant), _Figure(kind=kind))
-            fig.died_of_wounds |= of_wounds and hit.group == "kill"
-            name = "wounded" if hit.group == "wound" else "killed"  # a toll of losses: the dead
-            if sent.start == 0 and _body_gives(figures, side, name):
-                value = None
-            if value is not None:
-                old = getattr(fig, name)
-                setattr(fig, name, value if old is None else max(old, value))
-                if count.singular and old is None:
-                    fig.singular.add(name)
-                elif not count.singular:
-                    fig.singular.discard(name)
-            snippet = " ".join(text[min(lo, hit.start) : max(hi, hit.end)].split())
-            fig.evidence = f"{fig.evidence} | {snippet}" if fig.evidence else snippet
-    _drop_parts(figures)
+        if sent.event:
+            in_sent = [h for h in hits if sent.start <= h.start < sent.end]
+            _read_sentence(reading, sent, in_sent, id(sent) in lead)
+    _drop_parts(reading.figures)
     return [
         Casualties(f.killed, f.wounded, side, f.kind, claimant, f.evidence, f.died_of_wounds)
-        for (side, _, claimant), f in figures.items()
-    ], unattributed
+        for (side, _, claimant), f in reading.figures.items()
+    ], reading.unattributed
 
 
-_SAID = re.compile(group_pattern("speech"))  # verbs that give a voice, not "added"
+def _read_sentence(reading: _Reading, sent: Said, in_sent: list[Match], lead: bool) -> None:
+    """Add the counts of one event sentence (its casualty words `in_sent`) to `reading`."""
+    doc = reading.doc
+    of_wounds = _DIED_OF_WOUNDS.search(doc.norm, sent.start, sent.end) is not None
+    if of_wounds:  # "a soldier wounded on Monday died in hospital": one death, no wounded
+        in_sent = [h for h in in_sent if h.group != "wound"]
+    carried: Side | None = None
+    before: tuple[int, Actor | None] = (sent.start, None)  # the last count's end and voice
+    for count in counts_in(doc, sent, in_sent, reading.counted):
+        value, lo, hi, hit = count.value, count.start, count.end, count.hit
+        if value is not None:
+            reading.counted.add(hit.group)
+        claimant = _claimant(doc.text, sent, lo) or reading.default_actor
+        if claimant != before[1] or ";" in doc.text[before[0] : min(lo, hit.start)]:
+            carried = None  # "one Armenian soldier killed; Baku reports a wounded soldier"
+        before = (max(hi, hit.end), claimant)
+        unvoiced = _other_voice(doc.norm, sent, lo)
+        if unvoiced:  # "X said ..., and the Karabakh army said two of its troops ...":
+            claimant, carried = "media", None  # a voice not named speaks for the count
+        if count.part or unvoiced or denied(doc, sent, min(lo, hit.start)):
+            side = None  # a part, an unnamed voice's count, a count denied: no figure
+        elif count.of_them:
+            side = referent_side(doc, sent, lo)
+        elif count.lost:
+            side = loser_side(doc, sent, hit.start, ACTOR_SIDE.get(claimant))
+        elif value is None and (owner := losses_owner(doc, hit)) is not None:
+            side = owner  # "Azerbaijani losses were two dead": the counts after are theirs
+        else:
+            voiced = _voiced(sent, claimant, lead, reading.accusing)
+            side = victim_side(doc, sent, claimant, (lo, hi), hit, carried, voiced)
+        carried = side
+        if side is None:
+            if value is not None and hit.group == "kill":
+                reading.unattributed = max(reading.unattributed, value)
+            value = None  # whose they are is unclear: say casualties, not a number
+        _add(reading, sent, count, (side, claimant, value), of_wounds)
+
+
+def _add(
+    reading: _Reading,
+    sent: Said,
+    count: Count,
+    whose: tuple[Side | None, Actor, int | None],
+    of_wounds: bool,
+) -> None:
+    """Record one count (side, claimant, value; value None: casualties without a figure)."""
+    doc, (side, claimant, value), hit = reading.doc, whose, count.hit
+    lo, hi = count.start, count.end
+    kind = _kind_near(doc.persons, (lo, hi), hit, sent)
+    fig = reading.figures.setdefault((side, kind or "", claimant), _Figure(kind=kind))
+    fig.died_of_wounds |= of_wounds and hit.group == "kill"
+    name = "wounded" if hit.group == "wound" else "killed"  # a toll of losses: the dead
+    if sent.start == 0 and _body_gives(reading.figures, (side, claimant, value), name):
+        value = None
+    if value is not None:
+        old = getattr(fig, name)
+        if old is not None and fig.word_at.get(name) == hit.start:
+            value += old  # "two workers and four police officers were killed": six
+        setattr(fig, name, value if old is None else max(old, value))
+        fig.word_at[name] = hit.start
+        if count.singular and old is None:
+            fig.singular.add(name)
+        elif not count.singular:
+            fig.singular.discard(name)
+    snippet = " ".join(doc.text[min(lo, hit.start) : max(hi, hit.end)].split())
+    fig.evidence = f"{fig.evidence} | {snippet}" if fig.evidence else snippet
+
+
+def tells_casualties(norm: str, signal: Sequence[Match]) -> bool:
+    """Whether the text has casualty words at all (deaths, wounds, losses, deaths inflicted)."""
+    if any(m.group in ("kill", "wound", "losses") for m in signal):
+        return True
+    return INFLICTED.search(norm) is not None
+
+
+def _inflicted_hits(norm: str) -> list[Match]:
+    """Casualty words of deaths inflicted ("destroyed"), as "kill" matches tagged so."""
+    return [
+        Match("kill", "signal", "inflicted", m.start(), m.end())
+        for m in INFLICTED.finditer(norm)
+    ]
+
+
+def _claimant(text: str, sent: Said, lo: int) -> Actor | None:
+    """Who speaks for the count at `lo`: `Said.speaker_at`, except a speaker named only after
+    a ':' or ';' that follows the count is not its voice ("At least seven died: Armenia
+    reported four ...": the seven are the outlet's sum, not Armenia's)."""
+    if any(at <= lo for at, _ in sent.speakers):
+        return sent.speaker_at(lo)
+    after = [at for at, _ in sent.speakers if at > lo]
+    if after and any(c in text[lo : after[0]] for c in ":;"):
+        return "media"
+    return sent.speaker_at(lo)
+
+
+def _voiced(sent: Said, claimant: Actor, lead: bool, accusing: frozenset[Side]) -> Voicing:
+    """Whether the speaker of a count may give it its own side when the count's words name
+    none: "lead" in the title and lead when that speaker's side accuses the other in the item
+    (a local shooting, a crash or an accident has no accuser); "attack" past the lead when the
+    sentence names (or carries over, "it said") an official of one side as its speaker and the
+    item tells hostilities: then the sentence must also name the other side attacking ("an
+    artillery shell fired by Armenian forces killed ..."), since past the lead earlier events,
+    running totals and the other side's account are told (measured: without that condition
+    the rule added more wrong figures than right ones on the held-out articles); "" else."""
+    side = ACTOR_SIDE.get(claimant)
+    if side is None:
+        return ""
+    if lead and side in accusing:
+        return "lead"
+    if accusing and any(a == claimant for _, a in sent.speakers):
+        return "attack"
+    return ""
 
 
 def _other_voice(norm: str, sent: Said, lo: int) -> bool:
@@ -175,13 +270,26 @@ def _other_voice(norm: str, sent: Said, lo: int) -> bool:
     second voice the lexicon did not name speaks for it, not the one named."""
     named = [at for at, _ in sent.speakers if at <= lo]
     start = named[-1] if named else sent.start
-    return len(_SAID.findall(norm, start, lo)) >= 2
+    return len(SPEECH_VERB.findall(norm, start, lo)) >= 2
 
 
 def _body_gives(
-    figures: dict[tuple[Side | None, str, Actor], _Figure], side: Side | None, name: str
+    figures: dict[tuple[Side | None, str, Actor], _Figure],
+    whose: tuple[Side | None, Actor, int | None],
+    name: str,
 ) -> bool:
-    return any(k[0] == side and getattr(f, name) is not None for k, f in figures.items())
+    """Whether the body gives the title's figure (side, killed or wounded): the same number
+    in any voice, or any number in the title's side's voice, or any voice's when the title
+    names none of a side (the other side's estimate of the same losses does not replace a
+    ministry's own count in its headline)."""
+    side, claimant, value = whose
+    voice = ACTOR_SIDE.get(claimant)
+    return any(
+        k[0] == side
+        and getattr(f, name) is not None
+        and (voice is None or ACTOR_SIDE.get(k[2]) == voice or getattr(f, name) == value)
+        for k, f in figures.items()
+    )
 
 
 def _drop_parts(figures: dict[tuple[Side | None, str, Actor], _Figure]) -> None:
@@ -200,144 +308,18 @@ def _drop_parts(figures: dict[tuple[Side | None, str, Actor], _Figure]) -> None:
                 f.singular.discard(name)
 
 
-def _referent_side(doc: Doc, sent: Said, lo: int, within: int = 0) -> Side | None:
-    """The side of the group "them" refers to, or of the subject of "lost": the last side named
-    before `lo` in the sentence (`within` that many characters, when given)."""
-    floor = max(sent.start, lo - within) if within else sent.start
-    named = [s for s in doc.sides if floor <= s.start < lo and s.tag in SIDE_TAG]
-    return SIDE_TAG[named[-1].tag] if named else None
-
-
-def _victim_side(
-    doc: Doc,
-    sent: Said,
-    claimant: Actor,
-    span: tuple[int, int],
-    hit: Match,
-    carried: Side | None,
-    voiced: bool,
-) -> Side | None:
-    """Whose casualties the count at text[span] are, or None when the text leaves it unclear.
-    `voiced`: the sentence is in the lead and its speaker's side accuses the other in the
-    item; when not, the side must come from the sentence's own words."""
-    lo, hi = span
-    speaker = ACTOR_SIDE.get(claimant)
-    phrase = _noun_phrase(doc, sent, lo, hi, hit)
-    named = _sides_in(doc, phrase[0], phrase[1], agents=None)
-    if len(named) == 1:
-        return named[0]
-    if named:
-        return None
-    if _enemy_in(doc, max(sent.start, lo - 30), min(sent.end, phrase[1] + 30)):
-        return OTHER[speaker] if speaker else None
-    if _own_word(doc, hi, phrase[1]):
-        return speaker
-    if carried is not None:
-        return carried  # "two Armenian soldiers were killed and three wounded"
-    near_lo, near_hi = max(sent.start, lo - _CLAUSE), min(sent.end, phrase[1] + _CLAUSE)
-    victims = _sides_in(doc, near_lo, near_hi, agents=False)
-    attackers = _sides_in(doc, sent.start, sent.end, agents=True)
-    if speaker is not None:
-        if any(v != speaker for v in victims) or speaker in attackers or not voiced:
-            return None
-        return speaker
-    if not victims and len(attackers) == 1:
-        return OTHER[attackers[0]]  # "Azerbaijani shelling killed two soldiers"
-    return None
-
-
-def _noun_phrase(doc: Doc, sent: Said, lo: int, hi: int, hit: Match) -> tuple[int, int]:
-    """The words that qualify the count: up to its person noun when one follows it ("two
-    Armenian soldiers", with a genitive after it: "soldiers of the Armenian army", "солдат ВС
-    Армении"), else up to the casualty word ("five Azerbaijani killed")."""
-    person = next((p for p in doc.persons if hi <= p.start <= hi + 40), None)
-    if person is not None and not _same_phrase(doc.text[hi : person.start]):
-        person = None  # "two were killed; Baku said three of its soldiers": another clause
-    if (person is None or person.start >= sent.end) and lo == hit.start:
-        # one person told in the singular: the noun before the verb and what qualifies it
-        # ("военнослужащий армянской армии погиб")
-        before = [p for p in doc.persons if max(sent.start, lo - 40) <= p.start < lo]
-        if before:
-            return before[-1].start, lo
-    if person is None or person.start >= sent.end:
-        end = hit.start if hit.start > hi else hi
-        return lo, min(sent.end, end + 1)
-    end = person.end
-    for s in doc.sides:
-        gap = doc.norm[person.end : s.start].split()
-        if 0 <= s.start - person.end <= 40 and (not gap or (gap[0] == "of" and len(gap) <= 6)):
-            end = max(end, s.end)
-            break
-    return lo, min(sent.end, end + 1)
-
-
-def _same_phrase(gap: str) -> bool:
-    """Whether the words between a count and a person noun can qualify that noun ("two
-    Armenian contract soldiers"): no clause break (";") and no second voice ("said")."""
-    return ";" not in gap and _SAID.search(gap.lower()) is None
-
-
-def _sides_in(doc: Doc, lo: int, hi: int, *, agents: bool | None) -> list[Side]:
-    """Sides named between lo and hi, as attackers ("Azerbaijani forces", "Armenian fire")
-    or, with agents=False, the others (None: all); each once, in order."""
-    anchors = [m for m in doc.signal if m.group in _AGENT_GROUPS and lo <= m.start < hi + 20]
-    out: list[Side] = []
-    for s in doc.sides:
-        if not lo <= s.start < hi or s.tag not in SIDE_TAG or _compound(doc, s):
-            continue
-        is_agent = any(
-            0 <= a.start - s.end <= 3 or (a.group == "forces" and 0 <= s.start - a.end <= 4)
-            for a in anchors
-        )
-        side = SIDE_TAG[s.tag]
-        if (agents is None or is_agent == agents) and side not in out:
-            out.append(side)
-    return out
-
-
-_BY_BEFORE = re.compile(r"(?:\bby|\bfrom|со стороны|կողմից)(?: the)?\s*$")
-
-
-def _compound(doc: Doc, s: Match) -> bool:
-    """Half of "Armenian-Azerbaijani" or "Armenia-Azerbaijan": it names the border, no party."""
-    return any(
-        o is not s
-        and o.tag in SIDE_TAG
-        and SIDE_TAG[o.tag] != SIDE_TAG[s.tag]
-        and (0 <= o.start - s.end <= 2 or 0 <= s.start - o.end <= 2)
-        for o in doc.sides
-    )
-
-
-def _enemy_in(doc: Doc, lo: int, hi: int) -> bool:
-    """'The enemy' named as the one losing people ("the adversary has one killed", "enemy
-    losses"), not as the one firing ("killed by enemy sniper fire", "противник обстрелял")."""
-    anchors = [m for m in doc.signal if m.group in _AGENT_GROUPS]
-    for m in doc.signal:
-        if m.group != "enemy" or not lo <= m.start < hi:
-            continue
-        if any(0 <= a.start - m.end <= 12 for a in anchors):
-            continue
-        if _BY_BEFORE.search(doc.norm, max(0, m.start - 16), m.start):
-            continue
-        return True
-    return False
-
-
-def _own_word(doc: Doc, s1: int, end: int) -> bool:
-    """'12 of its soldiers', 'our serviceman', 'наших военных', 'hərbçimiz' after the count."""
-    words = doc.norm[s1 : max(end, s1 + 16)].split()[:4]
-    if any(w in _OWN for w in words):
-        return True
-    return doc.lang == "az" and any(_AZ_OUR.search(w) for w in words)
-
-
-def _kind_near(persons: Sequence[Match], s0: int, hit: Match, sent: Said) -> CasualtyKind | None:
+def _kind_near(
+    persons: Sequence[Match], span: tuple[int, int], hit: Match, sent: Said
+) -> CasualtyKind | None:
+    """Soldiers or civilians: the person noun right after the count ("two civilians"), else
+    the one nearest to the count or its casualty word."""
+    s0, s1 = span
     near = [p for p in persons if sent.start <= p.start < sent.end]
     if not near:
         return None
+    own = [p for p in near if 0 <= p.start - s1 <= 30]
     near.sort(key=lambda p: min(abs(p.start - s0), abs(p.start - hit.start)))
-    tag = near[0].tag
+    tag = (own or near)[0].tag
     if tag == "servicemen":
         return "servicemen"
     if tag == "civilians":

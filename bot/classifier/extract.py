@@ -15,8 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from bot.classifier.casualties import Said, find_casualties
+from bot.classifier.casualties import Said, find_casualties, tells_casualties
 from bot.classifier.dates import DateMention, find_dates, resolve
+from bot.classifier.held import held_side
 from bot.classifier.lexicon import Match
 from bot.classifier.numbers import BIRTH_BEFORE
 from bot.classifier.scope import split_sentences
@@ -28,6 +29,7 @@ from bot.classifier.statements import (
 )
 from bot.classifier.tokens import Tokens
 from bot.classifier.types import Casualties, Claim, Location
+from bot.classifier.voices import casualty_voices
 from bot.domain import ACTOR_SIDE, HEAVY_WEAPONS, Actor, Severity, Side
 
 __all__ = [
@@ -167,7 +169,7 @@ def extract_facts(
         by_layer.setdefault(m.layer, []).append(m)
     signal = by_layer.get("signal", [])
     spans = split_sentences(text, title_end, lang)
-    casualty_words = any(m.group in ("kill", "wound", "losses") for m in signal)
+    casualty_words = tells_casualties(norm, signal)
     # word tokens serve head counts and day numbers only; skip them when neither can occur
     tokens = Tokens(norm if casualty_words or _DIGIT.search(text) else "")
     mentions = find_dates(text, tokens, by_layer.get("when", []))
@@ -191,7 +193,7 @@ def extract_facts(
     default_actor: Actor = sided[0] if len(speaking) == 1 and sided else "media"
 
     if casualty_words:
-        said = _said(all_sentences)
+        said = _said(all_sentences, (text, norm), by_layer, lang, locations)
         accusing = _accusing(facts.claims, sentences)
         facts.casualties, facts.unattributed_killed = find_casualties(
             text, norm, tokens, by_layer, said, lang, default_actor, accusing
@@ -205,19 +207,47 @@ def extract_facts(
     return facts
 
 
-def _said(sentences: Sequence[Sentence]) -> list[Said]:
-    """Whole sentences for the casualty reader, each with the speakers of all its clauses."""
+@dataclass(frozen=True, slots=True)
+class _Whole:
+    """A whole sentence made of its clauses: where, who speaks in it, whom it accuses."""
+
+    start: int
+    end: int
+    actors: tuple[Actor, ...]
+    where: tuple[int, ...]
+    accused: Side | None
+    background: bool
+
+
+def _said(
+    sentences: Sequence[Sentence],
+    texts: tuple[str, str],
+    by_layer: dict[str, list[Match]],
+    lang: str,
+    locations: Sequence[Location],
+) -> list[Said]:
+    """Whole sentences for the casualty reader, each with the speakers of all its clauses (and
+    the voices `voices` reads where they name none), the side the sentence before accuses and
+    the side whose never-contested territory its places are on."""
     by_span: dict[tuple[int, int], list[Sentence]] = {}
     for s in sentences:
         by_span.setdefault(s.sentence, []).append(s)
-    return [
-        Said(
+    wholes = [
+        _Whole(
             lo,
             hi,
-            tuple((at, a) for c in clauses for at, a in zip(c.where, c.actors, strict=True)),
-            not clauses[0].background,
+            tuple(a for c in clauses for a in c.actors),
+            tuple(w for c in clauses for w in c.where),
+            next((c.accused for c in clauses if c.accused), None),
+            bool(clauses[0].background),
         )
         for (lo, hi), clauses in by_span.items()
+    ]
+    voices = casualty_voices(wholes, texts, by_layer, lang)
+    accused_before = [None, *(w.accused for w in wholes[:-1])]
+    return [
+        Said(w.start, w.end, voice, not w.background, prior, held_side(texts[0], w, locations))
+        for w, voice, prior in zip(wholes, voices, accused_before, strict=True)
     ]
 
 
