@@ -10,11 +10,14 @@ A malformed line yields an object with `error` in its place (nothing is skipped 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import multiprocessing
+import os
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.classifier import Classifier, ItemText, default_classifier
+from bot.classifier import Classification, Classifier, ItemText, default_classifier
 from bot.clustering import Report, cluster_batch
 
 __all__ = ["classify_lines", "parse_item"]
@@ -84,7 +87,8 @@ def classify_lines(
         # The id goes back exactly as it came (an integer stays an integer).
         results.append({"id": raw["id"]})
         items.append((len(results) - 1, item))
-    verdicts = engine.classify_all([item for _, item in items])
+    batch = [item for _, item in items]
+    verdicts = engine.classify_all(batch) if classifier else classify_parallel(batch)
     reports: list[tuple[int, Report]] = []
     for (index, item), verdict in zip(items, verdicts, strict=True):
         out = verdict.to_json(explain=explain)
@@ -112,3 +116,37 @@ def classify_lines(
         for (index, _), incident_id in zip(reports, ids, strict=True):
             results[index]["incident_id"] = incident_id
     return results, errors
+
+
+# Below this many items a worker's start costs more than it saves.
+PARALLEL_FROM = 2000
+
+
+def classify_parallel(
+    items: Sequence[ItemText], workers: int | None = None
+) -> list[Classification]:
+    """`default_classifier().classify_all(items)` spread over the machine's cores.
+
+    Each item is judged alone (pure), so the verdicts are the same, in the same order; only
+    the clustering that follows needs one process. Forked workers share the loaded
+    classifier with this process rather than loading it again.
+    """
+    engine = default_classifier()
+    cores = workers or _cores()
+    forkable = "fork" in multiprocessing.get_all_start_methods()
+    if cores < 2 or len(items) < PARALLEL_FROM or not forkable:
+        return engine.classify_all(items)
+    size = -(-len(items) // (cores * 4))  # a few chunks per core evens out slow ones
+    chunks = [items[lo : lo + size] for lo in range(0, len(items), size)]
+    with ProcessPoolExecutor(cores, mp_context=multiprocessing.get_context("fork")) as pool:
+        return [v for part in pool.map(_classify_chunk, chunks) for v in part]
+
+
+def _cores() -> int:
+    if hasattr(os, "sched_getaffinity"):  # the cores this process may run on (Linux)
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _classify_chunk(items: Sequence[ItemText]) -> list[Classification]:
+    return default_classifier().classify_all(items)

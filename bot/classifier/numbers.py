@@ -49,6 +49,8 @@ NUMBER_WORDS: dict[str, int] = {
     # az (folded: üç -> uc, dörd -> dord)
     "bir": 1, "biri": 1, "iki": 2, "ikisi": 2, "uc": 3, "ucu": 3, "dord": 4, "dordu": 4,
     "bes": 5, "alti": 6, "yeddi": 7, "sekkiz": 8, "doqquz": 9, "iyirmi": 20, "otuz": 30,
+    # az "N of them" ("ikisi şəhid olub, beşi yaralanıb": two of them died, five were wounded)
+    "besi": 5, "altisi": 6, "yeddisi": 7, "sekkizi": 8, "doqquzu": 9,
     "qirx": 40, "elli": 50,
     # de, fr, es, nl, cs, hr (a few)
     "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7, "acht": 8,

@@ -7,7 +7,7 @@ and the formatter read them, and `to_json` gives the shape `borderwatch classify
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.domain import (
@@ -46,6 +46,12 @@ class ItemText:
     published: datetime | None = None  # timezone-aware UTC
     url: str | None = None
     source: str | None = None
+
+    def __post_init__(self) -> None:
+        # A naive time is read as UTC rather than failing later in a comparison with the
+        # classifier's aware cut-off dates (a library caller may pass one).
+        if self.published is not None and self.published.tzinfo is None:
+            object.__setattr__(self, "published", self.published.replace(tzinfo=UTC))
 
 
 @dataclass(frozen=True, slots=True)

@@ -337,13 +337,25 @@ def _same_phrase(gap: str) -> bool:
 
 
 
+# An army named as the owner of people ("Azərbaycan Ordusunun iki hərbçisi", "Azerbaijani army
+# servicemen", "զինված ուժերի երկու զինծառայող"): its side is the people's, not an attacker's.
+_PEOPLE_OF = re.compile(
+    r"\s+(?:\w+\s+)?(?:servicem[ae]n|soldiers?|officers?|conscripts?|herbci\w*|esger\w*|"
+    r"qulluqcu\w*|zabit\w*|военнослужащ\w*|солдат\w*|военн\w+\s+служащ\w*|"
+    r"զինծառայող\w*|զինվոր\w*|սպա\w*)\b"
+)
+
+
 def _sides_in(doc: Doc, lo: int, hi: int, *, agents: bool | None) -> list[Side]:
     """Sides named between lo and hi, as attackers ("Azerbaijani forces", "Armenian fire")
     or, with agents=False, the others (None: all); each once, in order."""
     anchors = [
         m
         for m in doc.signal
-        if m.group in _AGENT_GROUPS and lo <= m.start < hi + 20 and not _suffering(doc, m)
+        if m.group in _AGENT_GROUPS
+        and lo <= m.start < hi + 20
+        and not _suffering(doc, m)
+        and not (m.group == "forces" and _PEOPLE_OF.match(doc.norm, m.end))
     ]
     out: list[Side] = []
     for s in doc.sides:

@@ -37,3 +37,15 @@ def test_shipped_weights_cover_every_feature() -> None:
     model = load_model()
     assert set(FEATURES) <= set(model.weights)
     assert 0.0 < model.threshold < 1.0
+
+
+def test_naive_publication_time_is_read_as_utc() -> None:
+    """A caller's naive `published` is taken as UTC: the item is judged like its aware twin
+    instead of failing on a comparison with the classifier's aware dates."""
+    from datetime import UTC, datetime
+
+    title = "Azerbaijani forces shelled positions near Sotk, Armenia's Defence Ministry says"
+    naive = ItemText(id="n", title=title, published=datetime(2022, 9, 13, 8))
+    aware = ItemText(id="a", title=title, published=datetime(2022, 9, 13, 8, tzinfo=UTC))
+    assert naive.published == aware.published
+    assert classify(naive).score == classify(aware).score

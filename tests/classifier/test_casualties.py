@@ -766,3 +766,23 @@ def test_died_of_wounds_in_russian_is_one_death() -> None:
         "получил ранения.",
     )
     assert _figures(hurt) == {("azerbaijani", "wounded", 1)}
+
+
+def test_an_army_owning_the_people_is_their_side_not_the_attacker() -> None:
+    """'Two servicemen of the Azerbaijani Army' (az genitive, en compound) name the victims'
+    side: the army is their owner, never an attacker whose other side gets the count. With
+    names between the count and the verb the reader may abstain, but never flips the side."""
+    az = "Atışma zamanı Azərbaycan Ordusunun hərbçisi, kiçik çavuş Murad Həsənov yaralanıb."
+    assert _figures(_run("Döyüş", az, "az")) <= {("azerbaijani", "wounded", 1)}
+    en = "Two Azerbaijani army servicemen were wounded near Kalbajar."
+    assert _figures(_run("Border fire", en, "en")) <= {("azerbaijani", "wounded", 2)}
+    twin = "Azerbaijani army units fired on the village and killed two residents."
+    assert ("azerbaijani", "killed", 2) not in _figures(_run("Border fire", twin, "en"))
+
+
+def test_azerbaijani_n_of_them_is_a_count() -> None:
+    """'beşi yaralanıb' (five of them were wounded) is five wounded, not a single one."""
+    title = "Tovuz istiqamətində döyüş: iki hərbçimiz şəhid olub, beşi yaralanıb"
+    body = "Müdafiə Nazirliyi bildirib ki, Ermənistan bölmələri mövqelərimizi atəşə tutub."
+    wounded = {f[2] for f in _figures(_run(title, body, "az")) if f[1] == "wounded"}
+    assert 1 not in wounded

@@ -45,6 +45,12 @@ def _reason(sentence: str) -> str:
         "It was the third such attack this month.",
         "Двумя днями ранее в ведомстве сообщили о гибели военнослужащего.",
         "В 1998 году рядовой был ранен на этом участке границы.",
+        "A day earlier, the ministry said one of its soldiers had been wounded near Ijevan.",
+        "Днём ранее в ведомстве сообщили о раненом военнослужащем.",
+        "За неделю армия потеряла одиннадцать человек убитыми.",
+        "Over the past week the army lost eleven men.",
+        "Həmin döyüşlərdə ordunun 40 hərbçisi şəhid olmuşdu.",
+        "İki gün əvvəl bir hərbçi yaralanıb.",
     ],
 )
 def test_background_sentences(sentence: str) -> None:
@@ -65,6 +71,9 @@ def test_background_sentences(sentence: str) -> None:
         "Ранение получил рядовой Иван Петров 1998 года рождения.",
         "Private Aram Petrosyan, born in 1998, was wounded at his post.",
         "Վիրավորվել է 1998 թ. ծնված շարքային Արամ Պետրոսյանը։",
+        "The ministry said one of its soldiers had been wounded near Ijevan.",
+        "Ordunun iki hərbçisi şəhid olub.",
+        "Армия потеряла одиннадцать человек убитыми.",
     ],
 )
 def test_event_sentences(sentence: str) -> None:
