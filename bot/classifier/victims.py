@@ -465,17 +465,30 @@ _OWN_BEFORE = re.compile(
 def _own_forces_act(doc: Doc, sent: Clause, phrase: tuple[int, int]) -> bool:
     """Whether the sentence has the speaker's own forces acting ("its units killed three
     soldiers", "our forces opened fire", "bölmələrimiz"): the count may be the people they hit."""
+    # The sentence before counts too when this one names no side: "its forces shot down an
+    # Armenian helicopter. The crew of two was killed" are the other side's dead, or unclear.
+    lo = sent.start
+    if not _sides_in(doc, sent.start, sent.end, agents=None):
+        lo = _previous_start(doc.text, sent.start)
     for a in doc.signal:
-        if a.group not in _AGENT_GROUPS or not sent.start <= a.start < sent.end:
+        if a.group not in _AGENT_GROUPS or not lo <= a.start < sent.end:
             continue
         if phrase[0] <= a.start < phrase[1]:
             continue
-        if _OWN_BEFORE.search(doc.norm, max(sent.start, a.start - 24), a.start):
+        if _OWN_BEFORE.search(doc.norm, max(lo, a.start - 24), a.start):
             return True
         if doc.lang == "az" and _AZ_OUR.search(doc.norm[a.start : a.end + 8].split()[0]):
             return True
     return False
 
+
+
+def _previous_start(text: str, start: int) -> int:
+    """Where the sentence before `start` begins (after the last stop before it; `text` keeps
+    the punctuation the normalised text drops, at the same offsets)."""
+    lo = max(0, start - 300)
+    stops = [i for i in range(lo, max(lo, start - 2)) if text[i] in ".!?։\n"]
+    return stops[-1] + 1 if stops else lo
 
 
 def _own_word(doc: Doc, s1: int, end: int) -> bool:

@@ -786,3 +786,19 @@ def test_azerbaijani_n_of_them_is_a_count() -> None:
     body = "Müdafiə Nazirliyi bildirib ki, Ermənistan bölmələri mövqelərimizi atəşə tutub."
     wounded = {f[2] for f in _figures(_run(title, body, "az")) if f[1] == "wounded"}
     assert 1 not in wounded
+
+
+def test_own_forces_acting_in_the_sentence_before_leave_the_dead_unclear() -> None:
+    """'Its forces shot down an Armenian helicopter. The crew of two was killed': the dead are
+    not the speaker's; with no side in the count's sentence the figure gets no side. The twin,
+    the other side attacking in the sentence before, keeps the speaker's own dead."""
+    shot = (
+        "Azerbaijan's Defence Ministry said its forces shot down an Armenian military "
+        "helicopter near Aghdam. The crew of two was killed."
+    )
+    assert not {f for f in _figures(_run("Helicopter down near Aghdam", shot, "en")) if f[0]}
+    hit = (
+        "Armenian forces attacked Azerbaijani positions near Kalbajar, Azerbaijan's Defence "
+        "Ministry said. Two servicemen were killed."
+    )
+    assert _figures(_run("Clash near Kalbajar", hit, "en")) == {("azerbaijani", "killed", 2)}
