@@ -99,7 +99,7 @@ class SearchStore:
 
 
 def _text_match(dialect: str, terms: Sequence[str]) -> ColumnElement[bool]:
-    """All `terms` as prefixes; terms are `\\w+` words, quoted for the index's syntax."""
+    """All `terms` as prefixes; terms are letters and digits, quoted for the index's syntax."""
     if dialect == "postgresql":
         expression = " & ".join(f"'{term}':*" for term in terms)
         return literal_column("items.search").op("@@")(

@@ -27,7 +27,7 @@ MAX_QUERY: Final = 300
 _SINCE: Final = frozenset({"since", "from", "after", "с", "со", "после", "sonra", "etibarən"})
 _UNTIL: Final = frozenset({"until", "till", "to", "before", "до", "по", "qədər", "dək"})
 _DATE = re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$")
-_WORD = re.compile(r"[^\W_]+")  # letters and digits: "_" is no word (and a LIKE wildcard)
+_WORD = re.compile(r"[^\W_]+")  # letters and digits: an underscore is no word
 
 
 @dataclass(frozen=True, slots=True)

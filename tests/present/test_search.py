@@ -51,8 +51,8 @@ def test_any_query_parses_or_is_refused(text: str) -> None:
 
 
 def test_underscores_are_no_search_term() -> None:
-    """'__' (found by the property test) is no word: in a LIKE pattern it would match any two
-    characters. Underscores split words instead."""
+    """'__' (found by the property test) is no word: it searched for a term with no letter.
+    Underscores split words instead."""
     assert parse_query("__").terms == ()
     assert parse_query("shelling_drone").terms == ("shelling", "drone")
 
