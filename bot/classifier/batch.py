@@ -68,7 +68,6 @@ def classify_lines(
     classifier: Classifier | None = None,
 ) -> tuple[list[dict[str, Any]], list[str]]:
     """Classify numbered JSON lines; return the output objects and the error messages."""
-    engine = classifier or default_classifier()
     results: list[dict[str, Any]] = []
     errors: list[str] = []
     items: list[tuple[int, ItemText]] = []
@@ -88,7 +87,7 @@ def classify_lines(
         results.append({"id": raw["id"]})
         items.append((len(results) - 1, item))
     batch = [item for _, item in items]
-    verdicts = engine.classify_all(batch) if classifier else classify_parallel(batch)
+    verdicts = classifier.classify_all(batch) if classifier else classify_parallel(batch)
     reports: list[tuple[int, Report]] = []
     for (index, item), verdict in zip(items, verdicts, strict=True):
         out = verdict.to_json(explain=explain)
@@ -131,11 +130,10 @@ def classify_parallel(
     the clustering that follows needs one process. Forked workers share the loaded
     classifier with this process rather than loading it again.
     """
-    engine = default_classifier()
     cores = workers or _cores()
     forkable = "fork" in multiprocessing.get_all_start_methods()
     if cores < 2 or len(items) < PARALLEL_FROM or not forkable:
-        return engine.classify_all(items)
+        return default_classifier().classify_all(items)
     size = -(-len(items) // (cores * 4))  # a few chunks per core evens out slow ones
     chunks = [items[lo : lo + size] for lo in range(0, len(items), size)]
     with ProcessPoolExecutor(cores, mp_context=multiprocessing.get_context("fork")) as pool:
